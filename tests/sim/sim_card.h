@@ -1,0 +1,58 @@
+/* The card simulator's APDU engine: a My Number Card in memory.
+ *
+ * Pure: no I/O. A command APDU goes in, the response APDU (data + SW1 SW2)
+ * comes out and the card's state changes as a real card's would. The two
+ * adapters (in-process PC/SC, vpcd socket) only carry bytes to and from it. */
+#pragma once
+
+#include <glib.h>
+#include <openssl/evp.h>
+
+typedef enum {
+	SIM_SECRET_AUTH,    /* JPKI user-authentication PIN, EF 0018 */
+	SIM_SECRET_SIGN,    /* JPKI signing password, EF 001B */
+	SIM_SECRET_SUPPORT, /* card input support PIN, EF 0011 */
+	SIM_SECRET_COUNT
+} SimSecret;
+
+typedef enum {
+	SIM_AP_JPKI,
+	SIM_AP_SUPPORT, /* 券面事項入力補助 AP */
+	SIM_AP_SURFACE, /* 券面事項確認 AP: selectable, no files simulated */
+	SIM_AP_COMMON,  /* carries the card's manufacture number */
+	SIM_AP_COUNT
+} SimAp;
+
+typedef struct _SimCard SimCard;
+
+/* A card with every application present and empty: no files, no secrets. */
+SimCard *sim_card_new(void);
+void sim_card_free(SimCard *card);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimCard, sim_card_free)
+
+/* Building the card's contents (done once, by the profile loader). */
+void sim_card_set_binary(SimCard *card, SimAp ap, guint16 fid, GBytes *content,
+			 int read_secret /* a SimSecret, or -1: free to read */);
+void sim_card_set_secret(SimCard *card, SimSecret secret, const char *value, guint max_tries,
+			 guint tries_left);
+void sim_card_set_key(SimCard *card, guint16 fid, EVP_PKEY *key, SimSecret unlocked_by);
+void sim_card_set_record(SimCard *card, SimAp ap, guint8 sfi, GBytes *record);
+void sim_card_set_ap_present(SimCard *card, SimAp ap, gboolean present);
+void sim_card_set_atr(SimCard *card, const guint8 *atr, gsize len);
+/* Extended-length APDUs are accepted unless refused here; refused, they get 6700. */
+void sim_card_set_extended_length(SimCard *card, gboolean accepted);
+
+/* One command APDU in, one response APDU out (always at least SW1 SW2). */
+GBytes *sim_card_transmit(SimCard *card, const guint8 *apdu, gsize len);
+/* Power-on or warm reset: the volatile state (selection, verified secrets)
+ * is lost; what the card stores (retry counters, PINs) is not. */
+void sim_card_reset(SimCard *card);
+
+const guint8 *sim_card_get_atr(SimCard *card, gsize *len);
+
+/* For tests: what the card holds and what it has been sent. */
+guint sim_card_get_tries_left(SimCard *card, SimSecret secret);
+guint sim_card_count_commands(SimCard *card, guint8 ins);
+
+/* The formats a card accepts for a new secret: 4 digits, or 6-16 of A-Z0-9 for signing. */
+gboolean sim_card_secret_format_ok(SimSecret secret, const char *value);

@@ -1,0 +1,22 @@
+/* The in-process adapter: the real SCard* API of <winscard.h>, answered by
+ * simulated cards, so unit tests link this instead of libpcsclite. These
+ * functions are how a test arranges readers and cards. */
+#pragma once
+
+#include "sim_card.h"
+#include "sim_removal.h"
+
+/* Back to no readers, no cards, service running. */
+void sim_pcsc_reset(void);
+/* SCardEstablishContext answers SCARD_E_NO_SERVICE while unavailable. */
+void sim_pcsc_set_service_available(gboolean available);
+void sim_pcsc_add_reader(const char *reader);
+/* Takes the card; it is powered up as on insertion. */
+void sim_pcsc_insert_card(const char *reader, SimCard *card);
+/* Takes the card out and gives it back (NULL if the reader was empty). */
+SimCard *sim_pcsc_remove_card(const char *reader);
+/* Puts back the card the removal plan took out; FALSE if there is none. */
+gboolean sim_pcsc_reinsert_card(const char *reader);
+/* Borrowed: the card in the reader (or NULL). */
+SimCard *sim_pcsc_get_card(const char *reader);
+void sim_pcsc_set_removal_plan(const char *reader, const SimRemovalPlan *plan);
