@@ -8,24 +8,24 @@
 #include <openssl/rsa.h>
 #include <string.h>
 
-#define SW_OK 0x9000
-#define SW_WRONG_LENGTH 0x6700
-#define SW_FILE_INCOMPATIBLE 0x6981
-#define SW_SECURITY_NOT_SATISFIED 0x6982
-#define SW_PIN_BLOCKED 0x6984
-#define SW_CONDITIONS_NOT_SATISFIED 0x6985
-#define SW_NO_CURRENT_EF 0x6986
-#define SW_WRONG_DATA 0x6A80
-#define SW_FILE_NOT_FOUND 0x6A82
-#define SW_RECORD_NOT_FOUND 0x6A83
-#define SW_WRONG_P1P2 0x6A86
+#define SW_OK                        0x9000
+#define SW_WRONG_LENGTH              0x6700
+#define SW_FILE_INCOMPATIBLE         0x6981
+#define SW_SECURITY_NOT_SATISFIED    0x6982
+#define SW_PIN_BLOCKED               0x6984
+#define SW_CONDITIONS_NOT_SATISFIED  0x6985
+#define SW_NO_CURRENT_EF             0x6986
+#define SW_WRONG_DATA                0x6A80
+#define SW_FILE_NOT_FOUND            0x6A82
+#define SW_RECORD_NOT_FOUND          0x6A83
+#define SW_WRONG_P1P2                0x6A86
 #define SW_REFERENCED_DATA_NOT_FOUND 0x6A88
-#define SW_OFFSET_BEYOND_END 0x6B00
-#define SW_INS_NOT_SUPPORTED 0x6D00
-#define SW_CLA_NOT_SUPPORTED 0x6E00
-#define SW_WRONG_LE_256 0x6C00
+#define SW_OFFSET_BEYOND_END         0x6B00
+#define SW_INS_NOT_SUPPORTED         0x6D00
+#define SW_CLA_NOT_SUPPORTED         0x6E00
+#define SW_WRONG_LE_256              0x6C00
 
-#define MAX_SECRET_LEN 16
+#define MAX_SECRET_LEN     16
 #define RSA_PKCS1_OVERHEAD 11
 
 typedef enum { EF_BINARY, EF_SECRET, EF_KEY } EfKind;
@@ -37,7 +37,7 @@ typedef struct {
 	GBytes *content;  /* EF_BINARY */
 	int read_secret;  /* EF_BINARY: a SimSecret that must be verified, or -1 */
 	SimSecret secret; /* EF_SECRET: the secret it holds; EF_KEY: the one unlocking it */
-	EVP_PKEY *key;	  /* EF_KEY */
+	EVP_PKEY *key;    /* EF_KEY */
 } SimEf;
 
 typedef struct {

@@ -10,9 +10,9 @@
 
 typedef struct {
 	char *name;
-	SimCard *card;	       /* in the reader */
+	SimCard *card;         /* in the reader */
 	SimCard *removed_card; /* taken out by the removal plan, kept for reinsertion */
-	guint events;	       /* counts insertions and removals, as pcsc-lite does */
+	guint events;          /* counts insertions and removals, as pcsc-lite does */
 	SimRemovalPlan plan;
 } SimReader;
 
@@ -24,9 +24,9 @@ typedef struct {
 
 static GMutex lock;
 static GCond changed;
-static GPtrArray *readers;	  /* SimReader */
-static GHashTable *handles;	  /* SCARDHANDLE -> SimHandle */
-static GHashTable *contexts;	  /* SCARDCONTEXT -> cancelled flag */
+static GPtrArray *readers;   /* SimReader */
+static GHashTable *handles;  /* SCARDHANDLE -> SimHandle */
+static GHashTable *contexts; /* SCARDCONTEXT -> cancelled flag */
 static gboolean service_down;
 static guint reader_list_events; /* readers added */
 static LONG next_id = 1;
@@ -420,8 +420,8 @@ SCardStatus(SCARDHANDLE handle, LPSTR reader_name, LPDWORD reader_len, LPDWORD s
 }
 
 LONG
-SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send,
-	      DWORD send_len, SCARD_IO_REQUEST *recv_pci, LPBYTE recv, LPDWORD recv_len)
+SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send, DWORD send_len,
+	      SCARD_IO_REQUEST *recv_pci, LPBYTE recv, LPDWORD recv_len)
 {
 	(void)send_pci;
 	(void)recv_pci;
@@ -475,7 +475,8 @@ report_changes_locked(SCARD_READERSTATE *states, DWORD count)
 			continue;
 		DWORD now = current_state_locked(state->szReader);
 		DWORD before = state->dwCurrentState & ~(DWORD)SCARD_STATE_CHANGED;
-		/* An unaware caller, or one that did not track the counter, compares states only. */
+		/* An unaware caller, or one that did not track the counter, compares states only.
+		 */
 		DWORD mask = (before & 0xFFFF0000) != 0 ? ~(DWORD)0 : 0xFFFF;
 		gboolean differs = state->dwCurrentState == SCARD_STATE_UNAWARE ||
 				   (now & mask) != (before & mask);
@@ -497,8 +498,7 @@ report_changes_locked(SCARD_READERSTATE *states, DWORD count)
 }
 
 LONG
-SCardGetStatusChange(SCARDCONTEXT context, DWORD timeout, SCARD_READERSTATE *states,
-		     DWORD count)
+SCardGetStatusChange(SCARDCONTEXT context, DWORD timeout, SCARD_READERSTATE *states, DWORD count)
 {
 	g_mutex_lock(&lock);
 	ensure_state();

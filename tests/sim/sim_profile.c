@@ -15,10 +15,10 @@ G_DEFINE_QUARK(sim - profile - error - quark, sim_profile_error)
 typedef struct {
 	const char *name;
 	const char *description;
-	const char *auth_cert;	   /* file in the PKI dir */
-	const char *sign_cert;	   /* NULL: no signing certificate (a child's card) */
-	gboolean auth_locked;	   /* authentication PIN already blocked */
-	gboolean juki;		   /* an old 住基カード token */
+	const char *auth_cert; /* file in the PKI dir */
+	const char *sign_cert; /* NULL: no signing certificate (a child's card) */
+	gboolean auth_locked;  /* authentication PIN already blocked */
+	gboolean juki;         /* an old 住基カード token */
 } Profile;
 
 static const Profile profiles[] = {
@@ -29,26 +29,26 @@ static const Profile profiles[] = {
 	 "sign-valid.pem", TRUE, FALSE},
 	{"sign-expired", "the signing certificate has expired", "auth-valid.pem",
 	 "sign-expired.pem", FALSE, FALSE},
-	{"renewal", "both certificates expire within 3 months (renewal window)",
-	 "auth-renewal.pem", "sign-renewal.pem", FALSE, FALSE},
+	{"renewal", "both certificates expire within 3 months (renewal window)", "auth-renewal.pem",
+	 "sign-renewal.pem", FALSE, FALSE},
 	{"juki", "an old 住基カード (Juki card) with expired certificates", "auth-expired.pem",
 	 "sign-expired.pem", FALSE, TRUE},
 };
 
 static const char *const profile_names[] = {"adult",   "child", "auth-locked", "sign-expired",
-					    "renewal", "juki",	NULL};
+					    "renewal", "juki",  NULL};
 
 /* Contactless readers build the ATR from ATQB; this one was seen on a real card. */
-static const guint8 contactless_atr[] = {0x3B, 0x88, 0x80, 0x01, 0x00, 0x00,
-					 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F};
+static const guint8 contactless_atr[] = {0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05,
+					 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F};
 
-#define TOKEN_INFO_LEN 32
+#define TOKEN_INFO_LEN     32
 #define MANUFACTURE_NUMBER "TEST000000001"
-#define MY_NUMBER "123456789018"
-#define HOLDER_NAME "テスト　太郎"
-#define HOLDER_ADDRESS "東京都千代田区霞が関２丁目１番２号　テスト"
-#define HOLDER_BIRTH "19900101"
-#define HOLDER_SEX "1"
+#define MY_NUMBER          "123456789018"
+#define HOLDER_NAME        "テスト　太郎"
+#define HOLDER_ADDRESS     "東京都千代田区霞が関２丁目１番２号　テスト"
+#define HOLDER_BIRTH       "19900101"
+#define HOLDER_SEX         "1"
 
 const char *const *
 sim_profile_names(void)

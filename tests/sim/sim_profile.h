@@ -14,10 +14,10 @@ typedef enum {
 } SimProfileError;
 
 typedef struct {
-	const char *profile;	 /* NULL: "adult" */
-	const char *pki_dir;	 /* NULL: the test PKI made at build time */
-	const char *auth_pin;	 /* NULL: "1234" */
-	const char *sign_pin;	 /* NULL: "ABC123" */
+	const char *profile;     /* NULL: "adult" */
+	const char *pki_dir;     /* NULL: the test PKI made at build time */
+	const char *auth_pin;    /* NULL: "1234" */
+	const char *sign_pin;    /* NULL: "ABC123" */
 	const char *support_pin; /* NULL: "1234" */
 	gboolean refuse_extended_length;
 	gboolean contactless; /* an ATR built by a contactless reader */

@@ -7,7 +7,7 @@
 
 typedef struct {
 	guint after_apdus;    /* 0: not by count */
-	int after_ins;	      /* -1: not by command */
+	int after_ins;        /* -1: not by command */
 	guint after_ins_hits; /* the K of "the K-th such command"; 0 counts as 1 */
 	guint apdus_seen;
 	guint ins_seen;

@@ -16,16 +16,18 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define VPCD_DEFAULT_PORT 35963
-#define VPCD_CONTROL_OFF 0
-#define VPCD_CONTROL_ON 1
+#define VPCD_DEFAULT_PORT  35963
+#define VPCD_CONTROL_OFF   0
+#define VPCD_CONTROL_ON    1
 #define VPCD_CONTROL_RESET 2
-#define VPCD_CONTROL_ATR 4
+#define VPCD_CONTROL_ATR   4
 
 typedef struct {
 	SimCard *card;
@@ -72,11 +74,16 @@ read_exact(int fd, void *buf, gsize len)
 	return TRUE;
 }
 
+/* One write per message: a separate 2-byte header would meet Nagle's
+ * algorithm and delayed ACKs, and cost tens of milliseconds per APDU. */
 static gboolean
 send_message(int fd, const guint8 *payload, gsize len)
 {
-	guint8 header[2] = {(guint8)(len >> 8), (guint8)len};
-	return write_exact(fd, header, 2) && write_exact(fd, payload, len);
+	g_autofree guint8 *message = g_malloc(len + 2);
+	message[0] = (guint8)(len >> 8);
+	message[1] = (guint8)len;
+	memcpy(message + 2, payload, len);
+	return write_exact(fd, message, len + 2);
 }
 
 /* The ready file tells tests/with-virtual-card that pcscd has seen the card. */
@@ -115,6 +122,8 @@ insert_card(Simulator *sim)
 			close(fd);
 		return FALSE;
 	}
+	int on = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	sim->fd = fd;
 	sim->fd_watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_vpcd_message, sim);
 	sim_card_reset(sim->card);
@@ -158,6 +167,10 @@ on_vpcd_message(gint fd, GIOCondition condition, gpointer user_data)
 	Simulator *sim = user_data;
 	(void)condition;
 	guint8 header[2];
+	/* vpcd writes the length and the payload separately; acknowledge at once
+	 * so its second write is not held back by Nagle's algorithm. */
+	int on = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof(on));
 	if (!read_exact(fd, header, 2)) {
 		g_printerr("jpki-card-sim: vpcd closed the connection\n");
 		sim->fd = -1;
@@ -270,7 +283,8 @@ main(int argc, char **argv)
 		 "write this file once pcscd has read the card's ATR", "PATH"},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
-	g_autoptr(GOptionContext) context = g_option_context_new("- a simulated My Number Card on vpcd");
+	g_autoptr(GOptionContext) context =
+		g_option_context_new("- a simulated My Number Card on vpcd");
 	g_option_context_add_main_entries(context, entries, NULL);
 	g_autoptr(GError) error = NULL;
 	if (!g_option_context_parse(context, &argc, &argv, &error)) {

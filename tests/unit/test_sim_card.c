@@ -14,16 +14,16 @@
 
 #include <cmocka.h>
 
-#define SELECT_JPKI "00A4040C0AD392F000260100000001"
-#define SELECT_SUPPORT "00A4040C0AD39210003100010104 08"
-#define SELECT_COMMON "00A4040C0AD39210003100010101 00"
-#define SELECT_AUTH_CERT "00A4020C02000A"
-#define SELECT_SIGN_CERT "00A4020C020001"
-#define SELECT_AUTH_PIN "00A4020C020018"
-#define SELECT_SIGN_PIN "00A4020C02001B"
-#define SELECT_AUTH_KEY "00A4020C020017"
-#define SELECT_SIGN_KEY "00A4020C02001A"
-#define VERIFY_STATUS "00200080"
+#define SELECT_JPKI              "00A4040C0AD392F000260100000001"
+#define SELECT_SUPPORT           "00A4040C0AD39210003100010104 08"
+#define SELECT_COMMON            "00A4040C0AD39210003100010101 00"
+#define SELECT_AUTH_CERT         "00A4020C02000A"
+#define SELECT_SIGN_CERT         "00A4020C020001"
+#define SELECT_AUTH_PIN          "00A4020C020018"
+#define SELECT_SIGN_PIN          "00A4020C02001B"
+#define SELECT_AUTH_KEY          "00A4020C020017"
+#define SELECT_SIGN_KEY          "00A4020C02001A"
+#define VERIFY_STATUS            "00200080"
 #define SHA256_DIGESTINFO_PREFIX "3031300D060960864801650304020105000420"
 
 static GBytes *
@@ -35,7 +35,8 @@ hex_to_bytes(const char *hex)
 			p++;
 			continue;
 		}
-		guint8 byte = (guint8)(g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]));
+		guint8 byte =
+			(guint8)(g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]));
 		g_byte_array_append(out, &byte, 1);
 		p += 2;
 	}
@@ -126,8 +127,8 @@ read_der_file(SimCard *card)
 	GByteArray *out = g_byte_array_new();
 	while (out->len < total) {
 		gsize chunk = MIN(total - out->len, 256);
-		g_autofree char *apdu =
-			g_strdup_printf("00B0%04X%02X", out->len, (guint)(chunk == 256 ? 0 : chunk));
+		g_autofree char *apdu = g_strdup_printf("00B0%04X%02X", out->len,
+							(guint)(chunk == 256 ? 0 : chunk));
 		g_autoptr(GBytes) part = send_hex(card, apdu);
 		assert_int_equal(sw_of(part), 0x9000);
 		gsize len = 0;
@@ -430,10 +431,16 @@ test_signature_command_checks_class_length_and_key(void **state)
 	assert_int_equal(sw_hex(card, SELECT_AUTH_PIN), 0x9000);
 	assert_int_equal(verify_pin(card, "1234"), 0x9000);
 	/* No key EF selected. */
-	assert_int_equal(sw_hex(card, "802A0080020102" "00"), 0x6985);
+	assert_int_equal(sw_hex(card, "802A0080020102"
+				      "00"),
+			 0x6985);
 	assert_int_equal(sw_hex(card, SELECT_AUTH_KEY), 0x9000);
-	assert_int_equal(sw_hex(card, "002A0080020102" "00"), 0x6E00);
-	assert_int_equal(sw_hex(card, "802A9E9A020102" "00"), 0x6A86);
+	assert_int_equal(sw_hex(card, "002A0080020102"
+				      "00"),
+			 0x6E00);
+	assert_int_equal(sw_hex(card, "802A9E9A020102"
+				      "00"),
+			 0x6A86);
 	/* 246 bytes do not fit PKCS#1 v1.5 in a 2048-bit key: extended Lc. */
 	GString *too_long = g_string_new("802A00800000F6");
 	for (int i = 0; i < 246; i++)
@@ -452,7 +459,7 @@ test_change_reference_data_needs_verify_and_a_valid_new_pin(void **state)
 	assert_int_equal(sw_hex(card, SELECT_AUTH_PIN), 0x9000);
 	assert_int_equal(sw_hex(card, "002401800435363738"), 0x6982);
 	assert_int_equal(verify_pin(card, "1234"), 0x9000);
-	assert_int_equal(sw_hex(card, "0024018003353637"), 0x6A80);	 /* 3 digits */
+	assert_int_equal(sw_hex(card, "0024018003353637"), 0x6A80);   /* 3 digits */
 	assert_int_equal(sw_hex(card, "00240180043536373A"), 0x6A80); /* not a digit */
 	assert_int_equal(sw_hex(card, "002401800435363738"), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
@@ -478,8 +485,8 @@ test_card_input_support_attributes_are_behind_their_pin(void **state)
 	const guint8 *data = g_bytes_get_data(attributes, NULL);
 	assert_int_equal(data[0], 0xFF);
 	assert_int_equal(data[1], 0x20);
-	assert_non_null(memmem(data, g_bytes_get_size(attributes), "テスト　太郎",
-			       strlen("テスト　太郎")));
+	assert_non_null(
+		memmem(data, g_bytes_get_size(attributes), "テスト　太郎", strlen("テスト　太郎")));
 	assert_int_equal(sw_hex(card, "00A4020C020001"), 0x9000);
 	g_autoptr(GBytes) my_number = send_hex(card, "00B0000000");
 	assert_int_equal(g_bytes_get_size(my_number), 3 + 12 + 2);
@@ -544,12 +551,12 @@ test_unsupported_commands_get_card_status_words(void **state)
 {
 	(void)state;
 	g_autoptr(SimCard) card = card_with("adult");
-	assert_int_equal(sw_hex(card, "00CA010000"), 0x6D00);	 /* GET DATA */
-	assert_int_equal(sw_hex(card, "90A4040C00"), 0x6E00);	 /* unknown class */
+	assert_int_equal(sw_hex(card, "00CA010000"), 0x6D00);     /* GET DATA */
+	assert_int_equal(sw_hex(card, "90A4040C00"), 0x6E00);     /* unknown class */
 	assert_int_equal(sw_hex(card, "0CA4020C02000A"), 0x6E00); /* secure messaging */
 	assert_int_equal(sw_hex(card, "00A4"), 0x6700);
 	assert_int_equal(sw_hex(card, "00A4020C05000A"), 0x6700); /* Lc says 5, 2 follow */
-	assert_int_equal(sw_hex(card, "00A4020C0000"), 0x6700);	 /* extended, Lc 0 */
+	assert_int_equal(sw_hex(card, "00A4020C0000"), 0x6700);   /* extended, Lc 0 */
 	/* Only well-formed APDUs reach the command dispatcher. */
 	assert_int_equal(sim_card_count_commands(card, 0xA4), 2);
 }

@@ -86,8 +86,7 @@ test_lists_readers_as_a_multi_string(void **state)
 			 SCARD_E_INSUFFICIENT_BUFFER);
 	char *list = NULL;
 	DWORD auto_len = SCARD_AUTOALLOCATE;
-	assert_int_equal(SCardListReaders(context, NULL, (LPSTR)&list, &auto_len),
-			 SCARD_S_SUCCESS);
+	assert_int_equal(SCardListReaders(context, NULL, (LPSTR)&list, &auto_len), SCARD_S_SUCCESS);
 	assert_string_equal(list, READER);
 	assert_string_equal(list + strlen(READER) + 1, "Second Reader 01 00");
 	SCardFreeMemory(context, list);
@@ -103,8 +102,7 @@ test_no_readers_and_no_service_are_told_apart(void **state)
 	assert_int_equal(SCardEstablishContext(SCARD_SCOPE_USER, NULL, NULL, &context),
 			 SCARD_S_SUCCESS);
 	DWORD len = 0;
-	assert_int_equal(SCardListReaders(context, NULL, NULL, &len),
-			 SCARD_E_NO_READERS_AVAILABLE);
+	assert_int_equal(SCardListReaders(context, NULL, NULL, &len), SCARD_E_NO_READERS_AVAILABLE);
 	SCardReleaseContext(context);
 	sim_pcsc_set_service_available(FALSE);
 	assert_int_equal(SCardEstablishContext(SCARD_SCOPE_USER, NULL, NULL, &context),
@@ -218,7 +216,8 @@ test_get_status_change_waits_for_insertion(void **state)
 	SCARDCONTEXT context = 0;
 	assert_int_equal(SCardEstablishContext(SCARD_SCOPE_USER, NULL, NULL, &context),
 			 SCARD_S_SUCCESS);
-	SCARD_READERSTATE reader_state = {.szReader = READER, .dwCurrentState = SCARD_STATE_UNAWARE};
+	SCARD_READERSTATE reader_state = {.szReader = READER,
+					  .dwCurrentState = SCARD_STATE_UNAWARE};
 	assert_int_equal(SCardGetStatusChange(context, 0, &reader_state, 1), SCARD_S_SUCCESS);
 	assert_true(reader_state.dwEventState & SCARD_STATE_EMPTY);
 
