@@ -1,0 +1,84 @@
+#include "digestinfo.h"
+
+#include "jpki_error.h"
+
+#include <string.h>
+
+/* The DER prefixes (RFC 8017, section 9.2, note 1) before the digest bytes. */
+static const guint8 prefix_sha256[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+				       0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+static const guint8 prefix_sha384[] = {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+				       0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30};
+static const guint8 prefix_sha512[] = {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+				       0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40};
+
+typedef struct {
+	const char *name;
+	const guint8 *prefix;
+	gsize prefix_len;
+	gsize digest_len;
+} HashInfo;
+
+static const HashInfo hashes[] = {
+	[JPKI_HASH_SHA256] = {"SHA-256", prefix_sha256, sizeof(prefix_sha256), 32},
+	[JPKI_HASH_SHA384] = {"SHA-384", prefix_sha384, sizeof(prefix_sha384), 48},
+	[JPKI_HASH_SHA512] = {"SHA-512", prefix_sha512, sizeof(prefix_sha512), 64},
+};
+
+gboolean
+jpki_hash_from_name(const char *name, JpkiHashAlg *alg)
+{
+	if (name == NULL)
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(hashes); i++) {
+		g_autofree char *bare = g_strdup(hashes[i].name);
+		memmove(bare + 3, bare + 4, strlen(bare + 4) + 1); /* "SHA256" */
+		if (g_ascii_strcasecmp(name, hashes[i].name) == 0 ||
+		    g_ascii_strcasecmp(name, bare) == 0) {
+			*alg = (JpkiHashAlg)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+const char *
+jpki_hash_name(JpkiHashAlg alg)
+{
+	return hashes[alg].name;
+}
+
+const EVP_MD *
+jpki_hash_md(JpkiHashAlg alg)
+{
+	switch (alg) {
+	case JPKI_HASH_SHA384:
+		return EVP_sha384();
+	case JPKI_HASH_SHA512:
+		return EVP_sha512();
+	default:
+		return EVP_sha256();
+	}
+}
+
+gsize
+jpki_hash_length(JpkiHashAlg alg)
+{
+	return hashes[alg].digest_len;
+}
+
+GBytes *
+jpki_digestinfo_build(JpkiHashAlg alg, const guint8 *digest, gsize len, GError **error)
+{
+	const HashInfo *info = &hashes[alg];
+	if (len != info->digest_len) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+			    "a %s digest is %" G_GSIZE_FORMAT " bytes, not %" G_GSIZE_FORMAT,
+			    info->name, info->digest_len, len);
+		return NULL;
+	}
+	GByteArray *out = g_byte_array_sized_new((guint)(info->prefix_len + len));
+	g_byte_array_append(out, info->prefix, (guint)info->prefix_len);
+	g_byte_array_append(out, digest, (guint)len);
+	return g_byte_array_free_to_bytes(out);
+}
