@@ -1,0 +1,142 @@
+#include "files.h"
+
+#define SHORT_READ_MAX 256
+
+static GBytes *
+send(JpkiCard *card, GByteArray *apdu, guint16 *sw, GError **error)
+{
+	return jpki_card_transmit(card, apdu->data, apdu->len, FALSE, sw, error);
+}
+
+gboolean
+jpki_files_select_app(JpkiCard *card, JpkiApp app, GError **error)
+{
+	g_autoptr(GByteArray) apdu = jpki_apdu_select_app(app);
+	guint16 sw = 0;
+	g_autoptr(GBytes) response = send(card, apdu, &sw, error);
+	if (response == NULL)
+		return FALSE;
+	if (sw == 0x6A82 || sw == 0x6A86 || sw == 0x6D00 || sw == 0x6E00) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD,
+			    "the card has no %s application (%04X)",
+			    app == JPKI_APP_JPKI ? "JPKI" : "My Number Card", sw);
+		return FALSE;
+	}
+	if (sw != JPKI_SW_OK) {
+		jpki_sw_set_error(error, sw, "SELECT application");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+jpki_files_select_ef(JpkiCard *card, guint16 fid, guint16 *sw, GError **error)
+{
+	g_autoptr(GByteArray) apdu = jpki_apdu_select_ef(fid);
+	g_autoptr(GBytes) response = send(card, apdu, sw, error);
+	return response != NULL;
+}
+
+GBytes *
+jpki_files_read_head(JpkiCard *card, gsize max, guint16 *sw, GError **error)
+{
+	g_autoptr(GByteArray) apdu = jpki_apdu_read_binary(0, max);
+	g_autoptr(GBytes) data = send(card, apdu, sw, error);
+	if (data == NULL)
+		return NULL;
+	if (*sw != JPKI_SW_OK) {
+		jpki_sw_set_error(error, *sw, "READ BINARY");
+		return NULL;
+	}
+	return g_steal_pointer(&data);
+}
+
+gboolean
+jpki_tlv_lengths(const guint8 *head, gsize len, gsize tag_len, gsize *header_len, gsize *total)
+{
+	if (len < tag_len + 1)
+		return FALSE;
+	const guint8 *l = head + tag_len;
+	gsize value_len = 0;
+	gsize length_bytes = 1;
+	if (l[0] < 0x80) {
+		value_len = l[0];
+	} else if (l[0] == 0x81 && len >= tag_len + 2) {
+		value_len = l[1];
+		length_bytes = 2;
+	} else if (l[0] == 0x82 && len >= tag_len + 3) {
+		value_len = (gsize)(l[1] << 8 | l[2]);
+		length_bytes = 3;
+	} else {
+		return FALSE;
+	}
+	if (header_len != NULL)
+		*header_len = tag_len + length_bytes;
+	*total = tag_len + length_bytes + value_len;
+	return TRUE;
+}
+
+/* One extended READ BINARY for everything after the header. FALSE without an
+ * error when the card or reader refused it: the caller reads short. */
+static gboolean
+read_rest_extended(JpkiCard *card, GByteArray *out, gsize total, GError **error)
+{
+	g_autoptr(GByteArray) apdu = jpki_apdu_read_binary(out->len, total - out->len);
+	guint16 sw = 0;
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GBytes) data = send(card, apdu, &sw, &local);
+	if (data == NULL && !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_PCSC)) {
+		g_propagate_error(error, g_steal_pointer(&local));
+		return FALSE;
+	}
+	if (data == NULL || sw != JPKI_SW_OK || g_bytes_get_size(data) != total - out->len) {
+		g_debug("extended READ BINARY refused (%04X); reading in short APDUs", sw);
+		jpki_card_set_extended_length(card, FALSE);
+		return FALSE;
+	}
+	gsize len = 0;
+	const guint8 *bytes = g_bytes_get_data(data, &len);
+	g_byte_array_append(out, bytes, (guint)len);
+	return TRUE;
+}
+
+GBytes *
+jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
+{
+	g_autoptr(GBytes) head = jpki_files_read_head(card, tag_len + 3, sw, error);
+	if (head == NULL)
+		return NULL;
+	gsize head_len = 0;
+	const guint8 *head_bytes = g_bytes_get_data(head, &head_len);
+	gsize total = 0;
+	if (!jpki_tlv_lengths(head_bytes, head_len, tag_len, NULL, &total) || total < head_len) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
+				    "the file does not start with a TLV length");
+		return NULL;
+	}
+	g_autoptr(GByteArray) out = g_byte_array_sized_new((guint)total);
+	g_byte_array_append(out, head_bytes, (guint)head_len);
+
+	if (out->len < total && jpki_card_get_extended_length(card)) {
+		g_autoptr(GError) local = NULL;
+		if (!read_rest_extended(card, out, total, &local) && local != NULL) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return NULL;
+		}
+	}
+	while (out->len < total) {
+		gsize chunk = MIN(total - out->len, SHORT_READ_MAX);
+		g_autoptr(GByteArray) apdu = jpki_apdu_read_binary(out->len, chunk);
+		g_autoptr(GBytes) data = send(card, apdu, sw, error);
+		if (data == NULL)
+			return NULL;
+		gsize len = 0;
+		const guint8 *bytes = g_bytes_get_data(data, &len);
+		if (*sw != JPKI_SW_OK || len == 0) {
+			jpki_sw_set_error(error, *sw, "READ BINARY");
+			return NULL;
+		}
+		g_byte_array_append(out, bytes, (guint)MIN(len, total - out->len));
+	}
+	return g_byte_array_free_to_bytes(g_steal_pointer(&out));
+}

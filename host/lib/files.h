@@ -1,0 +1,22 @@
+/* Selecting the card's applications and files, and reading them. */
+#pragma once
+
+#include "apdu.h"
+#include "pcsc.h"
+
+/* SELECT by AID. An application the card lacks: JPKI_ERROR_UNSUPPORTED_CARD. */
+gboolean jpki_files_select_app(JpkiCard *card, JpkiApp app, GError **error);
+/* SELECT EF; returns the status word (9000, or 6A82 for a file the card lacks). */
+gboolean jpki_files_select_ef(JpkiCard *card, guint16 fid, guint16 *sw, GError **error);
+/* The current EF as one BER-TLV whose tag is `tag_len` bytes (1 for a DER
+ * certificate, 2 for FF20): the length comes from its header. Short READ
+ * BINARYs of 256 bytes, or one extended read where the card allows it
+ * (falling back to short ones when it refuses). `sw` is set to the status
+ * of a refused first read (e.g. 6982 before the signing password). */
+GBytes *jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error);
+/* A TLV's header length (tag + length bytes) and whole length, from its first
+ * bytes; definite lengths up to 82 LL LL. */
+gboolean jpki_tlv_lengths(const guint8 *head, gsize len, gsize tag_len, gsize *header_len,
+			  gsize *total);
+/* Up to `max` (<= 256) bytes from the start of the current EF. */
+GBytes *jpki_files_read_head(JpkiCard *card, gsize max, guint16 *sw, GError **error);

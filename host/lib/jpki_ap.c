@@ -1,0 +1,191 @@
+#include "jpki_ap.h"
+
+#include "files.h"
+
+#include <string.h>
+
+#define TOKEN_INFO_FID   0x0006
+#define TOKEN_MYNUMBER   "JPKIAPICCTOKEN2"
+#define TOKEN_JUKI       "JPKIAPICCTOKEN"
+#define TOKEN_READ_BYTES 32
+
+static const struct {
+	const char *name;
+	guint16 fid;
+} slots[JPKI_SLOT_COUNT] = {
+	[JPKI_SLOT_AUTH] = {"auth", 0x000A},
+	[JPKI_SLOT_SIGN] = {"sign", 0x0001},
+	[JPKI_SLOT_AUTH_CA] = {"auth-ca", 0x000B},
+	[JPKI_SLOT_SIGN_CA] = {"sign-ca", 0x0002},
+};
+
+const char *
+jpki_cert_slot_name(JpkiCertSlot slot)
+{
+	return slots[slot].name;
+}
+
+gboolean
+jpki_cert_slot_from_name(const char *name, JpkiCertSlot *slot)
+{
+	for (guint i = 0; i < JPKI_SLOT_COUNT; i++) {
+		if (g_strcmp0(name, slots[i].name) == 0) {
+			*slot = (JpkiCertSlot)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+typedef enum { PROBE_NOT_JPKI, PROBE_MYNUMBER, PROBE_JUKI } ProbeResult;
+
+/* What the card in one reader is, by its answers (not its ATR). */
+static gboolean
+probe(JpkiCard *card, ProbeResult *result, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	*result = PROBE_NOT_JPKI;
+	if (!jpki_card_begin_transaction(card, error))
+		return FALSE;
+	gboolean ok = jpki_files_select_app(card, JPKI_APP_JPKI, &local);
+	guint16 sw = 0;
+	if (ok)
+		ok = jpki_files_select_ef(card, TOKEN_INFO_FID, &sw, &local);
+	g_autoptr(GBytes) token = NULL;
+	if (ok && sw == JPKI_SW_OK)
+		token = jpki_files_read_head(card, TOKEN_READ_BYTES, &sw, &local);
+	jpki_card_end_transaction(card);
+
+	if (local != NULL && !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD) &&
+	    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CARD)) {
+		g_propagate_error(error, g_steal_pointer(&local));
+		return FALSE;
+	}
+	if (token == NULL)
+		return TRUE;
+	gsize len = 0;
+	const char *data = g_bytes_get_data(token, &len);
+	if (len >= strlen(TOKEN_MYNUMBER) &&
+	    memcmp(data, TOKEN_MYNUMBER, strlen(TOKEN_MYNUMBER)) == 0)
+		*result = PROBE_MYNUMBER;
+	else if (len >= strlen(TOKEN_JUKI) && memcmp(data, TOKEN_JUKI, strlen(TOKEN_JUKI)) == 0)
+		*result = PROBE_JUKI;
+	return TRUE;
+}
+
+JpkiCard *
+jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
+{
+	g_auto(GStrv) with_card = NULL;
+	if (reader != NULL) {
+		g_auto(GStrv) all = jpki_context_list_readers(context, error);
+		if (all == NULL)
+			return NULL;
+		if (!g_strv_contains((const char *const *)all, reader)) {
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_NO_READER,
+				    "no reader named \"%s\"", reader);
+			return NULL;
+		}
+		with_card = g_new0(char *, 2);
+		with_card[0] = g_strdup(reader);
+	} else {
+		with_card = jpki_context_list_readers_with_card(context, error);
+		if (with_card == NULL)
+			return NULL;
+	}
+
+	g_autoptr(JpkiCard) found = NULL;
+	guint mynumber_cards = 0, juki_cards = 0, other_cards = 0;
+	for (guint i = 0; with_card[i] != NULL; i++) {
+		g_autoptr(GError) local = NULL;
+		g_autoptr(JpkiCard) card = jpki_card_connect(context, with_card[i], &local);
+		ProbeResult result = PROBE_NOT_JPKI;
+		if (card == NULL || !probe(card, &result, &local)) {
+			if (reader != NULL) {
+				g_propagate_error(error, g_steal_pointer(&local));
+				return NULL;
+			}
+			g_debug("skipping reader %s: %s", with_card[i], local->message);
+			continue;
+		}
+		if (result == PROBE_MYNUMBER) {
+			mynumber_cards++;
+			if (found == NULL)
+				found = g_steal_pointer(&card);
+		} else if (result == PROBE_JUKI) {
+			juki_cards++;
+		} else {
+			other_cards++;
+		}
+	}
+	if (mynumber_cards > 1) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_SEVERAL_CARDS,
+			    "%u My Number Cards are present", mynumber_cards);
+		return NULL;
+	}
+	if (found != NULL)
+		return g_steal_pointer(&found);
+	if (juki_cards > 0)
+		g_set_error_literal(
+			error, JPKI_ERROR, JPKI_ERROR_JUKI_CARD,
+			"the card is a Juki card (住基カード), which is no longer usable");
+	else if (other_cards > 0)
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD,
+				    "the card is not a My Number Card");
+	else
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_CARD, "no card in the reader");
+	return NULL;
+}
+
+GBytes *
+jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error)
+{
+	if (slot != JPKI_SLOT_SIGN && !jpki_files_select_app(card, JPKI_APP_JPKI, error))
+		return NULL;
+	guint16 sw = 0;
+	if (!jpki_files_select_ef(card, slots[slot].fid, &sw, error))
+		return NULL;
+	if (sw == 0x6A82 && slot == JPKI_SLOT_SIGN) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
+				    "the card has no signing certificate");
+		return NULL;
+	}
+	if (sw != JPKI_SW_OK) {
+		jpki_sw_set_error(error, sw, "SELECT certificate");
+		return NULL;
+	}
+	g_autoptr(GError) local = NULL;
+	GBytes *der = jpki_files_read_tlv(card, 1, &sw, &local);
+	if (der == NULL && sw == 0x6982) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
+				    "the signing certificate is read after the signing password");
+		return NULL;
+	}
+	if (der == NULL)
+		g_propagate_error(error, g_steal_pointer(&local));
+	return der;
+}
+
+GBytes *
+jpki_ap_sign(JpkiCard *card, JpkiSecret secret, GBytes *digest_info, GError **error)
+{
+	g_return_val_if_fail(secret == JPKI_SECRET_AUTH || secret == JPKI_SECRET_SIGN, NULL);
+	guint16 sw = 0;
+	guint16 key_fid = secret == JPKI_SECRET_AUTH ? 0x0017 : 0x001A;
+	if (!jpki_files_select_ef(card, key_fid, &sw, error))
+		return NULL;
+	if (sw != JPKI_SW_OK) {
+		jpki_sw_set_error(error, sw, "SELECT key");
+		return NULL;
+	}
+	g_autoptr(GByteArray) apdu = jpki_apdu_compute_signature(digest_info);
+	g_autoptr(GBytes) signature =
+		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
+	if (signature == NULL)
+		return NULL;
+	if (sw != JPKI_SW_OK || g_bytes_get_size(signature) == 0) {
+		jpki_sw_set_error(error, sw, "COMPUTE DIGITAL SIGNATURE");
+		return NULL;
+	}
+	return g_steal_pointer(&signature);
+}

@@ -1,0 +1,34 @@
+/* The JPKI application: finding the card, its certificates, signatures. */
+#pragma once
+
+#include "pcsc.h"
+#include "pin.h"
+
+typedef enum {
+	JPKI_SLOT_AUTH,    /* 利用者証明用電子証明書, EF 000A */
+	JPKI_SLOT_SIGN,    /* 署名用電子証明書, EF 0001: needs the signing password first */
+	JPKI_SLOT_AUTH_CA, /* EF 000B */
+	JPKI_SLOT_SIGN_CA, /* EF 0002 */
+	JPKI_SLOT_COUNT
+} JpkiCertSlot;
+
+/* "auth", "sign", "auth-ca", "sign-ca" */
+const char *jpki_cert_slot_name(JpkiCertSlot slot);
+gboolean jpki_cert_slot_from_name(const char *name, JpkiCertSlot *slot);
+
+/* Connects to the one My Number Card present: the card that answers the JPKI
+ * AID (never guessed from the ATR), in `reader` or, when NULL, in any reader.
+ * Errors: JPKI_ERROR_NO_READER, _NO_CARD, _UNSUPPORTED_CARD (cards, none a My
+ * Number Card), _JUKI_CARD (only an old 住基カード), _SEVERAL_CARDS. */
+JpkiCard *jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error);
+
+/* Reads a certificate (DER). The signing certificate is read in the session
+ * the signing password was verified in (see jpki_pin_verify); the others
+ * select the JPKI application first. A card without a signing certificate:
+ * JPKI_ERROR_NO_SIGNING_CERTIFICATE. */
+GBytes *jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error);
+
+/* COMPUTE DIGITAL SIGNATURE with the key `secret` unlocks (AUTH or SIGN),
+ * verified beforehand in this session. The card pads the DigestInfo (PKCS#1
+ * v1.5) and returns the RSA signature. */
+GBytes *jpki_ap_sign(JpkiCard *card, JpkiSecret secret, GBytes *digest_info, GError **error);

@@ -1,0 +1,326 @@
+/* PC/SC contexts, readers, waiting for a card, connections and transmit. */
+#include "pcsc.h"
+
+#include <openssl/crypto.h>
+#include <string.h>
+#include <winscard.h>
+
+#define PNP_NOTIFICATION "\\\\?PnP?\\Notification"
+#define MAX_RESPONSE     (65536 + 2)
+
+struct _JpkiContext {
+	SCARDCONTEXT handle;
+};
+
+struct _JpkiCard {
+	SCARDHANDLE handle;
+	DWORD protocol;
+	char *reader;
+	gboolean in_transaction;
+	gboolean extended_length;
+	guint apdu_count;
+};
+
+typedef enum {
+	DURING_SETUP,     /* establishing a context, listing readers */
+	DURING_CONNECT,   /* connecting to a reader */
+	DURING_OPERATION, /* talking to a connected card */
+} Phase;
+
+/* The one place that maps PC/SC results onto libjpki's errors. */
+static void
+set_pcsc_error(GError **error, LONG rv, Phase phase, const char *what)
+{
+	JpkiErrorCode code;
+	switch (rv) {
+	case SCARD_E_NO_SERVICE:
+	case SCARD_E_SERVICE_STOPPED:
+		code = JPKI_ERROR_NO_SERVICE;
+		break;
+	case SCARD_E_NO_READERS_AVAILABLE:
+	case SCARD_E_UNKNOWN_READER:
+	case SCARD_E_READER_UNAVAILABLE:
+		code = JPKI_ERROR_NO_READER;
+		break;
+	case SCARD_E_NO_SMARTCARD:
+	case SCARD_W_REMOVED_CARD:
+	case SCARD_W_RESET_CARD:
+		code = phase == DURING_OPERATION ? JPKI_ERROR_CARD_REMOVED : JPKI_ERROR_NO_CARD;
+		break;
+	case SCARD_W_UNRESPONSIVE_CARD:
+	case SCARD_W_UNPOWERED_CARD:
+	case SCARD_E_PROTO_MISMATCH:
+		code = JPKI_ERROR_UNSUPPORTED_CARD;
+		break;
+	case SCARD_E_TIMEOUT:
+		code = JPKI_ERROR_TIMEOUT;
+		break;
+	case SCARD_E_CANCELLED:
+		code = JPKI_ERROR_CANCELLED;
+		break;
+	default:
+		code = JPKI_ERROR_PCSC;
+		break;
+	}
+	g_set_error(error, JPKI_ERROR, code, "%s: PC/SC error 0x%08lX", what, (unsigned long)rv);
+}
+
+JpkiContext *
+jpki_context_new(GError **error)
+{
+	SCARDCONTEXT handle = 0;
+	LONG rv = SCardEstablishContext(SCARD_SCOPE_USER, NULL, NULL, &handle);
+	if (rv != SCARD_S_SUCCESS) {
+		set_pcsc_error(error, rv, DURING_SETUP, "connecting to the PC/SC service");
+		return NULL;
+	}
+	JpkiContext *context = g_new0(JpkiContext, 1);
+	context->handle = handle;
+	return context;
+}
+
+void
+jpki_context_free(JpkiContext *context)
+{
+	if (context == NULL)
+		return;
+	SCardReleaseContext(context->handle);
+	g_free(context);
+}
+
+GStrv
+jpki_context_list_readers(JpkiContext *context, GError **error)
+{
+	DWORD len = 0;
+	LONG rv = SCardListReaders(context->handle, NULL, NULL, &len);
+	g_autofree char *list = NULL;
+	if (rv == SCARD_S_SUCCESS) {
+		list = g_malloc0(len + 1);
+		rv = SCardListReaders(context->handle, NULL, list, &len);
+	}
+	if (rv != SCARD_S_SUCCESS) {
+		set_pcsc_error(error, rv, DURING_SETUP, "listing card readers");
+		return NULL;
+	}
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+	for (const char *name = list; *name != '\0'; name += strlen(name) + 1)
+		g_strv_builder_add(builder, name);
+	GStrv readers = g_strv_builder_end(builder);
+	if (readers[0] == NULL) {
+		g_strfreev(readers);
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_READER, "no card reader");
+		return NULL;
+	}
+	return readers;
+}
+
+/* Current states of `readers`, plus pcsc-lite's reader-list notification. */
+static SCARD_READERSTATE *
+reader_states_new(GStrv readers, guint *count)
+{
+	guint n = readers != NULL ? g_strv_length(readers) : 0;
+	SCARD_READERSTATE *states = g_new0(SCARD_READERSTATE, n + 1);
+	for (guint i = 0; i < n; i++) {
+		states[i].szReader = readers[i];
+		states[i].dwCurrentState = SCARD_STATE_UNAWARE;
+	}
+	states[n].szReader = PNP_NOTIFICATION;
+	states[n].dwCurrentState = SCARD_STATE_UNAWARE;
+	*count = n + 1;
+	return states;
+}
+
+GStrv
+jpki_context_list_readers_with_card(JpkiContext *context, GError **error)
+{
+	g_auto(GStrv) readers = jpki_context_list_readers(context, error);
+	if (readers == NULL)
+		return NULL;
+	guint count = 0;
+	g_autofree SCARD_READERSTATE *states = reader_states_new(readers, &count);
+	LONG rv = SCardGetStatusChange(context->handle, 0, states, count - 1);
+	if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
+		set_pcsc_error(error, rv, DURING_SETUP, "reading the readers' state");
+		return NULL;
+	}
+	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+	for (guint i = 0; i + 1 < count; i++) {
+		if (states[i].dwEventState & SCARD_STATE_PRESENT)
+			g_strv_builder_add(builder, readers[i]);
+	}
+	return g_strv_builder_end(builder);
+}
+
+gboolean
+jpki_context_wait_for_card(JpkiContext *context, guint timeout_ms, GError **error)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+	for (;;) {
+		g_autoptr(GError) list_error = NULL;
+		g_auto(GStrv) readers = jpki_context_list_readers(context, &list_error);
+		if (readers == NULL &&
+		    !g_error_matches(list_error, JPKI_ERROR, JPKI_ERROR_NO_READER)) {
+			g_propagate_error(error, g_steal_pointer(&list_error));
+			return FALSE;
+		}
+		guint count = 0;
+		g_autofree SCARD_READERSTATE *states = reader_states_new(readers, &count);
+		LONG rv = SCardGetStatusChange(context->handle, 0, states, count);
+		if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
+			set_pcsc_error(error, rv, DURING_SETUP, "reading the readers' state");
+			return FALSE;
+		}
+		for (guint i = 0; i + 1 < count; i++) {
+			if (states[i].dwEventState & SCARD_STATE_PRESENT)
+				return TRUE;
+		}
+		gint64 left_ms = (deadline - g_get_monotonic_time()) / G_TIME_SPAN_MILLISECOND;
+		if (left_ms <= 0) {
+			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_TIMEOUT,
+					    "no card was inserted in time");
+			return FALSE;
+		}
+		for (guint i = 0; i < count; i++)
+			states[i].dwCurrentState = states[i].dwEventState & ~SCARD_STATE_CHANGED;
+		/* Wakes on a card in any reader or on a reader plugged in. */
+		rv = SCardGetStatusChange(context->handle, (DWORD)left_ms, states, count);
+		if (rv != SCARD_S_SUCCESS) {
+			set_pcsc_error(error, rv, DURING_SETUP, "waiting for a card");
+			return FALSE;
+		}
+	}
+}
+
+void
+jpki_context_cancel(JpkiContext *context)
+{
+	SCardCancel(context->handle);
+}
+
+JpkiCard *
+jpki_card_connect(JpkiContext *context, const char *reader, GError **error)
+{
+	SCARDHANDLE handle = 0;
+	DWORD protocol = 0;
+	LONG rv = SCardConnect(context->handle, reader, SCARD_SHARE_SHARED,
+			       SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &handle, &protocol);
+	if (rv != SCARD_S_SUCCESS) {
+		set_pcsc_error(error, rv, DURING_CONNECT, "connecting to the card");
+		return NULL;
+	}
+	JpkiCard *card = g_new0(JpkiCard, 1);
+	card->handle = handle;
+	card->protocol = protocol;
+	card->reader = g_strdup(reader);
+	return card;
+}
+
+void
+jpki_card_free(JpkiCard *card)
+{
+	if (card == NULL)
+		return;
+	if (card->in_transaction)
+		SCardEndTransaction(card->handle, SCARD_LEAVE_CARD);
+	SCardDisconnect(card->handle, SCARD_RESET_CARD);
+	g_free(card->reader);
+	g_free(card);
+}
+
+const char *
+jpki_card_get_reader(JpkiCard *card)
+{
+	return card->reader;
+}
+
+gboolean
+jpki_card_get_extended_length(JpkiCard *card)
+{
+	return card->extended_length;
+}
+
+void
+jpki_card_set_extended_length(JpkiCard *card, gboolean allowed)
+{
+	card->extended_length = allowed;
+}
+
+guint
+jpki_card_get_apdu_count(JpkiCard *card)
+{
+	return card->apdu_count;
+}
+
+gboolean
+jpki_card_begin_transaction(JpkiCard *card, GError **error)
+{
+	LONG rv = SCardBeginTransaction(card->handle);
+	if (rv != SCARD_S_SUCCESS) {
+		set_pcsc_error(error, rv, DURING_OPERATION, "reserving the card");
+		return FALSE;
+	}
+	card->in_transaction = TRUE;
+	return TRUE;
+}
+
+void
+jpki_card_end_transaction(JpkiCard *card)
+{
+	if (!card->in_transaction)
+		return;
+	SCardEndTransaction(card->handle, SCARD_LEAVE_CARD);
+	card->in_transaction = FALSE;
+}
+
+static LONG
+transmit_once(JpkiCard *card, const guint8 *apdu, gsize len, guint8 *response, DWORD *response_len)
+{
+	const SCARD_IO_REQUEST *pci =
+		card->protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
+	card->apdu_count++;
+	*response_len = MAX_RESPONSE;
+	return SCardTransmit(card->handle, pci, apdu, (DWORD)len, NULL, response, response_len);
+}
+
+GBytes *
+jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16 *sw,
+		   GError **error)
+{
+	g_autofree guint8 *response = g_malloc(MAX_RESPONSE);
+	g_autoptr(GByteArray) data = g_byte_array_new();
+	DWORD response_len = 0;
+	LONG rv = transmit_once(card, apdu, len, response, &response_len);
+	for (;;) {
+		if (rv != SCARD_S_SUCCESS) {
+			set_pcsc_error(error, rv, DURING_OPERATION, "talking to the card");
+			return NULL;
+		}
+		if (response_len < 2) {
+			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
+					    "the card's answer is too short");
+			return NULL;
+		}
+		guint8 sw1 = response[response_len - 2], sw2 = response[response_len - 1];
+		g_byte_array_append(data, response, response_len - 2);
+		if (sw1 == 0x61) {
+			/* More data waits: GET RESPONSE (T=0 and some contactless readers). */
+			guint8 get_response[5] = {0x00, 0xC0, 0x00, 0x00, sw2};
+			rv = transmit_once(card, get_response, sizeof(get_response), response,
+					   &response_len);
+			continue;
+		}
+		if (sw1 == 0x6C && !secret && len >= 5) {
+			/* Wrong Le: send the same command again with the Le the card wants. */
+			g_autofree guint8 *again = g_memdup2(apdu, len);
+			again[len - 1] = sw2;
+			g_byte_array_set_size(data, 0);
+			rv = transmit_once(card, again, len, response, &response_len);
+			continue;
+		}
+		*sw = (guint16)(sw1 << 8 | sw2);
+		break;
+	}
+	if (secret)
+		OPENSSL_cleanse(response, MAX_RESPONSE);
+	return g_byte_array_free_to_bytes(g_steal_pointer(&data));
+}

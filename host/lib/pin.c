@@ -1,0 +1,250 @@
+/* PIN rules and the VERIFY exchange. */
+#include "pin.h"
+
+#include "files.h"
+
+#include <openssl/crypto.h>
+#include <string.h>
+
+#define PIN_MAX_LEN 16
+
+struct _JpkiPin {
+	JpkiSecret secret;
+	gsize len;
+	guint8 value[PIN_MAX_LEN];
+};
+
+typedef struct {
+	const char *name;
+	gsize min_len, max_len;
+	gboolean letters; /* A-Z allowed besides 0-9 */
+	guint max_tries;
+	JpkiApp app;
+	guint16 fid;
+} SecretRule;
+
+static const SecretRule rules[JPKI_SECRET_COUNT] = {
+	[JPKI_SECRET_AUTH] = {"auth", 4, 4, FALSE, 3, JPKI_APP_JPKI, 0x0018},
+	[JPKI_SECRET_SIGN] = {"sign", 6, 16, TRUE, 5, JPKI_APP_JPKI, 0x001B},
+	[JPKI_SECRET_SUPPORT] = {"support", 4, 4, FALSE, 3, JPKI_APP_SUPPORT, 0x0011},
+};
+
+const char *
+jpki_secret_name(JpkiSecret secret)
+{
+	return rules[secret].name;
+}
+
+gboolean
+jpki_secret_from_name(const char *name, JpkiSecret *secret)
+{
+	for (guint i = 0; i < JPKI_SECRET_COUNT; i++) {
+		if (g_strcmp0(name, rules[i].name) == 0) {
+			*secret = (JpkiSecret)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+guint
+jpki_secret_max_tries(JpkiSecret secret)
+{
+	return rules[secret].max_tries;
+}
+
+JpkiPin *
+jpki_pin_new(JpkiSecret secret, const char *typed, GError **error)
+{
+	const SecretRule *rule = &rules[secret];
+	gsize len = typed != NULL ? strlen(typed) : 0;
+	gboolean ok = len >= rule->min_len && len <= rule->max_len;
+	JpkiPin *pin = g_new0(JpkiPin, 1);
+	pin->secret = secret;
+	for (gsize i = 0; ok && i < len; i++) {
+		char c = typed[i];
+		if (rule->letters && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		ok = (c >= '0' && c <= '9') || (rule->letters && c >= 'A' && c <= 'Z');
+		pin->value[i] = (guint8)c;
+	}
+	if (!ok) {
+		jpki_pin_free(pin);
+		if (rule->letters)
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
+				    "the %s password must be %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT
+				    " characters of A-Z and 0-9",
+				    rule->name, rule->min_len, rule->max_len);
+		else
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
+				    "the %s PIN must be %" G_GSIZE_FORMAT " digits", rule->name,
+				    rule->min_len);
+		return NULL;
+	}
+	pin->len = len;
+	return pin;
+}
+
+JpkiSecret
+jpki_pin_get_secret(const JpkiPin *pin)
+{
+	return pin->secret;
+}
+
+void
+jpki_pin_free(JpkiPin *pin)
+{
+	if (pin == NULL)
+		return;
+	OPENSSL_cleanse(pin, sizeof(*pin));
+	g_free(pin);
+}
+
+/* Selects the secret's application and PIN file. A signing password the card
+ * lacks means a card without a signing certificate (a child's card). */
+static gboolean
+select_secret(JpkiCard *card, JpkiSecret secret, GError **error)
+{
+	const SecretRule *rule = &rules[secret];
+	if (!jpki_files_select_app(card, rule->app, error))
+		return FALSE;
+	guint16 sw = 0;
+	if (!jpki_files_select_ef(card, rule->fid, &sw, error))
+		return FALSE;
+	if (sw == 0x6A82 && secret == JPKI_SECRET_SIGN) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
+				    "the card has no signing certificate");
+		return FALSE;
+	}
+	if (sw != JPKI_SW_OK) {
+		jpki_sw_set_error(error, sw, "SELECT PIN file");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* VERIFY without data on the selected PIN file. */
+static gboolean
+query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
+	       GError **error)
+{
+	g_autoptr(GByteArray) apdu = jpki_apdu_verify_status();
+	guint16 sw = 0;
+	g_autoptr(GBytes) response =
+		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
+	if (response == NULL)
+		return FALSE;
+	*verified = sw == JPKI_SW_OK;
+	if (sw == JPKI_SW_OK) {
+		*tries_left = rules[secret].max_tries;
+		return TRUE;
+	}
+	if (jpki_sw_is_wrong_pin(sw, tries_left))
+		return TRUE;
+	if (jpki_sw_is_blocked(sw)) {
+		*tries_left = 0;
+		return TRUE;
+	}
+	jpki_sw_set_error(error, sw, "VERIFY (status)");
+	return FALSE;
+}
+
+gboolean
+jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
+	       GError **error)
+{
+	gboolean is_verified = FALSE;
+	if (!select_secret(card, secret, error) ||
+	    !query_selected(card, secret, tries_left, &is_verified, error))
+		return FALSE;
+	if (verified != NULL)
+		*verified = is_verified;
+	return TRUE;
+}
+
+static void
+set_blocked_error(GError **error, JpkiSecret secret, gboolean just_now)
+{
+	g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
+		    just_now ? "the %s PIN was wrong and is now blocked"
+			     : "the %s PIN is blocked; no VERIFY was sent",
+		    rules[secret].name);
+}
+
+/* One VERIFY on the selected PIN file, after checking it is not blocked. */
+static gboolean
+verify_selected(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **error)
+{
+	guint left = 0;
+	gboolean verified = FALSE;
+	if (!query_selected(card, pin->secret, &left, &verified, error))
+		return FALSE;
+	*tries_left = left;
+	if (left == 0) {
+		set_blocked_error(error, pin->secret, FALSE);
+		return FALSE;
+	}
+	g_autoptr(JpkiSecretApdu) apdu = jpki_apdu_verify(pin->value, pin->len);
+	guint16 sw = 0;
+	g_autoptr(GBytes) response =
+		jpki_card_transmit(card, apdu->data, apdu->len, TRUE, &sw, error);
+	if (response == NULL)
+		return FALSE;
+	if (sw == JPKI_SW_OK) {
+		*tries_left = rules[pin->secret].max_tries;
+		return TRUE;
+	}
+	if (jpki_sw_is_wrong_pin(sw, tries_left)) {
+		if (*tries_left == 0) {
+			set_blocked_error(error, pin->secret, TRUE);
+			return FALSE;
+		}
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT,
+			    "the %s PIN is wrong; %u tries left", rules[pin->secret].name,
+			    *tries_left);
+		return FALSE;
+	}
+	if (jpki_sw_is_blocked(sw)) {
+		*tries_left = 0;
+		set_blocked_error(error, pin->secret, FALSE);
+		return FALSE;
+	}
+	jpki_sw_set_error(error, sw, "VERIFY");
+	return FALSE;
+}
+
+gboolean
+jpki_pin_verify(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **error)
+{
+	guint left = 0;
+	gboolean ok =
+		select_secret(card, pin->secret, error) && verify_selected(card, pin, &left, error);
+	if (tries_left != NULL)
+		*tries_left = left;
+	return ok;
+}
+
+gboolean
+jpki_pin_change(JpkiCard *card, const JpkiPin *current, const JpkiPin *replacement,
+		guint *tries_left, GError **error)
+{
+	if (current->secret != replacement->secret) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the new PIN is for another secret");
+		return FALSE;
+	}
+	if (!jpki_pin_verify(card, current, tries_left, error))
+		return FALSE;
+	g_autoptr(JpkiSecretApdu) apdu =
+		jpki_apdu_change_reference_data(replacement->value, replacement->len);
+	guint16 sw = 0;
+	g_autoptr(GBytes) response =
+		jpki_card_transmit(card, apdu->data, apdu->len, TRUE, &sw, error);
+	if (response == NULL)
+		return FALSE;
+	if (sw != JPKI_SW_OK) {
+		jpki_sw_set_error(error, sw, "CHANGE REFERENCE DATA");
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,653 @@
+/* libjpki against the in-process simulator: finding the card, certificates,
+ * PIN rules and counters, signatures, removal and waiting. */
+#include "digestinfo.h"
+#include "jpki_ap.h"
+#include "openssl_autoptr.h"
+#include "sim_pcsc.h"
+#include "sim_profile.h"
+#include "support_ap.h"
+
+#include <openssl/pem.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define READER       "Sim Reader 00 00"
+#define OTHER_READER "Sim Reader 01 00"
+#define INS_VERIFY   0x20
+#define INS_SIGN     0x2A
+#define INS_READ     0xB0
+
+static SimCard *
+card_with(const char *profile)
+{
+	SimProfileOptions options = {.profile = profile};
+	SimCard *card = sim_profile_build(&options, NULL);
+	assert_non_null(card);
+	return card;
+}
+
+static int
+one_adult_card(void **state)
+{
+	(void)state;
+	sim_pcsc_reset();
+	sim_pcsc_add_reader(READER);
+	sim_pcsc_insert_card(READER, card_with("adult"));
+	return 0;
+}
+
+static int
+reset_readers(void **state)
+{
+	(void)state;
+	sim_pcsc_reset();
+	return 0;
+}
+
+static SimCard *
+sim(void)
+{
+	return sim_pcsc_get_card(READER);
+}
+
+static JpkiCard *
+find_card(JpkiContext **context)
+{
+	g_autoptr(GError) error = NULL;
+	*context = jpki_context_new(&error);
+	assert_non_null(*context);
+	JpkiCard *card = jpki_ap_find_card(*context, NULL, &error);
+	if (card == NULL)
+		fail_msg("%s", error->message);
+	return card;
+}
+
+static void
+assert_find_fails(JpkiErrorCode code)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiContext) context = jpki_context_new(&error);
+	assert_non_null(context);
+	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, &error);
+	assert_null(card);
+	if (!g_error_matches(error, JPKI_ERROR, code))
+		fail_msg("expected %s, got: %s", jpki_error_code_name(code), error->message);
+}
+
+static GBytes *
+pki_der(const char *file)
+{
+	g_autofree char *path = g_build_filename(TEST_PKI_DIR, file, NULL);
+	g_autoptr(BIO) bio = BIO_new_file(path, "r");
+	g_autoptr(X509) cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	assert_non_null(cert);
+	unsigned char *der = NULL;
+	int len = i2d_X509(cert, &der);
+	GBytes *bytes = g_bytes_new(der, (gsize)len);
+	OPENSSL_free(der);
+	return bytes;
+}
+
+static JpkiPin *
+pin_for(JpkiSecret secret, const char *typed)
+{
+	g_autoptr(GError) error = NULL;
+	JpkiPin *pin = jpki_pin_new(secret, typed, &error);
+	assert_non_null(pin);
+	return pin;
+}
+
+static void
+test_finds_the_card_by_its_aid(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	assert_string_equal(jpki_card_get_reader(card), READER);
+}
+
+static void
+test_finds_a_contactless_card_whatever_its_atr(void **state)
+{
+	(void)state;
+	SimProfileOptions options = {.contactless = TRUE};
+	sim_pcsc_insert_card(READER, sim_profile_build(&options, NULL));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	assert_non_null(card);
+}
+
+static void
+test_no_service_no_reader_no_card_are_distinct(void **state)
+{
+	(void)state;
+	sim_card_free(sim_pcsc_remove_card(READER));
+	assert_find_fails(JPKI_ERROR_NO_CARD);
+	sim_pcsc_reset();
+	assert_find_fails(JPKI_ERROR_NO_READER);
+	sim_pcsc_set_service_available(FALSE);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiContext) context = jpki_context_new(&error);
+	assert_null(context);
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_NO_SERVICE));
+}
+
+static void
+test_a_card_without_jpki_is_unsupported(void **state)
+{
+	(void)state;
+	SimCard *foreign = sim_card_new();
+	for (guint ap = 0; ap < SIM_AP_COUNT; ap++)
+		sim_card_set_ap_present(foreign, (SimAp)ap, FALSE);
+	sim_pcsc_insert_card(READER, foreign);
+	assert_find_fails(JPKI_ERROR_UNSUPPORTED_CARD);
+}
+
+static void
+test_a_juki_card_is_no_longer_usable(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("juki"));
+	assert_find_fails(JPKI_ERROR_JUKI_CARD);
+}
+
+static void
+test_two_my_number_cards_are_never_guessed_between(void **state)
+{
+	(void)state;
+	sim_pcsc_add_reader(OTHER_READER);
+	sim_pcsc_insert_card(OTHER_READER, card_with("adult"));
+	assert_find_fails(JPKI_ERROR_SEVERAL_CARDS);
+
+	/* Naming the reader picks one. */
+	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, OTHER_READER, NULL);
+	assert_non_null(card);
+	assert_string_equal(jpki_card_get_reader(card), OTHER_READER);
+}
+
+static void
+test_a_juki_card_beside_a_my_number_card_is_skipped(void **state)
+{
+	(void)state;
+	sim_pcsc_add_reader(OTHER_READER);
+	sim_pcsc_insert_card(OTHER_READER, card_with("juki"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	assert_string_equal(jpki_card_get_reader(card), READER);
+}
+
+static void
+test_reads_public_certificates_without_a_pin(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	const struct {
+		JpkiCertSlot slot;
+		const char *file;
+	} cases[] = {{JPKI_SLOT_AUTH, "auth-valid.pem"},
+		     {JPKI_SLOT_AUTH_CA, "auth-ca.pem"},
+		     {JPKI_SLOT_SIGN_CA, "sign-ca.pem"}};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, cases[i].slot, &error);
+		assert_non_null(der);
+		g_autoptr(GBytes) expected = pki_der(cases[i].file);
+		assert_true(g_bytes_equal(der, expected));
+	}
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+}
+
+static void
+test_signing_certificate_needs_the_signing_password(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) refused = jpki_ap_read_certificate(card, JPKI_SLOT_SIGN, &error);
+	assert_null(refused);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SIGN, "ABC123");
+	assert_true(jpki_pin_verify(card, pin, NULL, NULL));
+	g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_SIGN, NULL);
+	g_autoptr(GBytes) expected = pki_der("sign-valid.pem");
+	assert_true(g_bytes_equal(der, expected));
+}
+
+static void
+test_extended_length_reads_fewer_apdus_and_falls_back_when_refused(void **state)
+{
+	(void)state;
+	g_autoptr(GBytes) expected = pki_der("auth-valid.pem");
+	guint apdus[2];
+	for (guint refuse = 0; refuse < 2; refuse++) {
+		SimProfileOptions options = {.refuse_extended_length = refuse};
+		sim_pcsc_insert_card(READER, sim_profile_build(&options, NULL));
+		g_autoptr(JpkiContext) context = NULL;
+		g_autoptr(JpkiCard) card = find_card(&context);
+		jpki_card_set_extended_length(card, TRUE);
+		guint before = jpki_card_get_apdu_count(card);
+		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, NULL);
+		assert_true(g_bytes_equal(der, expected));
+		apdus[refuse] = jpki_card_get_apdu_count(card) - before;
+		assert_int_equal(jpki_card_get_extended_length(card), !refuse);
+	}
+	/* select AP, select EF, header, one extended read */
+	assert_int_equal(apdus[0], 4);
+	assert_true(apdus[1] > apdus[0]);
+}
+
+static void
+test_short_reads_are_the_default(void **state)
+{
+	(void)state;
+	SimProfileOptions options = {.refuse_extended_length = TRUE};
+	sim_pcsc_insert_card(READER, sim_profile_build(&options, NULL));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, &error);
+	assert_non_null(der);
+}
+
+static void
+test_pin_formats_are_refused_before_reaching_the_card(void **state)
+{
+	(void)state;
+	const struct {
+		JpkiSecret secret;
+		const char *typed;
+	} bad[] = {
+		{JPKI_SECRET_AUTH, "123"},      {JPKI_SECRET_AUTH, "12345"},
+		{JPKI_SECRET_AUTH, "12a4"},     {JPKI_SECRET_AUTH, ""},
+		{JPKI_SECRET_AUTH, "１２３４"}, /* full-width digits */
+		{JPKI_SECRET_SIGN, "ABC12"},    {JPKI_SECRET_SIGN, "ABCDEFGHIJ1234567"},
+		{JPKI_SECRET_SIGN, "ABC-123"},  {JPKI_SECRET_SIGN, "ＡＢＣ１２３"},
+		{JPKI_SECRET_SUPPORT, "12 4"},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(JpkiPin) pin = jpki_pin_new(bad[i].secret, bad[i].typed, &error);
+		assert_null(pin);
+		assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT));
+	}
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SIGN), 5);
+}
+
+static void
+test_lower_case_signing_password_is_folded_to_upper_case(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SIGN, "abc123");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_pin_verify(card, pin, NULL, &error));
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SIGN), 5);
+}
+
+static void
+test_pin_status_costs_no_try(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
+		guint tries = 99;
+		gboolean verified = TRUE;
+		assert_true(jpki_pin_query(card, (JpkiSecret)secret, &tries, &verified, NULL));
+		assert_int_equal(tries, jpki_secret_max_tries((JpkiSecret)secret));
+		assert_false(verified);
+	}
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+}
+
+static void
+test_wrong_pin_is_sent_once_and_reports_tries_left(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) wrong = pin_for(JPKI_SECRET_AUTH, "9999");
+	guint before = sim_card_count_commands(sim(), INS_VERIFY);
+	guint tries = 0;
+	g_autoptr(GError) error = NULL;
+	assert_false(jpki_pin_verify(card, wrong, &tries, &error));
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT));
+	assert_int_equal(tries, 2);
+	/* one status query, one VERIFY: never a second attempt */
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - before, 2);
+}
+
+static void
+test_auth_pin_locks_after_three_wrong_tries_and_is_then_never_sent(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) wrong = pin_for(JPKI_SECRET_AUTH, "9999");
+	g_autoptr(JpkiPin) right = pin_for(JPKI_SECRET_AUTH, "1234");
+	for (guint expected = 2; expected > 0; expected--) {
+		g_autoptr(GError) error = NULL;
+		guint tries = 0;
+		assert_false(jpki_pin_verify(card, wrong, &tries, &error));
+		assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT));
+		assert_int_equal(tries, expected);
+	}
+	g_autoptr(GError) last = NULL;
+	assert_false(jpki_pin_verify(card, wrong, NULL, &last));
+	assert_true(g_error_matches(last, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
+
+	guint before = sim_card_count_commands(sim(), INS_VERIFY);
+	g_autoptr(GError) blocked = NULL;
+	assert_false(jpki_pin_verify(card, right, NULL, &blocked));
+	assert_true(g_error_matches(blocked, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - before, 1); /* status only */
+}
+
+static void
+test_signing_password_locks_after_five_wrong_tries(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) wrong = pin_for(JPKI_SECRET_SIGN, "WRONG9");
+	for (guint i = 0; i < 4; i++)
+		assert_false(jpki_pin_verify(card, wrong, NULL, NULL));
+	g_autoptr(GError) error = NULL;
+	assert_false(jpki_pin_verify(card, wrong, NULL, &error));
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SIGN), 0);
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+}
+
+static void
+test_locked_profile_gets_no_verify_with_a_pin(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("auth-locked"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) right = pin_for(JPKI_SECRET_AUTH, "1234");
+	g_autoptr(GError) error = NULL;
+	guint tries = 9;
+	assert_false(jpki_pin_verify(card, right, &tries, &error));
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
+	assert_int_equal(tries, 0);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 1);
+}
+
+static void
+test_child_card_reports_no_signing_certificate(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("child"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SIGN, "ABC123");
+	g_autoptr(GError) verify_error = NULL;
+	assert_false(jpki_pin_verify(card, pin, NULL, &verify_error));
+	assert_true(g_error_matches(verify_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
+	g_autoptr(GError) query_error = NULL;
+	guint tries = 0;
+	assert_false(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, NULL, &query_error));
+	assert_true(g_error_matches(query_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+}
+
+static GBytes *
+digest_info_of(const char *message)
+{
+	guint8 digest[32];
+	gsize len = sizeof(digest);
+	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(checksum, (const guchar *)message, (gssize)strlen(message));
+	g_checksum_get_digest(checksum, digest, &len);
+	return jpki_digestinfo_build(JPKI_HASH_SHA256, digest, len, NULL);
+}
+
+static void
+assert_signature_verifies(GBytes *signature, const char *cert_file, const char *message)
+{
+	g_autofree char *path = g_build_filename(TEST_PKI_DIR, cert_file, NULL);
+	g_autoptr(BIO) bio = BIO_new_file(path, "r");
+	g_autoptr(X509) cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	g_autoptr(EVP_PKEY) key = X509_get_pubkey(cert);
+	g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new();
+	assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key), 1);
+	assert_int_equal(EVP_DigestVerify(ctx, g_bytes_get_data(signature, NULL),
+					  g_bytes_get_size(signature), (const guint8 *)message,
+					  strlen(message)),
+			 1);
+}
+
+static void
+test_signs_with_each_key_after_its_pin(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(GBytes) digest_info = digest_info_of("e-application");
+
+	g_autoptr(GError) refused = NULL;
+	g_autoptr(GBytes) none = jpki_ap_sign(card, JPKI_SECRET_AUTH, digest_info, &refused);
+	assert_null(none);
+
+	g_autoptr(JpkiPin) auth = pin_for(JPKI_SECRET_AUTH, "1234");
+	assert_true(jpki_pin_verify(card, auth, NULL, NULL));
+	g_autoptr(GBytes) auth_sig = jpki_ap_sign(card, JPKI_SECRET_AUTH, digest_info, NULL);
+	assert_non_null(auth_sig);
+	assert_signature_verifies(auth_sig, "auth-valid.pem", "e-application");
+
+	g_autoptr(JpkiPin) sign = pin_for(JPKI_SECRET_SIGN, "ABC123");
+	assert_true(jpki_pin_verify(card, sign, NULL, NULL));
+	g_autoptr(GBytes) sign_sig = jpki_ap_sign(card, JPKI_SECRET_SIGN, digest_info, NULL);
+	assert_non_null(sign_sig);
+	assert_signature_verifies(sign_sig, "sign-valid.pem", "e-application");
+}
+
+/* verify + read signing certificate + sign, as the signing flows do. */
+static gboolean
+signing_flow(JpkiContext *context, GError **error)
+{
+	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, error);
+	if (card == NULL)
+		return FALSE;
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SIGN, "ABC123");
+	g_autoptr(GBytes) digest_info = digest_info_of("doc");
+	if (!jpki_card_begin_transaction(card, error) || !jpki_pin_verify(card, pin, NULL, error))
+		return FALSE;
+	g_autoptr(GBytes) cert = jpki_ap_read_certificate(card, JPKI_SLOT_SIGN, error);
+	if (cert == NULL)
+		return FALSE;
+	g_autoptr(GBytes) signature = jpki_ap_sign(card, JPKI_SECRET_SIGN, digest_info, error);
+	return signature != NULL;
+}
+
+static void
+test_card_removed_at_any_step_is_reported_as_removed(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	guint probe_apdus = 3; /* select AP, select token, read token */
+	g_autoptr(GError) whole = NULL;
+	assert_true(signing_flow(context, &whole));
+	guint flow_apdus = sim_card_count_commands(sim(), 0xA4) +
+			   sim_card_count_commands(sim(), INS_READ) +
+			   sim_card_count_commands(sim(), INS_VERIFY) +
+			   sim_card_count_commands(sim(), INS_SIGN) - probe_apdus;
+	assert_true(flow_apdus > 5);
+	for (guint n = 1; n <= flow_apdus; n++) {
+		sim_pcsc_insert_card(READER, card_with("adult"));
+		SimRemovalPlan plan;
+		sim_removal_plan_init(&plan);
+		plan.after_apdus = probe_apdus + n;
+		sim_pcsc_set_removal_plan(READER, &plan);
+		g_autoptr(GError) error = NULL;
+		gboolean ok = signing_flow(context, &error);
+		if (n < flow_apdus) {
+			assert_false(ok);
+			if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CARD_REMOVED))
+				fail_msg("after %u APDUs: %s", n, error->message);
+		} else {
+			assert_true(ok); /* removed only after the last answer */
+		}
+	}
+}
+
+static gpointer
+insert_after_100ms(gpointer data)
+{
+	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	sim_pcsc_insert_card(READER, data);
+	return NULL;
+}
+
+static gpointer
+cancel_after_100ms(gpointer data)
+{
+	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	jpki_context_cancel(data);
+	return NULL;
+}
+
+static void
+test_waits_for_a_card_then_times_out_or_is_cancelled(void **state)
+{
+	(void)state;
+	sim_card_free(sim_pcsc_remove_card(READER));
+	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	g_autoptr(GError) timeout = NULL;
+	assert_false(jpki_context_wait_for_card(context, 50, &timeout));
+	assert_true(g_error_matches(timeout, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
+
+	GThread *canceller = g_thread_new("cancel", cancel_after_100ms, context);
+	g_autoptr(GError) cancelled = NULL;
+	assert_false(jpki_context_wait_for_card(context, 10000, &cancelled));
+	assert_true(g_error_matches(cancelled, JPKI_ERROR, JPKI_ERROR_CANCELLED));
+	g_thread_join(canceller);
+
+	GThread *inserter = g_thread_new("insert", insert_after_100ms, card_with("adult"));
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_context_wait_for_card(context, 10000, &error));
+	g_thread_join(inserter);
+	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, NULL);
+	assert_non_null(card);
+}
+
+static void
+test_waits_for_a_reader_to_be_plugged_in(void **state)
+{
+	(void)state;
+	sim_pcsc_reset();
+	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	g_autoptr(GError) error = NULL;
+	assert_false(jpki_context_wait_for_card(context, 50, &error));
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
+}
+
+static void
+test_changes_the_authentication_pin(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) current = pin_for(JPKI_SECRET_AUTH, "1234");
+	g_autoptr(JpkiPin) replacement = pin_for(JPKI_SECRET_AUTH, "5678");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_pin_change(card, current, replacement, NULL, &error));
+	assert_false(jpki_pin_verify(card, current, NULL, NULL));
+	assert_true(jpki_pin_verify(card, replacement, NULL, NULL));
+	g_autoptr(JpkiPin) sign = pin_for(JPKI_SECRET_SIGN, "ABC123");
+	g_autoptr(GError) mismatch = NULL;
+	assert_false(jpki_pin_change(card, current, sign, NULL, &mismatch));
+	assert_true(g_error_matches(mismatch, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT));
+}
+
+static void
+test_reads_the_basic_four_attributes(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) wrong = pin_for(JPKI_SECRET_SUPPORT, "0000");
+	g_autoptr(GError) refused = NULL;
+	guint tries = 0;
+	assert_null(jpki_support_read_attributes(card, wrong, &tries, &refused));
+	assert_true(g_error_matches(refused, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT));
+	assert_int_equal(tries, 2);
+
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SUPPORT, "1234");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiBasicAttributes) attributes =
+		jpki_support_read_attributes(card, pin, &tries, &error);
+	assert_non_null(attributes);
+	assert_string_equal(attributes->name, "テスト　太郎");
+	assert_string_equal(attributes->address, "東京都千代田区霞が関２丁目１番２号　テスト");
+	assert_string_equal(attributes->birth_date, "19900101");
+	assert_string_equal(attributes->sex, "1");
+	assert_int_equal(tries, 3);
+}
+
+static void
+test_malformed_attributes_are_an_error_not_a_crash(void **state)
+{
+	(void)state;
+	const char *cases[] = {"", "FF20", "FF2005DF2202E3", "3003020101", "FF2004DF220141"};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		gsize len = strlen(cases[i]) / 2;
+		g_autofree guint8 *bytes = g_malloc0(len + 1);
+		for (gsize j = 0; j < len; j++)
+			bytes[j] = (guint8)(g_ascii_xdigit_value(cases[i][2 * j]) << 4 |
+					    g_ascii_xdigit_value(cases[i][2 * j + 1]));
+		g_autoptr(GBytes) ef = g_bytes_new(bytes, len);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(JpkiBasicAttributes) attributes =
+			jpki_basic_attributes_decode(ef, &error);
+		assert_null(attributes);
+		assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CARD));
+	}
+}
+
+#define CARD_TEST(name) cmocka_unit_test_setup_teardown(name, one_adult_card, reset_readers)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		CARD_TEST(test_finds_the_card_by_its_aid),
+		CARD_TEST(test_finds_a_contactless_card_whatever_its_atr),
+		CARD_TEST(test_no_service_no_reader_no_card_are_distinct),
+		CARD_TEST(test_a_card_without_jpki_is_unsupported),
+		CARD_TEST(test_a_juki_card_is_no_longer_usable),
+		CARD_TEST(test_two_my_number_cards_are_never_guessed_between),
+		CARD_TEST(test_a_juki_card_beside_a_my_number_card_is_skipped),
+		CARD_TEST(test_reads_public_certificates_without_a_pin),
+		CARD_TEST(test_signing_certificate_needs_the_signing_password),
+		CARD_TEST(test_extended_length_reads_fewer_apdus_and_falls_back_when_refused),
+		CARD_TEST(test_short_reads_are_the_default),
+		CARD_TEST(test_pin_formats_are_refused_before_reaching_the_card),
+		CARD_TEST(test_lower_case_signing_password_is_folded_to_upper_case),
+		CARD_TEST(test_pin_status_costs_no_try),
+		CARD_TEST(test_wrong_pin_is_sent_once_and_reports_tries_left),
+		CARD_TEST(test_auth_pin_locks_after_three_wrong_tries_and_is_then_never_sent),
+		CARD_TEST(test_signing_password_locks_after_five_wrong_tries),
+		CARD_TEST(test_locked_profile_gets_no_verify_with_a_pin),
+		CARD_TEST(test_child_card_reports_no_signing_certificate),
+		CARD_TEST(test_signs_with_each_key_after_its_pin),
+		CARD_TEST(test_card_removed_at_any_step_is_reported_as_removed),
+		CARD_TEST(test_waits_for_a_card_then_times_out_or_is_cancelled),
+		CARD_TEST(test_waits_for_a_reader_to_be_plugged_in),
+		CARD_TEST(test_changes_the_authentication_pin),
+		CARD_TEST(test_reads_the_basic_four_attributes),
+		CARD_TEST(test_malformed_attributes_are_an_error_not_a_crash),
+	};
+	return cmocka_run_group_tests_name("jpki_card", tests, NULL, NULL);
+}
