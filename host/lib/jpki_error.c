@@ -1,6 +1,6 @@
 #include "jpki_error.h"
 
-G_DEFINE_QUARK(jpki-error-quark, jpki_error)
+G_DEFINE_QUARK(jpki - error - quark, jpki_error)
 
 static const char *const code_names[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_NO_SERVICE] = "no-service",

@@ -9,28 +9,28 @@
 GQuark jpki_error_quark(void);
 
 typedef enum {
-	JPKI_ERROR_NO_SERVICE,		    /* no PC/SC service (pcscd) */
-	JPKI_ERROR_NO_READER,		    /* no card reader connected */
-	JPKI_ERROR_NO_CARD,		    /* no My Number Card in any reader */
-	JPKI_ERROR_CARD_REMOVED,	    /* the card left during the operation */
-	JPKI_ERROR_UNSUPPORTED_CARD,	    /* a card, but not a My Number Card */
-	JPKI_ERROR_JUKI_CARD,		    /* an old 住基カード: no longer usable */
-	JPKI_ERROR_SEVERAL_CARDS,	    /* more than one My Number Card present */
-	JPKI_ERROR_PIN_FORMAT,		    /* the PIN does not fit the secret's rule; not sent */
-	JPKI_ERROR_PIN_INCORRECT,	    /* the card refused the PIN; tries left in the message */
-	JPKI_ERROR_PIN_BLOCKED,		    /* locked: only the municipal office can reset it */
-	JPKI_ERROR_NO_SIGNING_CERTIFICATE,  /* e.g. a child's card */
-	JPKI_ERROR_CERTIFICATE_EXPIRED,	    /* the certificate's validity has ended */
+	JPKI_ERROR_NO_SERVICE,             /* no PC/SC service (pcscd) */
+	JPKI_ERROR_NO_READER,              /* no card reader connected */
+	JPKI_ERROR_NO_CARD,                /* no My Number Card in any reader */
+	JPKI_ERROR_CARD_REMOVED,           /* the card left during the operation */
+	JPKI_ERROR_UNSUPPORTED_CARD,       /* a card, but not a My Number Card */
+	JPKI_ERROR_JUKI_CARD,              /* an old 住基カード: no longer usable */
+	JPKI_ERROR_SEVERAL_CARDS,          /* more than one My Number Card present */
+	JPKI_ERROR_PIN_FORMAT,             /* the PIN does not fit the secret's rule; not sent */
+	JPKI_ERROR_PIN_INCORRECT,          /* the card refused the PIN; tries left in the message */
+	JPKI_ERROR_PIN_BLOCKED,            /* locked: only the municipal office can reset it */
+	JPKI_ERROR_NO_SIGNING_CERTIFICATE, /* e.g. a child's card */
+	JPKI_ERROR_CERTIFICATE_EXPIRED,    /* the certificate's validity has ended */
 	JPKI_ERROR_CERTIFICATE_NOT_YET_VALID,
-	JPKI_ERROR_CERTIFICATE_REVOKED,	    /* listed in the given CRL */
-	JPKI_ERROR_CERTIFICATE_UNTRUSTED,   /* does not chain to a trust anchor */
-	JPKI_ERROR_SIGNATURE_INVALID,	    /* a signature that does not verify */
-	JPKI_ERROR_CANCELLED,		    /* the user cancelled */
-	JPKI_ERROR_TIMEOUT,		    /* waited too long (for a card, for the user) */
-	JPKI_ERROR_CARD,		    /* the card answered something unexpected */
-	JPKI_ERROR_PCSC,		    /* another PC/SC failure */
-	JPKI_ERROR_INVALID_INPUT,	    /* bad input from the caller (file, option, data) */
-	JPKI_ERROR_IO,			    /* a file could not be read or written */
+	JPKI_ERROR_CERTIFICATE_REVOKED,   /* listed in the given CRL */
+	JPKI_ERROR_CERTIFICATE_UNTRUSTED, /* does not chain to a trust anchor */
+	JPKI_ERROR_SIGNATURE_INVALID,     /* a signature that does not verify */
+	JPKI_ERROR_CANCELLED,             /* the user cancelled */
+	JPKI_ERROR_TIMEOUT,               /* waited too long (for a card, for the user) */
+	JPKI_ERROR_CARD,                  /* the card answered something unexpected */
+	JPKI_ERROR_PCSC,                  /* another PC/SC failure */
+	JPKI_ERROR_INVALID_INPUT,         /* bad input from the caller (file, option, data) */
+	JPKI_ERROR_IO,                    /* a file could not be read or written */
 	JPKI_ERROR_LAST
 } JpkiErrorCode;
 

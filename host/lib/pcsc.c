@@ -272,6 +272,26 @@ jpki_card_end_transaction(JpkiCard *card)
 	card->in_transaction = FALSE;
 }
 
+/* Whether the card has left the reader. pcsc-lite reports a card pulled
+ * during a command as a failed transmit (SCARD_E_NOT_TRANSACTED) and notices
+ * the removal at its next poll, so ask for up to a second. */
+static gboolean
+card_left(JpkiCard *card)
+{
+	for (guint attempt = 0; attempt < 10; attempt++) {
+		char name[256];
+		DWORD name_len = sizeof(name), state = 0, protocol = 0, atr_len = MAX_ATR_SIZE;
+		BYTE atr[MAX_ATR_SIZE];
+		LONG rv = SCardStatus(card->handle, name, &name_len, &state, &protocol, atr,
+				      &atr_len);
+		if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD ||
+		    (rv == SCARD_S_SUCCESS && (state & SCARD_ABSENT)))
+			return TRUE;
+		g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	}
+	return FALSE;
+}
+
 static LONG
 transmit_once(JpkiCard *card, const guint8 *apdu, gsize len, guint8 *response, DWORD *response_len)
 {
@@ -291,6 +311,8 @@ jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secre
 	DWORD response_len = 0;
 	LONG rv = transmit_once(card, apdu, len, response, &response_len);
 	for (;;) {
+		if (rv == SCARD_E_NOT_TRANSACTED && card_left(card))
+			rv = SCARD_W_REMOVED_CARD;
 		if (rv != SCARD_S_SUCCESS) {
 			set_pcsc_error(error, rv, DURING_OPERATION, "talking to the card");
 			return NULL;

@@ -248,3 +248,10 @@ jpki_pin_change(JpkiCard *card, const JpkiPin *current, const JpkiPin *replaceme
 	}
 	return TRUE;
 }
+
+gboolean
+jpki_pin_equal(const JpkiPin *a, const JpkiPin *b)
+{
+	return a->secret == b->secret && a->len == b->len &&
+	       CRYPTO_memcmp(a->value, b->value, a->len) == 0;
+}

@@ -40,3 +40,6 @@ gboolean jpki_pin_verify(JpkiCard *card, const JpkiPin *pin, guint *tries_left, 
 /* VERIFY with `current`, then CHANGE REFERENCE DATA to `replacement`. */
 gboolean jpki_pin_change(JpkiCard *card, const JpkiPin *current, const JpkiPin *replacement,
 			 guint *tries_left, GError **error);
+
+/* Whether two PINs are the same secret and value (constant time). */
+gboolean jpki_pin_equal(const JpkiPin *a, const JpkiPin *b);

@@ -1,0 +1,185 @@
+/* jpki status: readers, the card, certificates and tries left. No PIN. */
+#include "cli.h"
+
+#include <stdio.h>
+
+typedef struct {
+	GStrv readers;
+	char *reader;
+	JpkiCert *certs[JPKI_SLOT_COUNT]; /* NULL where not read or absent */
+	gboolean sign_present;
+	gboolean support_present;
+	guint tries[JPKI_SECRET_COUNT];
+} Status;
+
+static void
+status_clear(Status *status)
+{
+	g_strfreev(status->readers);
+	g_free(status->reader);
+	for (guint i = 0; i < JPKI_SLOT_COUNT; i++)
+		jpki_cert_free(status->certs[i]);
+}
+
+static const char *
+slot_label(Cli *cli, JpkiCertSlot slot)
+{
+	switch (slot) {
+	case JPKI_SLOT_AUTH:
+		return TR(cli, "利用者証明用電子証明書", "User-authentication certificate");
+	case JPKI_SLOT_SIGN:
+		return TR(cli, "署名用電子証明書", "Signing certificate");
+	case JPKI_SLOT_AUTH_CA:
+		return TR(cli, "利用者証明用認証局", "User-authentication CA");
+	default:
+		return TR(cli, "署名用認証局", "Signing CA");
+	}
+}
+
+static const char *
+secret_label(Cli *cli, JpkiSecret secret)
+{
+	switch (secret) {
+	case JPKI_SECRET_AUTH:
+		return TR(cli, "利用者証明用", "authentication PIN");
+	case JPKI_SECRET_SIGN:
+		return TR(cli, "署名用", "signing password");
+	default:
+		return TR(cli, "券面事項入力補助用", "card input support PIN");
+	}
+}
+
+/* Everything readable without a PIN, in one transaction. */
+static gboolean
+read_status(JpkiCard *card, Status *status, GError **error)
+{
+	const JpkiCertSlot public_slots[] = {JPKI_SLOT_AUTH, JPKI_SLOT_AUTH_CA, JPKI_SLOT_SIGN_CA};
+	for (guint i = 0; i < G_N_ELEMENTS(public_slots); i++) {
+		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, public_slots[i], error);
+		if (der == NULL)
+			return FALSE;
+		status->certs[public_slots[i]] = jpki_cert_new_from_der(der, error);
+		if (status->certs[public_slots[i]] == NULL)
+			return FALSE;
+	}
+	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
+		g_autoptr(GError) local = NULL;
+		gboolean present = jpki_pin_query(card, (JpkiSecret)secret, &status->tries[secret],
+						  NULL, &local);
+		if (!present &&
+		    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE) &&
+		    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD)) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return FALSE;
+		}
+		if (secret == JPKI_SECRET_SIGN)
+			status->sign_present = present;
+		if (secret == JPKI_SECRET_SUPPORT)
+			status->support_present = present;
+	}
+	return TRUE;
+}
+
+static json_t *
+status_json(Status *status)
+{
+	json_t *readers = json_array();
+	for (guint i = 0; status->readers != NULL && status->readers[i] != NULL; i++)
+		json_array_append_new(readers, json_string(status->readers[i]));
+	json_t *certs = json_object();
+	for (guint slot = 0; slot < JPKI_SLOT_COUNT; slot++) {
+		json_t *entry = status->certs[slot] != NULL
+					? cli_certificate_json(status->certs[slot])
+					: json_pack("{s:b}", "present",
+						    slot == JPKI_SLOT_SIGN && status->sign_present);
+		if (slot == JPKI_SLOT_SIGN && status->sign_present)
+			json_object_set_new(entry, "needs_password", json_true());
+		json_object_set_new(certs, jpki_cert_slot_name((JpkiCertSlot)slot), entry);
+	}
+	json_t *pins = json_object();
+	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
+		gboolean present = (secret != JPKI_SECRET_SIGN || status->sign_present) &&
+				   (secret != JPKI_SECRET_SUPPORT || status->support_present);
+		json_t *entry =
+			present ? json_pack("{s:b, s:i, s:i, s:b}", "present", 1, "tries_left",
+					    status->tries[secret], "max_tries",
+					    jpki_secret_max_tries((JpkiSecret)secret), "blocked",
+					    status->tries[secret] == 0)
+				: json_pack("{s:b}", "present", 0);
+		json_object_set_new(pins, jpki_secret_name((JpkiSecret)secret), entry);
+	}
+	return json_pack("{s:o, s:{s:s, s:s}, s:o, s:o}", "readers", readers, "card", "reader",
+			 status->reader, "type", "mynumber", "certificates", certs, "pins", pins);
+}
+
+static void
+print_text(Cli *cli, Status *status)
+{
+	printf("%s %s\n", TR(cli, "リーダー:", "Reader:"), status->reader);
+	printf("%s %s\n", TR(cli, "カード:", "Card:"),
+	       TR(cli, "マイナンバーカード", "My Number Card"));
+	for (guint slot = 0; slot < JPKI_SLOT_COUNT; slot++) {
+		const char *label = slot_label(cli, (JpkiCertSlot)slot);
+		if (status->certs[slot] != NULL) {
+			g_autofree char *state = cli_describe_validity(cli, status->certs[slot]);
+			printf("%s: %s\n", label, state);
+		} else if (slot == JPKI_SLOT_SIGN && status->sign_present) {
+			printf("%s: %s\n", label,
+			       TR(cli,
+				  "あり（期限の確認には署名用の暗証番号が必要: jpki cert show "
+				  "sign）",
+				  "present (its expiry needs the signing password: jpki cert show "
+				  "sign)"));
+		} else {
+			printf("%s: %s\n", label,
+			       TR(cli, "なし（発行は市区町村の窓口で。15歳未満には発行されません）",
+				  "none (issued at the municipal office; not to children under "
+				  "15)"));
+		}
+	}
+	printf("%s\n", TR(cli, "暗証番号の残り回数:", "PIN tries left:"));
+	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
+		if ((secret == JPKI_SECRET_SIGN && !status->sign_present) ||
+		    (secret == JPKI_SECRET_SUPPORT && !status->support_present))
+			continue;
+		guint tries = status->tries[secret];
+		printf("  %s: %u/%u", secret_label(cli, (JpkiSecret)secret), tries,
+		       jpki_secret_max_tries((JpkiSecret)secret));
+		if (tries == 0)
+			printf(" %s", TR(cli, "— ロック中。市区町村の窓口で再設定してください。",
+					 "— locked: have it reset at your municipal office."));
+		printf("\n");
+	}
+}
+
+int
+cli_status(Cli *cli, int argc, char **argv)
+{
+	if (!cli_parse(cli, &argc, &argv, "",
+		       TR(cli,
+			  "リーダー、カード、電子証明書の期限、暗証番号の残り回数を表示します。",
+			  "Shows readers, the card, certificate expiry and PIN tries left."),
+		       NULL))
+		return CLI_USAGE;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = cli_open_card(cli, &context, &error);
+	if (card == NULL)
+		return cli_fail(cli, error);
+
+	Status status = {0};
+	status.readers = jpki_context_list_readers(context, NULL);
+	status.reader = g_strdup(jpki_card_get_reader(card));
+	gboolean ok =
+		jpki_card_begin_transaction(card, &error) && read_status(card, &status, &error);
+	jpki_card_end_transaction(card);
+	int result = CLI_OK;
+	if (!ok)
+		result = cli_fail(cli, error);
+	else if (cli->json)
+		cli_print_json(status_json(&status));
+	else
+		print_text(cli, &status);
+	status_clear(&status);
+	return result;
+}

@@ -1,0 +1,107 @@
+#include "prompt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define LINE_MAX_LEN 64
+
+/* One line from fd, byte by byte so that the next PIN's line stays unread. */
+static gboolean
+read_line(int fd, char *line, gsize size, GError **error)
+{
+	gsize len = 0;
+	for (;;) {
+		char c = 0;
+		ssize_t n = read(fd, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot read the PIN: %s",
+				    g_strerror(errno));
+			return FALSE;
+		}
+		if (n == 0 || c == '\n')
+			break;
+		if (len + 1 >= size) {
+			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
+					    "the PIN line is too long");
+			return FALSE;
+		}
+		line[len++] = c;
+	}
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	line[len] = '\0';
+	if (len == 0) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CANCELLED, "no PIN was given");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static const char *
+describe_secret(Cli *cli, JpkiSecret secret)
+{
+	switch (secret) {
+	case JPKI_SECRET_AUTH:
+		return TR(cli, "利用者証明用電子証明書の暗証番号（数字4桁）",
+			  "user-authentication PIN (4 digits)");
+	case JPKI_SECRET_SIGN:
+		return TR(cli, "署名用電子証明書の暗証番号（英大文字と数字の6～16文字）",
+			  "signing password (6-16 characters of A-Z and 0-9)");
+	default:
+		return TR(cli, "券面事項入力補助用の暗証番号（数字4桁）",
+			  "card input support PIN (4 digits)");
+	}
+}
+
+static gboolean
+read_from_terminal(const char *prompt, char *line, gsize size, GError **error)
+{
+	int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty < 0) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "no terminal to ask for the PIN on: use --pin-fd");
+		return FALSE;
+	}
+	struct termios saved, quiet;
+	gboolean have_termios = tcgetattr(tty, &saved) == 0;
+	if (have_termios) {
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		tcsetattr(tty, TCSAFLUSH, &quiet);
+	}
+	gboolean ok = write(tty, prompt, strlen(prompt)) >= 0 && read_line(tty, line, size, error);
+	if (have_termios)
+		tcsetattr(tty, TCSAFLUSH, &saved);
+	(void)!write(tty, "\n", 1); /* the user's Enter was not echoed */
+	close(tty);
+	return ok;
+}
+
+JpkiPin *
+cli_read_pin(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left, GError **error)
+{
+	char line[LINE_MAX_LEN];
+	gboolean ok;
+	if (cli->pin_fd >= 0) {
+		ok = read_line(cli->pin_fd, line, sizeof(line), error);
+	} else {
+		g_autofree char *prompt =
+			purpose != NULL
+				? g_strdup_printf("%s %s: ", purpose, describe_secret(cli, secret))
+				: g_strdup_printf(
+					  TR(cli, "%s（残り%u回）: ", "%s (%u tries left): "),
+					  describe_secret(cli, secret), tries_left);
+		ok = read_from_terminal(prompt, line, sizeof(line), error);
+	}
+	JpkiPin *pin = ok ? jpki_pin_new(secret, line, error) : NULL;
+	OPENSSL_cleanse(line, sizeof(line));
+	return pin;
+}

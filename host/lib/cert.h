@@ -1,0 +1,105 @@
+/* The X.509 side of libjpki: a holder certificate, its validity and renewal
+ * window, the holder's attributes in the signing certificate (cert.c), and path
+ * validation to the JPKI roots (trust_store.c). OpenSSL only; no card I/O. */
+#pragma once
+
+#include <glib.h>
+#include <openssl/x509.h>
+
+typedef struct _JpkiCert JpkiCert;
+
+/* Exactly one DER certificate (no trailing bytes); JPKI_ERROR_INVALID_INPUT otherwise. */
+JpkiCert *jpki_cert_new_from_der(GBytes *der, GError **error);
+/* PEM (the first certificate in the file) or DER. JPKI_ERROR_IO when the file cannot be read,
+ * JPKI_ERROR_INVALID_INPUT when it holds no certificate. */
+JpkiCert *jpki_cert_new_from_file(const char *path, GError **error);
+void jpki_cert_free(JpkiCert *cert);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiCert, jpki_cert_free)
+
+/* Borrowed: valid as long as the JpkiCert. */
+X509 *jpki_cert_get_x509(JpkiCert *cert);
+GBytes *jpki_cert_get_der(JpkiCert *cert);
+
+/* One line, RFC 2253 escaping, in certificate order, non-ASCII as UTF-8:
+ * "C=JP, L=東京都, L=千代田区, CN=TEST00000000001S". */
+char *jpki_cert_dup_subject(JpkiCert *cert);
+char *jpki_cert_dup_issuer(JpkiCert *cert);
+/* The same for any name (a CMS signer's, a CA's). */
+char *jpki_x509_name_dup_line(const X509_NAME *name);
+/* Upper-case hex without separators or leading zero bytes: "1005". */
+char *jpki_cert_dup_serial_hex(JpkiCert *cert);
+/* SHA-256 of the DER, 64 upper-case hex digits without separators. */
+char *jpki_cert_dup_fingerprint_sha256(JpkiCert *cert);
+
+/* Borrowed, in UTC. notAfter is the last valid instant (inclusive). */
+GDateTime *jpki_cert_get_not_before(JpkiCert *cert);
+GDateTime *jpki_cert_get_not_after(JpkiCert *cert);
+
+typedef enum {
+	JPKI_CERT_VALID,
+	JPKI_CERT_RENEWAL_WINDOW, /* still valid, and renewable at the municipal office */
+	JPKI_CERT_EXPIRED,
+	JPKI_CERT_NOT_YET_VALID,
+} JpkiCertValidity;
+
+/* Dates only, no signature or chain: the renewal window runs from
+ * jpki_cert_renewal_from() up to and including notAfter. */
+JpkiCertValidity jpki_cert_validity_at(JpkiCert *cert, GDateTime *at);
+/* New reference: 3 calendar months before notAfter (day clamped to the month's end). */
+GDateTime *jpki_cert_renewal_from(JpkiCert *cert);
+/* "valid", "renewal-window", "expired", "not-yet-valid". */
+const char *jpki_cert_validity_name(JpkiCertValidity validity);
+
+/* The holder's attributes from the signing certificate; UTF-8, NULL when absent. */
+typedef struct {
+	char *name;               /* family and given name separated by U+3000 */
+	char *name_substitute;    /* the name with substitute characters */
+	char *sex;                /* "1", "2" or "9" (jpki_sex_describe) */
+	char *birth_date;         /* YYYYMMDD */
+	char *address;            /* full address */
+	char *address_substitute; /* the address with substitute characters */
+} JpkiHolderAttributes;
+
+/* From the subjectAltName otherNames 1.2.392.200149.8.5.5.1 to .6. JPKI_ERROR_INVALID_INPUT
+ * when the certificate carries none of them (an authentication certificate), or one twice,
+ * or one that is not a string. */
+JpkiHolderAttributes *jpki_cert_get_holder_attributes(JpkiCert *cert, GError **error);
+void jpki_holder_attributes_free(JpkiHolderAttributes *attrs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiHolderAttributes, jpki_holder_attributes_free)
+
+/* "1" male, "2" female, "9" not applicable, in Japanese or English; NULL for anything else. */
+const char *jpki_sex_describe(const char *code, gboolean japanese);
+
+/* Trust anchors, and optionally CRLs. */
+typedef struct _JpkiTrustStore JpkiTrustStore;
+
+/* Empty. */
+JpkiTrustStore *jpki_trust_store_new(void);
+/* The real JPKI roots: every *.pem in the installed directory, or in the source tree's
+ * host/data/jpki-ca when that is not installed. JPKI_ERROR_IO when neither holds a root. */
+JpkiTrustStore *jpki_trust_store_new_default(GError **error);
+void jpki_trust_store_free(JpkiTrustStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiTrustStore, jpki_trust_store_free)
+
+/* PEM (every certificate in it) or DER, as trust anchors. */
+gboolean jpki_trust_store_add_file(JpkiTrustStore *store, const char *path, GError **error);
+/* PEM (every CRL in it) or DER. Once the store holds a CRL, verification needs a current CRL
+ * from the leaf's issuer and fails with JPKI_ERROR_CERTIFICATE_REVOKED when it lists the leaf;
+ * the X509_STORE carries X509_V_FLAG_CRL_CHECK from then on. */
+gboolean jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **error);
+/* Distinct trust anchors. */
+guint jpki_trust_store_count(JpkiTrustStore *store);
+/* Borrowed: the anchors and CRLs, for CMS verification. */
+X509_STORE *jpki_trust_store_get_x509_store(JpkiTrustStore *store);
+
+/* Path validation to a trust anchor of `store` (the JPKI roots issue holder certificates
+ * directly; intermediates may come in `untrusted`, an array of JpkiCert*, or NULL), at `at`
+ * (NULL: now), with revocation when the store holds CRLs. Every problem of the path is
+ * collected and the first of these codes that applies is returned:
+ * JPKI_ERROR_CERTIFICATE_REVOKED (only when the path and the CRL are otherwise sound, so a
+ * forged or stale CRL cannot make a certificate "revoked"), _EXPIRED, _NOT_YET_VALID (for any
+ * certificate of the path), then JPKI_ERROR_CERTIFICATE_UNTRUSTED; the message gives
+ * OpenSSL's reason and the certificate it concerns. OpenSSL counts the notAfter second itself
+ * as expired, one second earlier than jpki_cert_validity_at(). */
+gboolean jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted,
+			  GDateTime *at, GError **error);

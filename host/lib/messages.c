@@ -1,0 +1,158 @@
+#include "messages.h"
+
+typedef struct {
+	const char *summary[2];
+	const char *advice[2];
+} Message;
+
+static const Message messages[JPKI_ERROR_LAST] = {
+	[JPKI_ERROR_NO_SERVICE] =
+		{{"スマートカードサービス（pcscd）が動いていません。",
+		  "The smart card service (pcscd) is not running."},
+		 {"pcscd を起動してから、もう一度お試しください（Debian/Ubuntu: sudo systemctl "
+		  "start pcscd）。",
+		  "Start pcscd and try again (Debian/Ubuntu: sudo systemctl start pcscd)."}},
+	[JPKI_ERROR_NO_READER] = {{"ICカードリーダーが見つかりません。",
+				   "No card reader was found."},
+				  {"ICカードリーダーをパソコンに接続してください。",
+				   "Connect a card reader to this computer."}},
+	[JPKI_ERROR_NO_CARD] =
+		{{"マイナンバーカードが見つかりません。", "No My Number Card was found."},
+		 {"マイナンバーカードをICカードリーダーに挿入（またはかざして）ください。",
+		  "Insert your My Number Card into the reader (or place it on the reader)."}},
+	[JPKI_ERROR_CARD_REMOVED] = {{"処理中にカードが取り外されました。",
+				      "The card was removed during the operation."},
+				     {"カードをリーダーに置いたまま、もう一度お試しください。",
+				      "Leave the card in the reader and try again."}},
+	[JPKI_ERROR_UNSUPPORTED_CARD] = {{"このカードはマイナンバーカードではありません。",
+					  "This card is not a My Number Card."},
+					 {"マイナンバーカードをリーダーに入れてください。",
+					  "Put your My Number Card in the reader."}},
+	[JPKI_ERROR_JUKI_CARD] =
+		{{"住基カードの電子証明書は現在使えません。",
+		  "The certificates on a Juki card (住基カード) can no longer be used."},
+		 {"お住まいの市区町村の窓口でマイナンバーカードを申請してください。",
+		  "Apply for a My Number Card at your municipal office."}},
+	[JPKI_ERROR_SEVERAL_CARDS] = {{"複数のマイナンバーカードが見つかりました。",
+				       "More than one My Number Card was found."},
+				      {"使うカード1枚だけをリーダーに残してください（または "
+				       "--reader で指定してください）。",
+				       "Leave only the card you want to use in a reader (or choose "
+				       "one with --reader)."}},
+	[JPKI_ERROR_PIN_FORMAT] =
+		{{"暗証番号の形式が正しくありません（カードには送っていません）。",
+		  "The PIN is not in the right format (it was not sent to the card)."},
+		 {"利用者証明用と券面事項入力補助用は数字4桁、署名用は英大文字と数字の6～16文字です"
+		  "。",
+		  "The authentication and card input support PINs are 4 digits; the signing "
+		  "password is 6-16 characters of A-Z and 0-9."}},
+	[JPKI_ERROR_PIN_INCORRECT] = {{"暗証番号が違います。", "The PIN is incorrect."},
+				      {"残り回数に注意して入力し直してください。0回になるとロックさ"
+				       "れ、市区町村の窓口でしか解除できません。",
+				       "Check the tries left before trying again: at 0 the PIN "
+				       "locks and only the municipal office can reset it."}},
+	[JPKI_ERROR_PIN_BLOCKED] =
+		{{"暗証番号がロックされています。", "The PIN is locked."},
+		 {"マイナンバーカードを持って、お住まいの市区町村の窓口で暗証番号の再設定を受けてく"
+		  "ださい。",
+		  "Take your My Number Card to your municipal office to have the PIN reset."}},
+	[JPKI_ERROR_NO_SIGNING_CERTIFICATE] = {{"このカードには署名用電子証明書がありません。",
+						"This card has no signing certificate."},
+					       {"署名用電子証明書は市区町村の窓口で発行を受けられま"
+						"す（15歳未満の方には発行されません）。",
+						"A signing certificate is issued at the municipal "
+						"office (not to children under 15)."}},
+	[JPKI_ERROR_CERTIFICATE_EXPIRED] =
+		{{"電子証明書の有効期限が切れています。", "The certificate has expired."},
+		 {"お住まいの市区町村の窓口で電子証明書の更新を受けてください。",
+		  "Renew the certificate at your municipal office."}},
+	[JPKI_ERROR_CERTIFICATE_NOT_YET_VALID] = {{"電子証明書はまだ有効になっていません。",
+						   "The certificate is not valid yet."},
+						  {"パソコンの日付と時刻を確認してください。",
+						   "Check this computer's date and time."}},
+	[JPKI_ERROR_CERTIFICATE_REVOKED] = {{"電子証明書は失効しています。",
+					     "The certificate has been revoked."},
+					    {"氏名や住所の変更などで失効した場合は、市区町村の窓口"
+					     "で新しい電子証明書の発行を受けてください。",
+					     "If it was revoked after a change of name or address, "
+					     "get a new certificate at your municipal office."}},
+	[JPKI_ERROR_CERTIFICATE_UNTRUSTED] =
+		{{"電子証明書を公的個人認証サービスの認証局まで検証できません。",
+		  "The certificate does not chain to a JPKI certification authority."},
+		 {"本物のマイナンバーカードの証明書か確認してください。",
+		  "Check that the certificate comes from a genuine My Number Card."}},
+	[JPKI_ERROR_SIGNATURE_INVALID] =
+		{{"署名が正しくありません。", "The signature is not valid."},
+		 {"ファイルが署名後に変更されていないか確認してください。",
+		  "Check whether the file was changed after it was signed."}},
+	[JPKI_ERROR_CANCELLED] = {{"操作は取り消されました。", "The operation was cancelled."},
+				  {"必要なら、もう一度始めてください。",
+				   "Start again when you are ready."}},
+	[JPKI_ERROR_TIMEOUT] = {{"時間切れになりました。", "The operation timed out."},
+				{"カードを用意して、もう一度お試しください。",
+				 "Have your card ready and try again."}},
+	[JPKI_ERROR_CARD] = {{"カードが予期しない応答をしました。",
+			      "The card gave an unexpected answer."},
+			     {"カードをリーダーに置き直して、もう一度お試しください。",
+			      "Put the card in the reader again and retry."}},
+	[JPKI_ERROR_PCSC] = {{"カードリーダーとの通信に失敗しました。",
+			      "Communication with the card reader failed."},
+			     {"リーダーを接続し直して、もう一度お試しください。",
+			      "Reconnect the reader and try again."}},
+	[JPKI_ERROR_INVALID_INPUT] =
+		{{"入力が正しくありません。", "The input is not valid."},
+		 {"指定した内容を確認してください（--help で使い方を表示します）。",
+		  "Check what you gave (--help shows the usage)."}},
+	[JPKI_ERROR_IO] = {{"ファイルの読み書きに失敗しました。",
+			    "A file could not be read or written."},
+			   {"ファイル名と権限を確認してください。",
+			    "Check the file name and its permissions."}},
+};
+
+static gboolean
+is_japanese(const char *locale)
+{
+	return locale != NULL && g_str_has_prefix(locale, "ja");
+}
+
+JpkiLang
+jpki_lang_from_locale(void)
+{
+	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	for (guint i = 0; i < G_N_ELEMENTS(vars); i++) {
+		const char *value = g_getenv(vars[i]);
+		if (value != NULL && *value != '\0')
+			return is_japanese(value) ? JPKI_LANG_JA : JPKI_LANG_EN;
+	}
+	return JPKI_LANG_EN;
+}
+
+gboolean
+jpki_lang_from_name(const char *name, JpkiLang *lang)
+{
+	if (g_strcmp0(name, "ja") == 0) {
+		*lang = JPKI_LANG_JA;
+		return TRUE;
+	}
+	if (g_strcmp0(name, "en") == 0) {
+		*lang = JPKI_LANG_EN;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+const char *
+jpki_error_summary(JpkiErrorCode code, JpkiLang lang)
+{
+	if ((guint)code >= JPKI_ERROR_LAST)
+		code = JPKI_ERROR_CARD;
+	return messages[code].summary[lang];
+}
+
+const char *
+jpki_error_advice(JpkiErrorCode code, JpkiLang lang)
+{
+	if ((guint)code >= JPKI_ERROR_LAST)
+		code = JPKI_ERROR_CARD;
+	return messages[code].advice[lang];
+}

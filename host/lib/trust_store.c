@@ -1,0 +1,249 @@
+/* JpkiTrustStore (trust anchors and CRLs) and path validation of a JpkiCert against it. */
+#include "cert.h"
+#include "jpki_error.h"
+#include "openssl_autoptr.h"
+#include "x509_io.h"
+
+#include <openssl/err.h>
+#include <string.h>
+
+struct _JpkiTrustStore {
+	X509_STORE *x509_store;
+};
+
+/* A stack that borrows its certificates: freeing it leaves them alone. */
+typedef STACK_OF(X509) X509BorrowedStack;
+static void
+x509_borrowed_stack_free(X509BorrowedStack *stack)
+{
+	sk_X509_free(stack);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(X509BorrowedStack, x509_borrowed_stack_free)
+
+JpkiTrustStore *
+jpki_trust_store_new(void)
+{
+	JpkiTrustStore *store = g_new0(JpkiTrustStore, 1);
+	store->x509_store = X509_STORE_new();
+	if (store->x509_store == NULL)
+		g_error("X509_STORE_new: out of memory");
+	return store;
+}
+
+void
+jpki_trust_store_free(JpkiTrustStore *store)
+{
+	if (store == NULL)
+		return;
+	X509_STORE_free(store->x509_store);
+	g_free(store);
+}
+
+static int
+compare_file_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+JpkiTrustStore *
+jpki_trust_store_new_default(GError **error)
+{
+	/* The source tree's copy lets the tests and an uninstalled build find the roots. */
+	const char *dir =
+		g_file_test(JPKI_CA_DIR, G_FILE_TEST_IS_DIR) ? JPKI_CA_DIR : JPKI_SOURCE_CA_DIR;
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GDir) listing = g_dir_open(dir, 0, &local);
+	if (listing == NULL) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "JPKI roots: %s", local->message);
+		return NULL;
+	}
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	for (const char *name; (name = g_dir_read_name(listing)) != NULL;) {
+		if (g_str_has_suffix(name, ".pem"))
+			g_ptr_array_add(files, g_build_filename(dir, name, NULL));
+	}
+	g_ptr_array_sort(files, compare_file_names);
+
+	g_autoptr(JpkiTrustStore) store = jpki_trust_store_new();
+	for (guint i = 0; i < files->len; i++) {
+		if (!jpki_trust_store_add_file(store, g_ptr_array_index(files, i), error))
+			return NULL;
+	}
+	if (jpki_trust_store_count(store) == 0) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "no JPKI root certificate in %s",
+			    dir);
+		return NULL;
+	}
+	return g_steal_pointer(&store);
+}
+
+gboolean
+jpki_trust_store_add_file(JpkiTrustStore *store, const char *path, GError **error)
+{
+	g_return_val_if_fail(store != NULL && path != NULL, FALSE);
+	g_autoptr(GPtrArray) certs = jpki_x509_read_file(path, error);
+	if (certs == NULL)
+		return FALSE;
+	/* X509_STORE_add_cert() takes its own reference and skips a certificate it has. */
+	for (guint i = 0; i < certs->len; i++) {
+		if (X509_STORE_add_cert(store->x509_store, g_ptr_array_index(certs, i)) != 1) {
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "%s: %s", path,
+				    jpki_openssl_take_reason());
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+gboolean
+jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **error)
+{
+	g_return_val_if_fail(store != NULL && path != NULL, FALSE);
+	g_autoptr(GPtrArray) crls = jpki_x509_crl_read_file(path, error);
+	if (crls == NULL)
+		return FALSE;
+	for (guint i = 0; i < crls->len; i++) {
+		if (X509_STORE_add_crl(store->x509_store, g_ptr_array_index(crls, i)) != 1) {
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "%s: %s", path,
+				    jpki_openssl_take_reason());
+			return FALSE;
+		}
+	}
+	/* On the store, so contexts made from it elsewhere (CMS) check revocation too. */
+	X509_STORE_set_flags(store->x509_store, X509_V_FLAG_CRL_CHECK);
+	return TRUE;
+}
+
+guint
+jpki_trust_store_count(JpkiTrustStore *store)
+{
+	g_return_val_if_fail(store != NULL, 0);
+	STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(store->x509_store);
+	guint count = 0;
+	for (int i = 0; i < sk_X509_OBJECT_num(objects); i++) {
+		if (X509_OBJECT_get_type(sk_X509_OBJECT_value(objects, i)) == X509_LU_X509)
+			count++;
+	}
+	return count;
+}
+
+X509_STORE *
+jpki_trust_store_get_x509_store(JpkiTrustStore *store)
+{
+	g_return_val_if_fail(store != NULL, NULL);
+	return store->x509_store;
+}
+
+/* What path validation found, by the precedence of the error codes we report. */
+enum { PROBLEM_REVOKED, PROBLEM_EXPIRED, PROBLEM_NOT_YET_VALID, PROBLEM_UNTRUSTED, N_PROBLEMS };
+
+static const JpkiErrorCode problem_codes[N_PROBLEMS] = {
+	[PROBLEM_REVOKED] = JPKI_ERROR_CERTIFICATE_REVOKED,
+	[PROBLEM_EXPIRED] = JPKI_ERROR_CERTIFICATE_EXPIRED,
+	[PROBLEM_NOT_YET_VALID] = JPKI_ERROR_CERTIFICATE_NOT_YET_VALID,
+	[PROBLEM_UNTRUSTED] = JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+};
+
+typedef struct {
+	char *messages[N_PROBLEMS]; /* the first of each kind */
+} VerifyProblems;
+
+static void
+verify_problems_clear(VerifyProblems *problems)
+{
+	for (guint i = 0; i < N_PROBLEMS; i++)
+		g_clear_pointer(&problems->messages[i], g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(VerifyProblems, verify_problems_clear)
+
+static int
+problem_of(int verify_error)
+{
+	switch (verify_error) {
+	case X509_V_ERR_CERT_REVOKED:
+		return PROBLEM_REVOKED;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return PROBLEM_EXPIRED;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return PROBLEM_NOT_YET_VALID;
+	default:
+		return PROBLEM_UNTRUSTED;
+	}
+}
+
+/* Records every failure and lets OpenSSL go on, so that an expired and revoked certificate
+ * is reported as revoked whichever check OpenSSL runs first. jpki_cert_verify() fails
+ * whenever anything was recorded. */
+static int
+record_verify_problem(int ok, X509_STORE_CTX *ctx)
+{
+	if (ok)
+		return 1;
+	VerifyProblems *problems = X509_STORE_CTX_get_app_data(ctx);
+	int verify_error = X509_STORE_CTX_get_error(ctx);
+	int problem = problem_of(verify_error);
+	if (problems->messages[problem] == NULL) {
+		X509 *current = X509_STORE_CTX_get_current_cert(ctx);
+		g_autofree char *subject =
+			current != NULL ? jpki_x509_name_dup_line(X509_get_subject_name(current))
+					: g_strdup("?");
+		problems->messages[problem] =
+			g_strdup_printf("%s (certificate %s, depth %d)",
+					X509_verify_cert_error_string(verify_error), subject,
+					X509_STORE_CTX_get_error_depth(ctx));
+	}
+	return 1;
+}
+
+gboolean
+jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted, GDateTime *at,
+		 GError **error)
+{
+	g_return_val_if_fail(cert != NULL && store != NULL, FALSE);
+	g_autoptr(X509BorrowedStack) intermediates = NULL;
+	if (untrusted != NULL) {
+		intermediates = sk_X509_new_null();
+		for (guint i = 0; i < untrusted->len; i++) {
+			JpkiCert *other = g_ptr_array_index(untrusted, i);
+			if (intermediates == NULL ||
+			    sk_X509_push(intermediates, jpki_cert_get_x509(other)) <= 0)
+				g_error("sk_X509_push: out of memory");
+		}
+	}
+
+	g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new();
+	if (ctx == NULL || X509_STORE_CTX_init(ctx, store->x509_store, jpki_cert_get_x509(cert),
+					       intermediates) != 1) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+			    "cannot start path validation: %s", jpki_openssl_take_reason());
+		return FALSE;
+	}
+	if (at != NULL)
+		X509_STORE_CTX_set_time(ctx, 0, (time_t)g_date_time_to_unix(at));
+	g_auto(VerifyProblems) problems = {0};
+	X509_STORE_CTX_set_app_data(ctx, &problems);
+	X509_STORE_CTX_set_verify_cb(ctx, record_verify_problem);
+
+	int verified = X509_verify_cert(ctx);
+	ERR_clear_error();
+	/* A CRL with a bad signature, a stale CRL, or one for a certificate that does not chain
+	 * still gets its entries looked up once the callback has let OpenSSL go on: "revoked"
+	 * is only true when nothing else is wrong with the path or the CRL. */
+	if (problems.messages[PROBLEM_UNTRUSTED] != NULL)
+		g_clear_pointer(&problems.messages[PROBLEM_REVOKED], g_free);
+	for (guint i = 0; i < N_PROBLEMS; i++) {
+		if (problems.messages[i] != NULL) {
+			g_set_error_literal(error, JPKI_ERROR, problem_codes[i],
+					    problems.messages[i]);
+			return FALSE;
+		}
+	}
+	/* A failure that never reached the callback (an internal error). */
+	if (verified != 1) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+			    "path validation failed: %s",
+			    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		return FALSE;
+	}
+	return TRUE;
+}

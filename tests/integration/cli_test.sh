@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# The `jpki` CLI through the real pcscd, with the simulated card on vpcd.
+# Usage: cli_test.sh JPKI TEST_PKI_DIR WITH_VIRTUAL_CARD
+# Each scenario runs inside its own tests/with-virtual-card (own card profile).
+set -uo pipefail
+jpki=${1:?jpki binary}
+pki=${2:?test PKI dir}
+with_card=${3:?with-virtual-card}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+# Run `jpki` inside a card; $1 = simulator options (quoted string).
+on_card() {
+	local sim_options=$1
+	shift
+	# shellcheck disable=SC2086
+	"$with_card" $sim_options -- "$@"
+}
+
+check() {
+	local what=$1
+	shift
+	if "$@" >"$work/out" 2>&1; then
+		echo "ok: $what"
+		passed=$((passed + 1))
+	else
+		echo "FAILED: $what"
+		sed 's/^/    /' "$work/out"
+		failed=$((failed + 1))
+	fi
+}
+
+expect() { # description, actual, expected
+	if [[ $2 != "$3" ]]; then
+		echo "$1: expected '$3', got '$2'"
+		return 1
+	fi
+}
+
+status_reports_the_card_certificates_and_tries() {
+	local json
+	json=$(on_card "" "$jpki" status --json) || return 1
+	expect type "$(jq -r .card.type <<<"$json")" mynumber &&
+		expect reader "$(jq -r .card.reader <<<"$json")" "Virtual PCD 00 00" &&
+		expect auth "$(jq -r .certificates.auth.validity <<<"$json")" valid &&
+		expect subject "$(jq -r .certificates.auth.subject <<<"$json")" "C=JP, CN=TEST00000000001A" &&
+		expect sign "$(jq -r .certificates.sign.present <<<"$json")" true &&
+		expect auth-tries "$(jq -r .pins.auth.tries_left <<<"$json")" 3 &&
+		expect sign-tries "$(jq -r .pins.sign.tries_left <<<"$json")" 5 &&
+		expect support-tries "$(jq -r .pins.support.tries_left <<<"$json")" 3
+}
+
+status_speaks_japanese_and_english() {
+	on_card "" "$jpki" status --lang ja | grep -q "カード: マイナンバーカード" &&
+		on_card "" "$jpki" status --lang en | grep -q "Card: My Number Card" &&
+		LANG=ja_JP.UTF-8 on_card "" "$jpki" status | grep -q "暗証番号の残り回数"
+}
+
+status_warns_inside_the_renewal_window() {
+	local json text
+	json=$(on_card "--profile renewal" "$jpki" status --json) || return 1
+	expect validity "$(jq -r .certificates.auth.validity <<<"$json")" renewal-window || return 1
+	text=$(on_card "--profile renewal" "$jpki" status --lang ja) || return 1
+	grep -q "更新できる期間です" <<<"$text" && grep -q "市区町村の窓口で更新" <<<"$text"
+}
+
+child_card_has_no_signing_certificate() {
+	local json
+	json=$(on_card "--profile child" "$jpki" status --json) || return 1
+	expect sign "$(jq -r .certificates.sign.present <<<"$json")" false || return 1
+	json=$(on_card "--profile child" "$jpki" cert show sign --json --pin-fd 3 3<<<ABC123)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-signing-certificate
+}
+
+juki_card_is_reported_as_no_longer_usable() {
+	local json
+	json=$(on_card "--profile juki" "$jpki" status --json)
+	[[ $? -eq 1 ]] || return 1
+	expect code "$(jq -r .error.code <<<"$json")" juki-card &&
+		on_card "--profile juki" "$jpki" status --lang ja 2>&1 | grep -q "住基カード"
+}
+
+no_card_is_reported_and_waiting_takes_an_inserted_card() {
+	local json
+	json=$(on_card "--start-removed" "$jpki" status --json)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-card || return 1
+	# shellcheck disable=SC2016
+	on_card "--start-removed" bash -c '(sleep 1; kill -USR2 "$JPKI_SIM_PID") & "$0" status --wait 10 --json' "$jpki" >"$work/waited" &&
+		expect waited "$(jq -r .card.type "$work/waited")" mynumber
+}
+
+signs_a_file_that_openssl_and_jpki_verify() {
+	echo "申請書 e-application $RANDOM" >"$work/form.txt"
+	on_card "" "$jpki" sign "$work/form.txt" --pin-fd 3 3<<<ABC123 >/dev/null || return 1
+	openssl cms -verify -binary -inform DER -in "$work/form.txt.p7s" -content "$work/form.txt" \
+		-CAfile "$pki/sign-ca.pem" -purpose any -out /dev/null || return 1
+	local json
+	json=$("$jpki" verify "$work/form.txt" "$work/form.txt.p7s" --ca "$pki/sign-ca.pem" --json) || return 1
+	expect valid "$(jq -r .signature_valid <<<"$json")" true &&
+		expect name "$(jq -r .holder.name <<<"$json")" "テスト　太郎"
+}
+
+verify_rejects_a_changed_file_and_an_untrusted_signer() {
+	echo "original" >"$work/doc.txt"
+	on_card "" "$jpki" sign "$work/doc.txt" --pin-fd 3 3<<<ABC123 >/dev/null || return 1
+	local json
+	echo "changed" >"$work/doc.txt"
+	json=$("$jpki" verify "$work/doc.txt" "$work/doc.txt.p7s" --ca "$pki/sign-ca.pem" --json)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" signature-invalid || return 1
+	echo "original" >"$work/doc.txt"
+	# The real JPKI roots are the default trust anchors: test certificates do not chain to them.
+	json=$("$jpki" verify "$work/doc.txt" "$work/doc.txt.p7s" --json)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" certificate-untrusted
+}
+
+verifies_a_signature_made_by_openssl_with_the_same_key() {
+	echo "signed elsewhere" >"$work/other.txt"
+	openssl cms -sign -binary -md sha256 -signer "$pki/sign-valid.pem" -inkey "$pki/sign.key" \
+		-in "$work/other.txt" -outform DER -out "$work/other.p7s" || return 1
+	"$jpki" verify "$work/other.txt" "$work/other.p7s" --ca "$pki/sign-ca.pem" --lang en | grep -q "The signature is valid"
+}
+
+expired_signing_certificate_signs_nothing() {
+	echo "late" >"$work/late.txt"
+	local json
+	json=$(on_card "--profile sign-expired" "$jpki" sign "$work/late.txt" --json --pin-fd 3 3<<<ABC123)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" certificate-expired &&
+		[[ ! -e $work/late.txt.p7s ]]
+}
+
+wrong_pin_reports_tries_left_and_bad_format_costs_nothing() {
+	# shellcheck disable=SC2016
+	echo "x" >"$work/x"
+	on_card "" bash -c '
+		"$0" attributes --json --pin-fd 3 3<<<0000 >"$1/wrong.json"
+		"$0" attributes --json --pin-fd 3 3<<<12345 >"$1/format.json"
+		"$0" sign "$1/x" --json --pin-fd 3 3<<<"ABC 12" >"$1/format2.json"
+		"$0" pin status --json >"$1/after.json"' "$jpki" "$work"
+	expect code "$(jq -r .error.code "$work/wrong.json")" pin-incorrect &&
+		expect tries "$(jq -r .error.tries_left "$work/wrong.json")" 2 &&
+		expect format "$(jq -r .error.code "$work/format.json")" pin-format &&
+		expect sign-format "$(jq -r .error.code "$work/format2.json")" pin-format &&
+		expect support-after "$(jq -r .support.tries_left "$work/after.json")" 2 &&
+		expect sign-after "$(jq -r .sign.tries_left "$work/after.json")" 5
+}
+
+locked_pin_is_never_asked_for() {
+	local json
+	json=$(on_card "--profile auth-locked" "$jpki" pin change auth --json --pin-fd 3 3<<<$'1234\n5678')
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" pin-blocked || return 1
+	on_card "--profile auth-locked" "$jpki" pin status --lang ja | grep -q "市区町村の窓口で再設定"
+}
+
+changes_the_authentication_pin() {
+	# shellcheck disable=SC2016
+	on_card "" bash -c '
+		"$0" pin change auth --json --pin-fd 3 3<<<$'"'"'1234\n5678'"'"' >"$1/changed.json" &&
+		"$0" pin change auth --json --pin-fd 3 3<<<$'"'"'1234\n4321'"'"' >"$1/old.json"
+		"$0" pin change auth --json --pin-fd 3 3<<<$'"'"'5678\n1234'"'"' >"$1/back.json"' "$jpki" "$work"
+	expect changed "$(jq -r .changed "$work/changed.json")" true &&
+		expect old-pin "$(jq -r .error.code "$work/old.json")" pin-incorrect &&
+		expect back "$(jq -r .changed "$work/back.json")" true
+}
+
+shows_certificates_in_every_format() {
+	on_card "" "$jpki" cert show auth --format der --out "$work/auth.der" || return 1
+	cmp "$work/auth.der" <(openssl x509 -in "$pki/auth-valid.pem" -outform DER) || return 1
+	on_card "" "$jpki" cert show sign-ca --format pem | openssl x509 -noout -subject | grep -q "JPKI for digital signature" || return 1
+	local json
+	json=$(on_card "" "$jpki" cert show sign --json --pin-fd 3 3<<<ABC123) || return 1
+	expect birth "$(jq -r .holder.birth_date <<<"$json")" 19900101 &&
+		expect address "$(jq -r .holder.address <<<"$json")" "東京都千代田区霞が関２丁目１番２号　テスト"
+}
+
+cert_check_verifies_chain_and_revocation() {
+	on_card "" "$jpki" cert check auth --ca "$pki/auth-ca.pem" --json >"$work/check.json" || return 1
+	expect verified "$(jq -r .verified "$work/check.json")" true || return 1
+	# A CRL from the test signing CA that revokes the holder's signing certificate.
+	local serial
+	serial=$(openssl x509 -in "$pki/sign-valid.pem" -noout -serial | cut -d= -f2)
+	printf 'R\t301231000000Z\t250101000000Z\t%s\tunknown\t/CN=TEST\n' "$serial" >"$work/index.txt"
+	printf '[ca]\ndefault_ca=test\n[test]\ndatabase=%s\ndefault_md=sha256\ndefault_crl_days=30\n' "$work/index.txt" >"$work/ca.cnf"
+	openssl ca -gencrl -config "$work/ca.cnf" -keyfile "$pki/sign-ca.key" -cert "$pki/sign-ca.pem" \
+		-out "$work/crl.pem" 2>/dev/null || return 1
+	local json
+	json=$(on_card "" "$jpki" cert check sign --ca "$pki/sign-ca.pem" --crl "$work/crl.pem" --json --pin-fd 3 3<<<ABC123)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" certificate-revoked
+}
+
+card_removed_mid_signing_is_reported() {
+	echo "removed" >"$work/removed.txt"
+	local json
+	# Removed right after the second VERIFY (status query, then the password).
+	json=$(on_card "--remove-after-command 20:2" "$jpki" sign "$work/removed.txt" --json --pin-fd 3 3<<<ABC123)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" card-removed
+}
+
+help_is_in_both_languages() {
+	"$jpki" --help --lang ja | grep -q "署名" && "$jpki" --help --lang en | grep -q "sign a file" &&
+		"$jpki" sign --help --lang ja | grep -q "CAdES-BES" && ! "$jpki" frobnicate 2>/dev/null
+}
+
+check "status reports the card, its certificates and tries left" status_reports_the_card_certificates_and_tries
+check "status speaks Japanese and English" status_speaks_japanese_and_english
+check "status warns inside the renewal window" status_warns_inside_the_renewal_window
+check "a child's card has no signing certificate" child_card_has_no_signing_certificate
+check "a Juki card is reported as no longer usable" juki_card_is_reported_as_no_longer_usable
+check "no card is reported; --wait takes a card inserted later" no_card_is_reported_and_waiting_takes_an_inserted_card
+check "sign writes a .p7s that openssl and jpki verify" signs_a_file_that_openssl_and_jpki_verify
+check "verify rejects a changed file and an untrusted signer" verify_rejects_a_changed_file_and_an_untrusted_signer
+check "verify accepts a signature openssl made with the same key" verifies_a_signature_made_by_openssl_with_the_same_key
+check "an expired signing certificate signs nothing" expired_signing_certificate_signs_nothing
+check "a wrong PIN reports tries left; a bad format costs no try" wrong_pin_reports_tries_left_and_bad_format_costs_nothing
+check "a locked PIN is never asked for" locked_pin_is_never_asked_for
+check "pin change changes the authentication PIN" changes_the_authentication_pin
+check "cert show writes text, PEM and DER" shows_certificates_in_every_format
+check "cert check verifies the chain and revocation" cert_check_verifies_chain_and_revocation
+check "a card removed while signing is reported" card_removed_mid_signing_is_reported
+check "help is in both languages" help_is_in_both_languages
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
