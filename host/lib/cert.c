@@ -127,7 +127,7 @@ jpki_x509_name_dup_line(const X509_NAME *name)
 	long len = BIO_get_mem_data(bio, &data);
 	if (data == NULL || len <= 0)
 		return g_strdup("");
-	/* Values in T61String or a broken UTF8String may not convert cleanly. */
+	/* OpenSSL converts each string type to UTF-8 but does not promise valid output. */
 	return g_utf8_make_valid(data, len);
 }
 

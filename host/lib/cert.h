@@ -8,10 +8,12 @@
 
 typedef struct _JpkiCert JpkiCert;
 
-/* Exactly one DER certificate (no trailing bytes); JPKI_ERROR_INVALID_INPUT otherwise. */
+/* Exactly one DER certificate of at most 1 MiB, nothing after it; JPKI_ERROR_INVALID_INPUT
+ * otherwise. */
 JpkiCert *jpki_cert_new_from_der(GBytes *der, GError **error);
 /* PEM (the first certificate in the file) or DER. JPKI_ERROR_IO when the file cannot be read,
- * JPKI_ERROR_INVALID_INPUT when it holds no certificate. */
+ * JPKI_ERROR_INVALID_INPUT when it is not a regular file of at most 1 MiB holding a
+ * certificate. */
 JpkiCert *jpki_cert_new_from_file(const char *path, GError **error);
 void jpki_cert_free(JpkiCert *cert);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiCert, jpki_cert_free)
@@ -24,9 +26,9 @@ GBytes *jpki_cert_get_der(JpkiCert *cert);
  * "C=JP, L=東京都, L=千代田区, CN=TEST00000000001S". */
 char *jpki_cert_dup_subject(JpkiCert *cert);
 char *jpki_cert_dup_issuer(JpkiCert *cert);
-/* The same for any name (a CMS signer's, a CA's). */
+/* The same for any name (a CMS signer's, a CA's); "" for a name OpenSSL cannot print. */
 char *jpki_x509_name_dup_line(const X509_NAME *name);
-/* Upper-case hex without separators or leading zero bytes: "1005". */
+/* Upper-case hex of whole bytes, without separators or leading zero bytes: "1005". */
 char *jpki_cert_dup_serial_hex(JpkiCert *cert);
 /* SHA-256 of the DER, 64 upper-case hex digits without separators. */
 char *jpki_cert_dup_fingerprint_sha256(JpkiCert *cert);
@@ -42,7 +44,7 @@ typedef enum {
 	JPKI_CERT_NOT_YET_VALID,
 } JpkiCertValidity;
 
-/* Dates only, no signature or chain: the renewal window runs from
+/* Dates only, no signature or chain, at `at` (NULL: now): the renewal window runs from
  * jpki_cert_renewal_from() up to and including notAfter. */
 JpkiCertValidity jpki_cert_validity_at(JpkiCert *cert, GDateTime *at);
 /* New reference: 3 calendar months before notAfter (day clamped to the month's end). */
@@ -89,7 +91,8 @@ gboolean jpki_trust_store_add_file(JpkiTrustStore *store, const char *path, GErr
 gboolean jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **error);
 /* Distinct trust anchors. */
 guint jpki_trust_store_count(JpkiTrustStore *store);
-/* Borrowed: the anchors and CRLs, for CMS verification. */
+/* Borrowed: the anchors and CRLs (and X509_V_FLAG_CRL_CHECK once there are CRLs), for CMS
+ * verification. Shared with jpki_cert_verify(): do not change its flags or contents. */
 X509_STORE *jpki_trust_store_get_x509_store(JpkiTrustStore *store);
 
 /* Path validation to a trust anchor of `store` (the JPKI roots issue holder certificates

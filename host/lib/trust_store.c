@@ -102,6 +102,9 @@ jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **
 	g_autoptr(GPtrArray) crls = jpki_x509_crl_read_file(path, error);
 	if (crls == NULL)
 		return FALSE;
+	/* On the store, so contexts made from it elsewhere (CMS) check revocation too; set
+	 * first, so a store left with some of the file's CRLs still checks them. */
+	X509_STORE_set_flags(store->x509_store, X509_V_FLAG_CRL_CHECK);
 	for (guint i = 0; i < crls->len; i++) {
 		if (X509_STORE_add_crl(store->x509_store, g_ptr_array_index(crls, i)) != 1) {
 			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "%s: %s", path,
@@ -109,8 +112,6 @@ jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **
 			return FALSE;
 		}
 	}
-	/* On the store, so contexts made from it elsewhere (CMS) check revocation too. */
-	X509_STORE_set_flags(store->x509_store, X509_V_FLAG_CRL_CHECK);
 	return TRUE;
 }
 
@@ -171,9 +172,9 @@ problem_of(int verify_error)
 	}
 }
 
-/* Records every failure and lets OpenSSL go on, so that an expired and revoked certificate
- * is reported as revoked whichever check OpenSSL runs first. jpki_cert_verify() fails
- * whenever anything was recorded. */
+/* Records every failure and lets OpenSSL go on, so that the code reported follows our
+ * precedence rather than the order of OpenSSL's checks (issuers, then CRLs, then signatures
+ * and dates). jpki_cert_verify() fails whenever anything was recorded. */
 static int
 record_verify_problem(int ok, X509_STORE_CTX *ctx)
 {
