@@ -78,8 +78,10 @@ juki_card_is_reported_as_no_longer_usable() {
 	local json
 	json=$(on_card "--profile juki" "$jpki" status --json)
 	[[ $? -eq 1 ]] || return 1
-	expect code "$(jq -r .error.code <<<"$json")" juki-card &&
-		on_card "--profile juki" "$jpki" status --lang ja 2>&1 | grep -q "住基カード"
+	expect code "$(jq -r .error.code <<<"$json")" juki-card || return 1
+	local text
+	text=$(on_card "--profile juki" "$jpki" status --lang ja 2>&1)
+	grep -q "住基カード" <<<"$text"
 }
 
 no_card_is_reported_and_waiting_takes_an_inserted_card() {

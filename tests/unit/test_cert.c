@@ -34,7 +34,7 @@ load(const char *file)
 	return cert;
 }
 
-/* A store holding the given test roots (NULL-terminated). */
+/* A temporary file holding `data`; the caller unlinks it. */
 static char *
 write_temp_file(const char *template, const void *data, gsize len)
 {
@@ -99,7 +99,7 @@ test_pem_and_der_files_give_the_same_certificate(void **state)
 }
 
 static void
-test_garbage_der_is_invalid_input(void **state)
+test_garbage_or_pem_given_as_der_is_invalid_input(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiCert) good = load("auth-valid.pem");
@@ -113,7 +113,12 @@ test_garbage_der_is_invalid_input(void **state)
 	g_autoptr(GBytes) truncated = g_bytes_new(der, len - 1);
 	g_autoptr(GBytes) with_trailing_byte = g_bytes_new(trailing->data, trailing->len);
 	g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
-	GBytes *inputs[] = {text, truncated, with_trailing_byte, empty};
+	g_autofree char *pem_path = pki_path("auth-valid.pem");
+	g_autofree char *pem_text = NULL;
+	gsize pem_len = 0;
+	assert_true(g_file_get_contents(pem_path, &pem_text, &pem_len, NULL));
+	g_autoptr(GBytes) pem = g_bytes_new(pem_text, pem_len);
+	GBytes *inputs[] = {text, truncated, with_trailing_byte, empty, pem};
 	for (guint i = 0; i < G_N_ELEMENTS(inputs); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(inputs[i], &error);
@@ -131,6 +136,16 @@ test_missing_file_is_an_io_error(void **state)
 	g_autoptr(JpkiCert) cert = jpki_cert_new_from_file(path, &error);
 	assert_null(cert);
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_IO));
+}
+
+static void
+test_directory_is_not_read_as_a_certificate(void **state)
+{
+	(void)state;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCert) cert = jpki_cert_new_from_file(TEST_PKI_DIR, &error);
+	assert_null(cert);
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT));
 }
 
 static void
@@ -259,8 +274,9 @@ main(void)
 		cmocka_unit_test(test_serial_is_upper_case_hex),
 		cmocka_unit_test(test_fingerprint_is_the_upper_case_sha256_of_the_der),
 		cmocka_unit_test(test_pem_and_der_files_give_the_same_certificate),
-		cmocka_unit_test(test_garbage_der_is_invalid_input),
+		cmocka_unit_test(test_garbage_or_pem_given_as_der_is_invalid_input),
 		cmocka_unit_test(test_missing_file_is_an_io_error),
+		cmocka_unit_test(test_directory_is_not_read_as_a_certificate),
 		cmocka_unit_test(test_pem_file_without_a_certificate_is_invalid_input),
 		cmocka_unit_test(test_holder_attributes_come_from_the_signing_certificate),
 		cmocka_unit_test(test_authentication_certificate_has_no_holder_attributes),

@@ -59,10 +59,13 @@ static void
 test_blocked_pin_sends_the_user_to_the_municipal_office(void **state)
 {
 	(void)state;
-	assert_non_null(strstr(jpki_error_advice(JPKI_ERROR_PIN_BLOCKED, JPKI_LANG_JA), "市区町村の窓口"));
-	assert_non_null(strstr(jpki_error_advice(JPKI_ERROR_PIN_BLOCKED, JPKI_LANG_EN), "municipal office"));
+	assert_non_null(
+		strstr(jpki_error_advice(JPKI_ERROR_PIN_BLOCKED, JPKI_LANG_JA), "市区町村の窓口"));
+	assert_non_null(strstr(jpki_error_advice(JPKI_ERROR_PIN_BLOCKED, JPKI_LANG_EN),
+			       "municipal office"));
 	assert_non_null(strstr(jpki_error_advice(JPKI_ERROR_NO_CARD, JPKI_LANG_EN), "Insert"));
-	assert_non_null(strstr(jpki_error_advice(JPKI_ERROR_CERTIFICATE_EXPIRED, JPKI_LANG_JA), "更新"));
+	assert_non_null(
+		strstr(jpki_error_advice(JPKI_ERROR_CERTIFICATE_EXPIRED, JPKI_LANG_JA), "更新"));
 }
 
 static void

@@ -127,7 +127,7 @@ make_crl_file(const char *ca_pem, const char *key_file, JpkiCert *revoked)
 	assert_int_equal(PEM_write_bio_X509_CRL(out, crl), 1);
 	char *pem = NULL;
 	long pem_len = BIO_get_mem_data(out, &pem);
-	return write_temp_file("test_cert-XXXXXX.crl", pem, (gsize)pem_len);
+	return write_temp_file("test_trust_store-XXXXXX.crl", pem, (gsize)pem_len);
 }
 
 static void
@@ -322,7 +322,7 @@ test_trust_store_reads_a_pem_bundle_and_counts_each_root_once(void **state)
 	assert_true(g_file_get_contents(sign_path, &sign_pem, NULL, NULL));
 	g_autofree char *bundle = g_strconcat(auth_pem, sign_pem, NULL);
 	g_autofree char *bundle_path =
-		write_temp_file("test_cert-XXXXXX.pem", bundle, strlen(bundle));
+		write_temp_file("test_trust_store-XXXXXX.pem", bundle, strlen(bundle));
 
 	g_autoptr(JpkiTrustStore) store = jpki_trust_store_new();
 	assert_int_equal(jpki_trust_store_count(store), 0);
