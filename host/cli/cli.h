@@ -41,6 +41,10 @@ int cli_fail_pin(Cli *cli, const GError *error, guint tries_left);
 JpkiCert *cli_read_certificate(Cli *cli, JpkiCard *card, JpkiCertSlot slot, guint *tries_left,
 			       GError **error);
 
+/* Trust anchors: the files given with --ca, else the real JPKI roots; with
+ * the CRL of --crl when given. */
+JpkiTrustStore *cli_trust_store(char **ca_files, const char *crl_file, GError **error);
+
 /* "2030-07-15" from a UTC date, in local time. */
 char *cli_format_date(GDateTime *utc);
 

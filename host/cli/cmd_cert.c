@@ -121,32 +121,12 @@ emit(Cli *cli, JpkiCert *cert, const CertOptions *options, GError **error)
 	return TRUE;
 }
 
-static JpkiTrustStore *
-trust_store_for(const CertOptions *options, GError **error)
-{
-	g_autoptr(JpkiTrustStore) store = NULL;
-	if (options->ca_files != NULL && options->ca_files[0] != NULL) {
-		store = jpki_trust_store_new();
-		for (guint i = 0; options->ca_files[i] != NULL; i++) {
-			if (!jpki_trust_store_add_file(store, options->ca_files[i], error))
-				return NULL;
-		}
-	} else {
-		store = jpki_trust_store_new_default(error);
-		if (store == NULL)
-			return NULL;
-	}
-	if (options->crl_file != NULL &&
-	    !jpki_trust_store_add_crl_file(store, options->crl_file, error))
-		return NULL;
-	return g_steal_pointer(&store);
-}
-
 static int
 check(Cli *cli, JpkiCard *card, JpkiCertSlot slot, const CertOptions *options)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JpkiTrustStore) store = trust_store_for(options, &error);
+	g_autoptr(JpkiTrustStore) store =
+		cli_trust_store(options->ca_files, options->crl_file, &error);
 	if (store == NULL)
 		return cli_fail(cli, error);
 	guint tries = 0;

@@ -54,18 +54,12 @@ pin_change(Cli *cli, JpkiSecret secret)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiContext) context = NULL;
 	g_autoptr(JpkiCard) card = cli_open_card(cli, &context, &error);
-	guint tries = 0;
-	if (card == NULL || !jpki_card_begin_transaction(card, &error) ||
-	    !jpki_pin_query(card, secret, &tries, NULL, &error))
+	if (card == NULL || !jpki_card_begin_transaction(card, &error))
 		return cli_fail(cli, error);
-	if (tries == 0) {
-		g_set_error_literal(&error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
-				    "the PIN is blocked; nothing was sent");
-		return cli_fail(cli, error);
-	}
-	g_autoptr(JpkiPin) current = cli_read_pin(cli, secret, NULL, tries, &error);
+	g_autoptr(JpkiPin) current = cli_ask_pin(cli, card, secret, &error);
 	if (current == NULL)
 		return cli_fail(cli, error);
+	guint tries = 0;
 	g_autoptr(JpkiPin) first =
 		cli_read_pin(cli, secret, TR(cli, "新しい", "New"), tries, &error);
 	if (first == NULL)

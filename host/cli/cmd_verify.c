@@ -5,24 +5,6 @@
 
 #include <stdio.h>
 
-static JpkiTrustStore *
-trust_store(char **ca_files, const char *crl_file, GError **error)
-{
-	g_autoptr(JpkiTrustStore) store = NULL;
-	if (ca_files != NULL && ca_files[0] != NULL) {
-		store = jpki_trust_store_new();
-		for (guint i = 0; ca_files[i] != NULL; i++) {
-			if (!jpki_trust_store_add_file(store, ca_files[i], error))
-				return NULL;
-		}
-	} else if ((store = jpki_trust_store_new_default(error)) == NULL) {
-		return NULL;
-	}
-	if (crl_file != NULL && !jpki_trust_store_add_crl_file(store, crl_file, error))
-		return NULL;
-	return g_steal_pointer(&store);
-}
-
 static GBytes *
 read_file(const char *path, GError **error)
 {
@@ -103,7 +85,7 @@ cli_verify(Cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	g_autoptr(GError) error = NULL;
-	g_autoptr(JpkiTrustStore) store = trust_store(ca_files, crl_file, &error);
+	g_autoptr(JpkiTrustStore) store = cli_trust_store(ca_files, crl_file, &error);
 	g_autoptr(GBytes) content = store != NULL ? read_file(argv[1], &error) : NULL;
 	g_autoptr(GBytes) signature = content != NULL ? read_file(argv[2], &error) : NULL;
 	if (signature == NULL)

@@ -197,3 +197,21 @@ cli_certificate_json(JpkiCert *cert)
 			 renewal_from, "validity",
 			 jpki_cert_validity_name(jpki_cert_validity_at(cert, now)));
 }
+
+JpkiTrustStore *
+cli_trust_store(char **ca_files, const char *crl_file, GError **error)
+{
+	g_autoptr(JpkiTrustStore) store = NULL;
+	if (ca_files != NULL && ca_files[0] != NULL) {
+		store = jpki_trust_store_new();
+		for (guint i = 0; ca_files[i] != NULL; i++) {
+			if (!jpki_trust_store_add_file(store, ca_files[i], error))
+				return NULL;
+		}
+	} else if ((store = jpki_trust_store_new_default(error)) == NULL) {
+		return NULL;
+	}
+	if (crl_file != NULL && !jpki_trust_store_add_crl_file(store, crl_file, error))
+		return NULL;
+	return g_steal_pointer(&store);
+}
