@@ -19,6 +19,7 @@ static const char *const code_names[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_CERTIFICATE_REVOKED] = "certificate-revoked",
 	[JPKI_ERROR_CERTIFICATE_UNTRUSTED] = "certificate-untrusted",
 	[JPKI_ERROR_SIGNATURE_INVALID] = "signature-invalid",
+	[JPKI_ERROR_CERTIFICATE_MISMATCH] = "certificate-mismatch",
 	[JPKI_ERROR_CANCELLED] = "cancelled",
 	[JPKI_ERROR_TIMEOUT] = "timeout",
 	[JPKI_ERROR_CARD] = "card-error",

@@ -25,6 +25,7 @@ typedef enum {
 	JPKI_ERROR_CERTIFICATE_REVOKED,   /* listed in the given CRL */
 	JPKI_ERROR_CERTIFICATE_UNTRUSTED, /* does not chain to a trust anchor */
 	JPKI_ERROR_SIGNATURE_INVALID,     /* a signature that does not verify */
+	JPKI_ERROR_CERTIFICATE_MISMATCH,  /* the card's certificate is not the one expected */
 	JPKI_ERROR_CANCELLED,             /* the user cancelled */
 	JPKI_ERROR_TIMEOUT,               /* waited too long (for a card, for the user) */
 	JPKI_ERROR_CARD,                  /* the card answered something unexpected */

@@ -85,6 +85,13 @@ static const Message messages[JPKI_ERROR_LAST] = {
 		{{"署名が正しくありません。", "The signature is not valid."},
 		 {"ファイルが署名後に変更されていないか確認してください。",
 		  "Check whether the file was changed after it was signed."}},
+	[JPKI_ERROR_CERTIFICATE_MISMATCH] =
+		{{"カードの署名用電子証明書が、サイトが指定したものと違います。",
+		  "The card's signing certificate is not the one the site asked for."},
+		 {"サイトで最初からやり直してください（別のカードを使った場合は、そのカードで証明書"
+		  "の読み取りからやり直します）。",
+		  "Start again on the site (if you switched cards, begin again by reading this "
+		  "card's certificate)."}},
 	[JPKI_ERROR_CANCELLED] = {{"操作は取り消されました。", "The operation was cancelled."},
 				  {"必要なら、もう一度始めてください。",
 				   "Start again when you are ready."}},

@@ -13,18 +13,22 @@
 
 /* What the dialog shows. Every string is UTF-8 and may hold any character,
  * newlines included; NULL leaves pinentry's default. Each one, escaped, must
- * fit in one Assuan line (about 330 characters of Japanese, 990 of ASCII),
- * or jpki_pinentry_ask() refuses the request with JPKI_ERROR_INVALID_INPUT. */
+ * fit in one Assuan line (about 330 characters of Japanese or 990 of ASCII,
+ * a newline counting as 3), or jpki_pinentry_ask() refuses the request with
+ * JPKI_ERROR_INVALID_INPUT. */
 typedef struct {
+	const char *program;     /* NULL: jpki_pinentry_program() */
 	const char *title;       /* window title, e.g. "マイナンバーカード" */
 	const char *description; /* what is asked and for whom; may contain newlines */
 	const char *prompt;      /* e.g. "暗証番号" */
-	const char *error;       /* shown after a wrong PIN, e.g. "暗証番号が違います（残り2回）";
-				    NULL or "" for none */
-	const char *ok_label, *cancel_label;
+	/* Shown after a wrong PIN, e.g. "暗証番号が違います（残り2回）"; NULL or "" for none. */
+	const char *error;
+	const char *ok_label, *cancel_label; /* NULL: pinentry's defaults */
 	/* Seconds until the dialog gives up (JPKI_ERROR_TIMEOUT); 0: never. pinentry
 	 * only times out while nothing has been typed. */
 	guint timeout_s;
+	/* jpki_pinentry_confirm() only: a message with the OK button alone. */
+	gboolean one_button;
 } JpkiPinentryRequest;
 
 /* The pinentry program: $JPKI_PINENTRY if set and not empty, else "pinentry"
@@ -56,6 +60,12 @@ char *jpki_pinentry_program(void);
  * the child is always reaped before returning. Blocks the calling thread. */
 char *jpki_pinentry_ask(const JpkiPinentryRequest *request, GCancellable *cancellable,
 			GError **error);
+
+/* A question without a PIN (CONFIRM): TRUE when the user pressed OK,
+ * JPKI_ERROR_CANCELLED when they pressed cancel, closed the dialog, or
+ * `cancellable` was cancelled; other errors as for jpki_pinentry_ask(). */
+gboolean jpki_pinentry_confirm(const JpkiPinentryRequest *request, GCancellable *cancellable,
+			       GError **error);
 
 /* Wipes (OPENSSL_cleanse) and frees a text from jpki_pinentry_ask(); NULL is fine. */
 void jpki_pinentry_text_free(char *text);

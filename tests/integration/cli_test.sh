@@ -8,8 +8,8 @@ pki=${2:?test PKI dir}
 with_card=${3:?with-virtual-card}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+# shellcheck source-path=SCRIPTDIR source=check.sh
+source "$(dirname "$0")/check.sh"
 
 # Run `jpki` inside a card; $1 = simulator options (quoted string).
 on_card() {
@@ -17,19 +17,6 @@ on_card() {
 	shift
 	# shellcheck disable=SC2086
 	"$with_card" $sim_options -- "$@"
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@" >"$work/out" 2>&1; then
-		echo "ok: $what"
-		passed=$((passed + 1))
-	else
-		echo "FAILED: $what"
-		sed 's/^/    /' "$work/out"
-		failed=$((failed + 1))
-	fi
 }
 
 expect() { # description, actual, expected
@@ -222,5 +209,4 @@ check "cert check verifies the chain and revocation" cert_check_verifies_chain_a
 check "a card removed while signing is reported" card_removed_mid_signing_is_reported
 check "help is in both languages" help_is_in_both_languages
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+check_summary

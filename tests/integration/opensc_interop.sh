@@ -7,21 +7,8 @@ pki=${1:?usage: opensc_interop.sh TEST_PKI_DIR}
 module=$(find /usr/lib -name opensc-pkcs11.so -print -quit)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {
-	local what=$1
-	shift
-	if "$@" >"$work/out" 2>&1; then
-		echo "ok: $what"
-		passed=$((passed + 1))
-	else
-		echo "FAILED: $what"
-		sed 's/^/    /' "$work/out"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source-path=SCRIPTDIR source=check.sh
+source "$(dirname "$0")/check.sh"
 
 detected_as_jpki() { [[ $(opensc-tool -n 2>/dev/null) == jpki ]]; }
 
@@ -68,5 +55,4 @@ check "a wrong PIN costs one try, the right one restores the counter" wrong_pin_
 check "authentication key signature verifies with OpenSSL" signs_and_verifies 0 01 1234 "$pki/auth-valid.pem"
 check "signing key signature verifies with OpenSSL" signs_and_verifies 1 02 ABC123 "$pki/sign-valid.pem"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+check_summary

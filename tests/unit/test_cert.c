@@ -2,6 +2,7 @@
  * attributes, the validity and the renewal window (test PKI: tests/pki). */
 #include "cert.h"
 #include "jpki_error.h"
+#include "test_pki.h"
 
 #include <glib/gstdio.h>
 #include <openssl/x509.h>
@@ -9,7 +10,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -17,34 +17,15 @@
 	"C=JP, O=JPKI TEST, OU=JPKI for digital signature, "                                       \
 	"OU=Japan Agency for Local Authority Information Systems"
 
-static char *
-pki_path(const char *file)
-{
-	return g_build_filename(TEST_PKI_DIR, file, NULL);
-}
-
 static JpkiCert *
 load(const char *file)
 {
-	g_autofree char *path = pki_path(file);
+	g_autofree char *path = test_pki_path(file);
 	g_autoptr(GError) error = NULL;
 	JpkiCert *cert = jpki_cert_new_from_file(path, &error);
 	assert_null(error);
 	assert_non_null(cert);
 	return cert;
-}
-
-/* A temporary file holding `data`; the caller unlinks it. */
-static char *
-write_temp_file(const char *template, const void *data, gsize len)
-{
-	g_autoptr(GError) error = NULL;
-	char *path = NULL;
-	int fd = g_file_open_tmp(template, &path, &error);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_true(g_file_set_contents(path, data, (gssize)len, &error));
-	return path;
 }
 
 static void
@@ -88,7 +69,7 @@ test_pem_and_der_files_give_the_same_certificate(void **state)
 	g_autoptr(JpkiCert) from_pem = load("sign-valid.pem");
 	gsize len = 0;
 	const void *der = g_bytes_get_data(jpki_cert_get_der(from_pem), &len);
-	g_autofree char *der_path = write_temp_file("test_cert-XXXXXX.der", der, len);
+	g_autofree char *der_path = test_pki_write_temp_file("test_cert-XXXXXX.der", der, len);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) from_der = jpki_cert_new_from_file(der_path, &error);
 	g_unlink(der_path);
@@ -113,7 +94,7 @@ test_garbage_or_pem_given_as_der_is_invalid_input(void **state)
 	g_autoptr(GBytes) truncated = g_bytes_new(der, len - 1);
 	g_autoptr(GBytes) with_trailing_byte = g_bytes_new(trailing->data, trailing->len);
 	g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
-	g_autofree char *pem_path = pki_path("auth-valid.pem");
+	g_autofree char *pem_path = test_pki_path("auth-valid.pem");
 	g_autofree char *pem_text = NULL;
 	gsize pem_len = 0;
 	assert_true(g_file_get_contents(pem_path, &pem_text, &pem_len, NULL));
@@ -131,7 +112,7 @@ static void
 test_missing_file_is_an_io_error(void **state)
 {
 	(void)state;
-	g_autofree char *path = pki_path("no-such-certificate.pem");
+	g_autofree char *path = test_pki_path("no-such-certificate.pem");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert = jpki_cert_new_from_file(path, &error);
 	assert_null(cert);
@@ -152,7 +133,7 @@ static void
 test_pem_file_without_a_certificate_is_invalid_input(void **state)
 {
 	(void)state;
-	g_autofree char *key_path = pki_path("auth.key");
+	g_autofree char *key_path = test_pki_path("auth.key");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert = jpki_cert_new_from_file(key_path, &error);
 	assert_null(cert);

@@ -4,6 +4,7 @@
 #include "cms.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "test_pki.h"
 
 #include <glib/gstdio.h>
 #include <openssl/cms.h>
@@ -20,39 +21,11 @@
 
 static const char content_text[] = "令和8年 契約書 (TEST): the content the holder signs.\n";
 
-static char *
-pki_path(const char *name)
-{
-	return g_build_filename(TEST_PKI_DIR, name, NULL);
-}
-
-static X509 *
-load_cert(const char *name)
-{
-	g_autofree char *path = pki_path(name);
-	g_autoptr(BIO) bio = BIO_new_file(path, "r");
-	assert_non_null(bio);
-	X509 *cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	assert_non_null(cert);
-	return cert;
-}
-
-static EVP_PKEY *
-load_key(const char *name)
-{
-	g_autofree char *path = pki_path(name);
-	g_autoptr(BIO) bio = BIO_new_file(path, "r");
-	assert_non_null(bio);
-	EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-	assert_non_null(key);
-	return key;
-}
-
 static X509_STORE *
 store_of(const char *anchor)
 {
 	X509_STORE *store = X509_STORE_new();
-	g_autoptr(X509) cert = load_cert(anchor);
+	g_autoptr(X509) cert = test_pki_load_x509(anchor);
 	assert_int_equal(X509_STORE_add_cert(store, cert), 1);
 	return store;
 }
@@ -103,8 +76,8 @@ static GBytes *
 sign_with(const char *cert_name, const char *key_name, JpkiHashAlg alg, GBytes *content,
 	  GDateTime *when)
 {
-	g_autoptr(X509) signer = load_cert(cert_name);
-	g_autoptr(EVP_PKEY) key = load_key(key_name);
+	g_autoptr(X509) signer = test_pki_load_x509(cert_name);
+	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_name);
 	g_autoptr(GBytes) digest = digest_of(alg, content);
 	g_autoptr(GError) error = NULL;
 	GBytes *cms =
@@ -276,7 +249,7 @@ test_signed_data_is_version_1_detached_with_issuer_and_serial(void **state)
 	ASN1_INTEGER *serial = NULL;
 	assert_int_equal(CMS_SignerInfo_get0_signer_id(info, &keyid, &issuer, &serial), 1);
 	assert_null(keyid);
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
 	assert_int_equal(X509_NAME_cmp(issuer, X509_get_issuer_name(signer)), 0);
 	assert_int_equal(ASN1_INTEGER_cmp(serial, X509_get0_serialNumber(signer)), 0);
 	STACK_OF(X509) *carried = CMS_get1_certs(cms);
@@ -327,7 +300,7 @@ test_signed_attributes_are_exactly_the_four_cades_ones(void **state)
 	ASN1_STRING *signing_certificate = CMS_signed_get0_data_by_OBJ(
 		info, OBJ_nid2obj(NID_id_smime_aa_signingCertificateV2), -3, V_ASN1_SEQUENCE);
 	assert_non_null(signing_certificate);
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
 	g_autoptr(GByteArray) expected = expected_signing_certificate_v2(signer);
 	assert_int_equal(ASN1_STRING_length(signing_certificate), expected->len);
 	assert_memory_equal(ASN1_STRING_get0_data(signing_certificate), expected->data,
@@ -362,7 +335,7 @@ test_every_hash_signs_and_verifies_with_the_signer_described(void **state)
 	(void)state;
 	const JpkiHashAlg algs[] = {JPKI_HASH_SHA256, JPKI_HASH_SHA384, JPKI_HASH_SHA512};
 	g_autoptr(X509_STORE) anchors = store_of("sign-ca.pem");
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
 	g_autoptr(GBytes) content = content_bytes();
 	g_autoptr(GDateTime) when = fixed_signing_time();
 	for (guint i = 0; i < G_N_ELEMENTS(algs); i++) {
@@ -398,8 +371,8 @@ static void
 test_sign_refuses_a_digest_of_the_wrong_length_without_calling_the_card(void **state)
 {
 	(void)state;
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
-	g_autoptr(EVP_PKEY) key = load_key("sign.key");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
 	g_autoptr(GDateTime) when = fixed_signing_time();
 	g_autoptr(GBytes) content = content_bytes();
 	g_autoptr(GBytes) sha256 = digest_of(JPKI_HASH_SHA256, content);
@@ -434,7 +407,7 @@ static void
 test_sign_passes_the_card_error_through_unchanged(void **state)
 {
 	(void)state;
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
 	g_autoptr(GDateTime) when = fixed_signing_time();
 	g_autoptr(GBytes) content = content_bytes();
 	g_autoptr(GBytes) digest = digest_of(JPKI_HASH_SHA256, content);
@@ -450,8 +423,8 @@ static void
 test_sign_refuses_a_signature_from_a_key_that_is_not_the_certificates(void **state)
 {
 	(void)state;
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
-	g_autoptr(EVP_PKEY) auth_key = load_key("auth.key");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(EVP_PKEY) auth_key = test_pki_load_key("auth.key");
 	g_autoptr(GDateTime) when = fixed_signing_time();
 	g_autoptr(GBytes) content = content_bytes();
 	g_autoptr(GBytes) digest = digest_of(JPKI_HASH_SHA256, content);
@@ -600,8 +573,8 @@ test_verify_reports_an_expired_signer_certificate(void **state)
 static X509_CRL *
 make_crl(X509 *revoked)
 {
-	g_autoptr(X509) ca = load_cert("sign-ca.pem");
-	g_autoptr(EVP_PKEY) ca_key = load_key("sign-ca.key");
+	g_autoptr(X509) ca = test_pki_load_x509("sign-ca.pem");
+	g_autoptr(EVP_PKEY) ca_key = test_pki_load_key("sign-ca.key");
 	X509_CRL *crl = X509_CRL_new();
 	assert_int_equal(X509_CRL_set_version(crl, 1), 1);
 	assert_int_equal(X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca)), 1);
@@ -627,7 +600,7 @@ test_verify_reports_a_revoked_signer_certificate_from_the_anchors_crl(void **sta
 	(void)state;
 	g_autoptr(GBytes) der = sign_content(JPKI_HASH_SHA256);
 	g_autoptr(GBytes) content = content_bytes();
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
 
 	g_autoptr(X509_STORE) clean = store_of("sign-ca.pem");
 	g_autoptr(X509_CRL) empty_crl = make_crl(NULL);
@@ -676,8 +649,8 @@ test_verify_refuses_an_authentication_certificate_as_signer(void **state)
 static GBytes *
 sign_naming_another_certificate(GBytes *content, X509 *named)
 {
-	g_autoptr(X509) signer = load_cert("sign-valid.pem");
-	g_autoptr(EVP_PKEY) key = load_key("sign.key");
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP;
 	g_autoptr(CMS_ContentInfo) cms = CMS_sign(signer, key, NULL, NULL, flags | CMS_PARTIAL);
 	assert_non_null(cms);
@@ -711,14 +684,14 @@ test_verify_refuses_a_signing_certificate_attribute_for_another_certificate(void
 	g_autoptr(GError) error = NULL;
 
 	/* The same construction naming the right certificate verifies... */
-	g_autoptr(X509) own = load_cert("sign-valid.pem");
+	g_autoptr(X509) own = test_pki_load_x509("sign-valid.pem");
 	g_autoptr(GBytes) right = sign_naming_another_certificate(content, own);
 	g_autoptr(JpkiCmsSignerInfo) info =
 		jpki_cms_verify_detached(right, content, anchors, &error);
 	g_assert_no_error(error);
 
 	/* ...and naming the renewal certificate of the same key does not. */
-	g_autoptr(X509) renewal = load_cert("sign-renewal.pem");
+	g_autoptr(X509) renewal = test_pki_load_x509("sign-renewal.pem");
 	g_autoptr(GBytes) wrong = sign_naming_another_certificate(content, renewal);
 	g_autoptr(JpkiCmsSignerInfo) refused =
 		jpki_cms_verify_detached(wrong, content, anchors, &error);
@@ -734,18 +707,18 @@ test_verify_refuses_what_is_not_a_detached_signed_data(void **state)
 	g_autoptr(GBytes) content = content_bytes();
 	g_autoptr(GBytes) der = sign_content(JPKI_HASH_SHA256);
 
-	g_autofree char *cert_path = pki_path("sign-valid.pem");
+	g_autofree char *cert_path = test_pki_path("sign-valid.pem");
 	g_autofree char *cert_pem = NULL;
 	gsize cert_pem_len = 0;
 	assert_true(g_file_get_contents(cert_path, &cert_pem, &cert_pem_len, NULL));
-	g_autoptr(X509) cert = load_cert("sign-valid.pem");
+	g_autoptr(X509) cert = test_pki_load_x509("sign-valid.pem");
 	unsigned char *cert_der = NULL;
 	int cert_der_len = i2d_X509(cert, &cert_der);
 	g_autoptr(GByteArray) trailing = g_bytes_unref_to_array(g_bytes_ref(der));
 	g_byte_array_append(trailing, (const guint8 *)"\0", 1);
 
 	/* A SignedData that carries its content (no CMS_DETACHED). */
-	g_autoptr(EVP_PKEY) key = load_key("sign.key");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
 	g_autoptr(BIO) data = BIO_new_mem_buf(content_text, (int)strlen(content_text));
 	g_autoptr(CMS_ContentInfo) attached = CMS_sign(cert, key, NULL, data, CMS_BINARY);
 	unsigned char *attached_der = NULL;
@@ -887,7 +860,7 @@ test_openssl_cli_verifies_our_signatures(void **state)
 	g_autoptr(Scratch) scratch = scratch_new();
 	g_autoptr(GBytes) content = content_bytes();
 	g_autofree char *content_path = scratch_write(scratch, "content.txt", content);
-	g_autofree char *ca = pki_path("sign-ca.pem");
+	g_autofree char *ca = test_pki_path("sign-ca.pem");
 	const JpkiHashAlg algs[] = {JPKI_HASH_SHA256, JPKI_HASH_SHA384, JPKI_HASH_SHA512};
 	for (guint i = 0; i < G_N_ELEMENTS(algs); i++) {
 		g_autoptr(GBytes) der = sign_content(algs[i]);
@@ -914,8 +887,8 @@ test_signatures_made_by_the_openssl_cli_verify(void **state)
 	g_autoptr(GBytes) content = content_bytes();
 	g_autofree char *content_path = scratch_write(scratch, "content.txt", content);
 	g_autofree char *sig_path = g_build_filename(scratch->dir, "sig.p7s", NULL);
-	g_autofree char *cert = pki_path("sign-valid.pem");
-	g_autofree char *key = pki_path("sign.key");
+	g_autofree char *cert = test_pki_path("sign-valid.pem");
+	g_autofree char *key = test_pki_path("sign.key");
 	g_autoptr(X509_STORE) anchors = store_of("sign-ca.pem");
 
 	/* The CLI's default (no ESS attribute), and -cades (signingCertificateV2 hashed with

@@ -2,12 +2,11 @@
  * PIN rules and counters, signatures, removal and waiting. */
 #include "digestinfo.h"
 #include "jpki_ap.h"
-#include "openssl_autoptr.h"
 #include "sim_pcsc.h"
 #include "sim_profile.h"
 #include "support_ap.h"
+#include "test_pki.h"
 
-#include <openssl/pem.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,20 +75,6 @@ assert_find_fails(JpkiErrorCode code)
 	assert_null(card);
 	if (!g_error_matches(error, JPKI_ERROR, code))
 		fail_msg("expected %s, got: %s", jpki_error_code_name(code), error->message);
-}
-
-static GBytes *
-pki_der(const char *file)
-{
-	g_autofree char *path = g_build_filename(TEST_PKI_DIR, file, NULL);
-	g_autoptr(BIO) bio = BIO_new_file(path, "r");
-	g_autoptr(X509) cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	assert_non_null(cert);
-	unsigned char *der = NULL;
-	int len = i2d_X509(cert, &der);
-	GBytes *bytes = g_bytes_new(der, (gsize)len);
-	OPENSSL_free(der);
-	return bytes;
 }
 
 static JpkiPin *
@@ -197,7 +182,7 @@ test_reads_public_certificates_without_a_pin(void **state)
 		g_autoptr(GError) error = NULL;
 		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, cases[i].slot, &error);
 		assert_non_null(der);
-		g_autoptr(GBytes) expected = pki_der(cases[i].file);
+		g_autoptr(GBytes) expected = test_pki_load_der(cases[i].file);
 		assert_true(g_bytes_equal(der, expected));
 	}
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
@@ -215,7 +200,7 @@ test_signing_certificate_needs_the_signing_password(void **state)
 	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SIGN, "ABC123");
 	assert_true(jpki_pin_verify(card, pin, NULL, NULL));
 	g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_SIGN, NULL);
-	g_autoptr(GBytes) expected = pki_der("sign-valid.pem");
+	g_autoptr(GBytes) expected = test_pki_load_der("sign-valid.pem");
 	assert_true(g_bytes_equal(der, expected));
 }
 
@@ -223,7 +208,7 @@ static void
 test_extended_length_reads_fewer_apdus_and_falls_back_when_refused(void **state)
 {
 	(void)state;
-	g_autoptr(GBytes) expected = pki_der("auth-valid.pem");
+	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
 	guint apdus[2];
 	for (guint refuse = 0; refuse < 2; refuse++) {
 		SimProfileOptions options = {.refuse_extended_length = refuse};
@@ -416,16 +401,7 @@ digest_info_of(const char *message)
 static void
 assert_signature_verifies(GBytes *signature, const char *cert_file, const char *message)
 {
-	g_autofree char *path = g_build_filename(TEST_PKI_DIR, cert_file, NULL);
-	g_autoptr(BIO) bio = BIO_new_file(path, "r");
-	g_autoptr(X509) cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	g_autoptr(EVP_PKEY) key = X509_get_pubkey(cert);
-	g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new();
-	assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key), 1);
-	assert_int_equal(EVP_DigestVerify(ctx, g_bytes_get_data(signature, NULL),
-					  g_bytes_get_size(signature), (const guint8 *)message,
-					  strlen(message)),
-			 1);
+	test_pki_assert_signature(signature, cert_file, (const guint8 *)message, strlen(message));
 }
 
 static void

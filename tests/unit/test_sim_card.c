@@ -4,9 +4,8 @@
 #include "openssl_autoptr.h"
 #include "sim_card.h"
 #include "sim_profile.h"
+#include "test_pki.h"
 
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,21 +97,6 @@ card_with(const char *profile)
 	return card;
 }
 
-static GBytes *
-pki_certificate_der(const char *file)
-{
-	g_autofree char *path = g_build_filename(TEST_PKI_DIR, file, NULL);
-	g_autoptr(BIO) bio = BIO_new_file(path, "r");
-	assert_non_null(bio);
-	g_autoptr(X509) cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	assert_non_null(cert);
-	unsigned char *der = NULL;
-	int len = i2d_X509(cert, &der);
-	GBytes *bytes = g_bytes_new(der, (gsize)len);
-	OPENSSL_free(der);
-	return bytes;
-}
-
 /* Reads the current EF the way readers do: 4 header bytes, then short
  * READ BINARYs of at most 256 bytes until the DER length is covered. */
 static GBytes *
@@ -170,7 +154,7 @@ test_reads_the_authentication_certificate_in_short_apdus(void **state)
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_AUTH_CERT), 0x9000);
 	g_autoptr(GBytes) read = read_der_file(card);
-	g_autoptr(GBytes) expected = pki_certificate_der("auth-valid.pem");
+	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
 	assert_true(g_bytes_equal(read, expected));
 }
 
@@ -182,11 +166,11 @@ test_reads_both_ca_certificates_without_a_pin(void **state)
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, "00A4020C02000B"), 0x9000);
 	g_autoptr(GBytes) auth_ca = read_der_file(card);
-	g_autoptr(GBytes) auth_ca_expected = pki_certificate_der("auth-ca.pem");
+	g_autoptr(GBytes) auth_ca_expected = test_pki_load_der("auth-ca.pem");
 	assert_true(g_bytes_equal(auth_ca, auth_ca_expected));
 	assert_int_equal(sw_hex(card, "00A4020C020002"), 0x9000);
 	g_autoptr(GBytes) sign_ca = read_der_file(card);
-	g_autoptr(GBytes) sign_ca_expected = pki_certificate_der("sign-ca.pem");
+	g_autoptr(GBytes) sign_ca_expected = test_pki_load_der("sign-ca.pem");
 	assert_true(g_bytes_equal(sign_ca, sign_ca_expected));
 }
 
@@ -212,7 +196,7 @@ test_last_chunk_returns_what_is_left_of_the_file(void **state)
 {
 	(void)state;
 	g_autoptr(SimCard) card = card_with("adult");
-	g_autoptr(GBytes) expected = pki_certificate_der("auth-valid.pem");
+	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
 	gsize size = g_bytes_get_size(expected);
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_AUTH_CERT), 0x9000);
@@ -234,7 +218,7 @@ test_signing_certificate_is_unreadable_before_verify(void **state)
 	assert_int_equal(verify_pin(card, "ABC123"), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_SIGN_CERT), 0x9000);
 	g_autoptr(GBytes) read = read_der_file(card);
-	g_autoptr(GBytes) expected = pki_certificate_der("sign-valid.pem");
+	g_autoptr(GBytes) expected = test_pki_load_der("sign-valid.pem");
 	assert_true(g_bytes_equal(read, expected));
 }
 
@@ -350,16 +334,6 @@ test_verify_needs_a_pin_ef_and_p2_80(void **state)
 	assert_int_equal(sim_card_get_tries_left(card, SIM_SECRET_AUTH), 3);
 }
 
-static EVP_PKEY *
-public_key_of(const char *pem_file)
-{
-	g_autofree char *path = g_build_filename(TEST_PKI_DIR, pem_file, NULL);
-	g_autoptr(BIO) bio = BIO_new_file(path, "r");
-	g_autoptr(X509) cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	assert_non_null(cert);
-	return X509_get_pubkey(cert);
-}
-
 /* Signs SHA-256("hello") as a DigestInfo through COMPUTE DIGITAL SIGNATURE. */
 static GBytes *
 sign_hello(SimCard *card, const char *key_ef)
@@ -382,14 +356,11 @@ sign_hello(SimCard *card, const char *key_ef)
 static void
 assert_signature_verifies(GBytes *response, const char *cert_file)
 {
-	gsize len = 0;
-	const guint8 *sig = g_bytes_get_data(response, &len);
+	gsize len = g_bytes_get_size(response);
 	assert_int_equal(sw_of(response), 0x9000);
 	assert_int_equal(len - 2, 256);
-	g_autoptr(EVP_PKEY) key = public_key_of(cert_file);
-	g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new();
-	assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key), 1);
-	assert_int_equal(EVP_DigestVerify(ctx, sig, len - 2, (const guint8 *)"hello", 5), 1);
+	g_autoptr(GBytes) signature = g_bytes_new_from_bytes(response, 0, len - 2);
+	test_pki_assert_signature(signature, cert_file, (const guint8 *)"hello", 5);
 }
 
 static void
@@ -529,7 +500,7 @@ test_extended_length_reads_a_whole_certificate_unless_refused(void **state)
 {
 	(void)state;
 	g_autoptr(SimCard) card = card_with("adult");
-	g_autoptr(GBytes) expected = pki_certificate_der("auth-valid.pem");
+	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_AUTH_CERT), 0x9000);
 	g_autoptr(GBytes) whole = send_hex(card, "00B00000000000");

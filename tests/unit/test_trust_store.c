@@ -3,6 +3,7 @@
 #include "cert.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "test_pki.h"
 
 #include <glib/gstdio.h>
 #include <openssl/pem.h>
@@ -10,20 +11,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
-
-static char *
-pki_path(const char *file)
-{
-	return g_build_filename(TEST_PKI_DIR, file, NULL);
-}
 
 static JpkiCert *
 load(const char *file)
 {
-	g_autofree char *path = pki_path(file);
+	g_autofree char *path = test_pki_path(file);
 	g_autoptr(GError) error = NULL;
 	JpkiCert *cert = jpki_cert_new_from_file(path, &error);
 	assert_null(error);
@@ -39,26 +33,13 @@ store_with(const char *first, ...)
 	va_list args;
 	va_start(args, first);
 	for (const char *file = first; file != NULL; file = va_arg(args, const char *)) {
-		g_autofree char *path = pki_path(file);
+		g_autofree char *path = test_pki_path(file);
 		g_autoptr(GError) error = NULL;
 		assert_true(jpki_trust_store_add_file(store, path, &error));
 		assert_null(error);
 	}
 	va_end(args);
 	return store;
-}
-
-/* A temporary file holding `data`; the caller unlinks it. */
-static char *
-write_temp_file(const char *template, const void *data, gsize len)
-{
-	g_autoptr(GError) error = NULL;
-	char *path = NULL;
-	int fd = g_file_open_tmp(template, &path, &error);
-	assert_true(fd >= 0);
-	close(fd);
-	assert_true(g_file_set_contents(path, data, (gssize)len, &error));
-	return path;
 }
 
 static void
@@ -84,24 +65,13 @@ assert_verifies(JpkiCert *cert, JpkiTrustStore *store, GDateTime *at)
 	assert_null(error);
 }
 
-static EVP_PKEY *
-load_key(const char *file)
-{
-	g_autofree char *path = pki_path(file);
-	g_autoptr(BIO) bio = BIO_new_file(path, "r");
-	assert_non_null(bio);
-	EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-	assert_non_null(key);
-	return key;
-}
-
 /* A CRL in the name of `ca_pem`, signed with `key_file`, valid from yesterday for 30 days,
  * listing `revoked` (may be NULL). Written to a temporary PEM file; the caller unlinks it. */
 static char *
 make_crl_file(const char *ca_pem, const char *key_file, JpkiCert *revoked)
 {
 	g_autoptr(JpkiCert) ca = load(ca_pem);
-	g_autoptr(EVP_PKEY) key = load_key(key_file);
+	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
 
 	g_autoptr(X509_CRL) crl = X509_CRL_new();
 	assert_int_equal(X509_CRL_set_version(crl, 1), 1);
@@ -127,7 +97,7 @@ make_crl_file(const char *ca_pem, const char *key_file, JpkiCert *revoked)
 	assert_int_equal(PEM_write_bio_X509_CRL(out, crl), 1);
 	char *pem = NULL;
 	long pem_len = BIO_get_mem_data(out, &pem);
-	return write_temp_file("test_trust_store-XXXXXX.crl", pem, (gsize)pem_len);
+	return test_pki_write_temp_file("test_trust_store-XXXXXX.crl", pem, (gsize)pem_len);
 }
 
 static void
@@ -180,8 +150,8 @@ static JpkiCert *
 make_certificate_with_unknown_critical_extension(void)
 {
 	g_autoptr(JpkiCert) ca = load("sign-ca.pem");
-	g_autoptr(EVP_PKEY) ca_key = load_key("sign-ca.key");
-	g_autoptr(EVP_PKEY) holder_key = load_key("sign.key");
+	g_autoptr(EVP_PKEY) ca_key = test_pki_load_key("sign-ca.key");
+	g_autoptr(EVP_PKEY) holder_key = test_pki_load_key("sign.key");
 	g_autoptr(X509) x509 = X509_new();
 	assert_int_equal(X509_set_version(x509, X509_VERSION_3), 1);
 	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x509), 0x2000), 1);
@@ -314,15 +284,15 @@ static void
 test_trust_store_reads_a_pem_bundle_and_counts_each_root_once(void **state)
 {
 	(void)state;
-	g_autofree char *auth_path = pki_path("auth-ca.pem");
-	g_autofree char *sign_path = pki_path("sign-ca.pem");
+	g_autofree char *auth_path = test_pki_path("auth-ca.pem");
+	g_autofree char *sign_path = test_pki_path("sign-ca.pem");
 	g_autofree char *auth_pem = NULL;
 	g_autofree char *sign_pem = NULL;
 	assert_true(g_file_get_contents(auth_path, &auth_pem, NULL, NULL));
 	assert_true(g_file_get_contents(sign_path, &sign_pem, NULL, NULL));
 	g_autofree char *bundle = g_strconcat(auth_pem, sign_pem, NULL);
 	g_autofree char *bundle_path =
-		write_temp_file("test_trust_store-XXXXXX.pem", bundle, strlen(bundle));
+		test_pki_write_temp_file("test_trust_store-XXXXXX.pem", bundle, strlen(bundle));
 
 	g_autoptr(JpkiTrustStore) store = jpki_trust_store_new();
 	assert_int_equal(jpki_trust_store_count(store), 0);
@@ -340,8 +310,8 @@ test_trust_store_refuses_a_missing_file_and_a_key(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiTrustStore) store = jpki_trust_store_new();
-	g_autofree char *missing = pki_path("no-such-root.pem");
-	g_autofree char *key = pki_path("sign-ca.key");
+	g_autofree char *missing = test_pki_path("no-such-root.pem");
+	g_autofree char *key = test_pki_path("sign-ca.key");
 	g_autoptr(GError) io_error = NULL;
 	g_autoptr(GError) input_error = NULL;
 	assert_false(jpki_trust_store_add_file(store, missing, &io_error));

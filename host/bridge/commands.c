@@ -1,0 +1,379 @@
+#include "commands.h"
+
+#include "authtoken.h"
+#include "cert.h"
+#include "cms.h"
+#include "dialog.h"
+#include "digestinfo.h"
+#include "jpki_ap.h"
+#include "support_ap.h"
+
+#define APP_VERSION "https://github.com/jpki-bridge/jpki-bridge/releases/" JPKI_VERSION
+
+/* One command's card and dialogs. */
+typedef struct {
+	const BridgeRequest *request;
+	const BridgeConfig *config;
+	GCancellable *cancellable;
+	BridgeDialog dialog;
+	JpkiContext *context;
+	JpkiCard *card;
+	gulong cancel_handler;
+	int wrong_tries_left; /* after a wrong PIN the user did not retry */
+} Session;
+
+static void
+cancel_context(GCancellable *cancellable, gpointer context)
+{
+	(void)cancellable;
+	jpki_context_cancel(context);
+}
+
+static void
+session_clear(Session *session)
+{
+	if (session->cancel_handler != 0)
+		g_cancellable_disconnect(session->cancellable, session->cancel_handler);
+	if (session->card != NULL)
+		jpki_card_end_transaction(session->card);
+	g_clear_pointer(&session->card, jpki_card_free);
+	g_clear_pointer(&session->context, jpki_context_free);
+}
+
+static gboolean
+is_missing_card(const GError *error)
+{
+	return g_error_matches(error, JPKI_ERROR, JPKI_ERROR_NO_CARD) ||
+	       g_error_matches(error, JPKI_ERROR, JPKI_ERROR_NO_READER);
+}
+
+/* The card; without one, a waiting dialog (with cancel) until a card comes. */
+static gboolean
+session_open_card(Session *session, gboolean wait, GError **error)
+{
+	session->context = jpki_context_new(error);
+	if (session->context == NULL)
+		return FALSE;
+	if (session->cancellable != NULL)
+		session->cancel_handler = g_cancellable_connect(
+			session->cancellable, G_CALLBACK(cancel_context), session->context, NULL);
+	g_autoptr(GError) local = NULL;
+	session->card = jpki_ap_find_card(session->context, NULL, &local);
+	if (session->card == NULL && wait && is_missing_card(local)) {
+		g_clear_error(&local);
+		BridgeWaiting *waiting = bridge_dialog_waiting_open(
+			&session->dialog, G_CALLBACK(jpki_context_cancel), session->context);
+		gboolean inserted = jpki_context_wait_for_card(
+			session->context, session->config->card_wait_s * 1000, &local);
+		bridge_dialog_waiting_close(waiting);
+		if (inserted)
+			session->card = jpki_ap_find_card(session->context, NULL, &local);
+	}
+	if (session->card == NULL) {
+		g_propagate_error(error, g_steal_pointer(&local));
+		return FALSE;
+	}
+	return jpki_card_begin_transaction(session->card, error);
+}
+
+typedef gpointer (*PinAttempt)(Session *session, const JpkiPin *pin, guint *tries_left,
+			       GError **error);
+
+/* Asks for the PIN in the dialog and makes one attempt with it; after a wrong
+ * PIN the dialog asks again, so each new try is the user's choice. Never asks
+ * for a blocked PIN. Cancelling after a wrong PIN reports pin-incorrect. */
+static gpointer
+with_pin(Session *session, JpkiSecret secret, BridgePurpose purpose, PinAttempt attempt,
+	 GError **error)
+{
+	guint tries = 0;
+	if (!jpki_pin_query(session->card, secret, &tries, NULL, error))
+		return NULL;
+	int wrong_tries_left = -1;
+	for (;;) {
+		if (tries == 0) {
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
+				    "the %s PIN is blocked; it was not asked for",
+				    jpki_secret_name(secret));
+			return NULL;
+		}
+		g_autoptr(GError) local = NULL;
+		g_autoptr(JpkiPin) pin = bridge_dialog_ask_pin(&session->dialog, purpose, secret,
+							       tries, wrong_tries_left, &local);
+		if (pin == NULL) {
+			if (wrong_tries_left >= 0 &&
+			    g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CANCELLED)) {
+				g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT,
+					    "the PIN was wrong; %d tries left", wrong_tries_left);
+				session->wrong_tries_left = wrong_tries_left;
+				return NULL;
+			}
+			g_propagate_error(error, g_steal_pointer(&local));
+			return NULL;
+		}
+		gpointer result = attempt(session, pin, &tries, &local);
+		if (result != NULL)
+			return result;
+		if (!g_error_matches(local, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT)) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return NULL;
+		}
+		wrong_tries_left = (int)tries;
+	}
+}
+
+static char *
+base64_of(GBytes *bytes)
+{
+	return g_base64_encode(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+}
+
+/* Refuses a certificate that is not valid now. */
+static gboolean
+check_valid_now(JpkiCert *cert, GError **error)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	switch (jpki_cert_validity_at(cert, now)) {
+	case JPKI_CERT_EXPIRED:
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_EXPIRED,
+				    "the certificate has expired");
+		return FALSE;
+	case JPKI_CERT_NOT_YET_VALID:
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_NOT_YET_VALID,
+				    "the certificate is not valid yet");
+		return FALSE;
+	default:
+		return TRUE;
+	}
+}
+
+static JpkiCert *
+read_certificate(Session *session, JpkiCertSlot slot, GError **error)
+{
+	g_autoptr(GBytes) der = jpki_ap_read_certificate(session->card, slot, error);
+	return der != NULL ? jpki_cert_new_from_der(der, error) : NULL;
+}
+
+static json_t *
+algorithm_json(JpkiHashAlg alg)
+{
+	return json_pack("{s:s, s:s, s:s}", "cryptoAlgorithm", "RSA", "hashFunction",
+			 jpki_hash_name(alg), "paddingScheme", "PKCS1.5");
+}
+
+/* ---- status ---- */
+
+static json_t *
+run_status(Session *session, GError **error)
+{
+	if (!session_open_card(session, FALSE, error))
+		return NULL;
+	g_autoptr(JpkiCert) auth = read_certificate(session, JPKI_SLOT_AUTH, error);
+	if (auth == NULL)
+		return NULL;
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *not_after =
+		g_date_time_format(jpki_cert_get_not_after(auth), "%Y-%m-%dT%H:%M:%SZ");
+	json_t *pins = json_object();
+	gboolean sign_present = TRUE;
+	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
+		guint tries = 0;
+		g_autoptr(GError) local = NULL;
+		if (!jpki_pin_query(session->card, (JpkiSecret)secret, &tries, NULL, &local)) {
+			if (!g_error_matches(local, JPKI_ERROR,
+					     JPKI_ERROR_NO_SIGNING_CERTIFICATE)) {
+				json_decref(pins);
+				g_propagate_error(error, g_steal_pointer(&local));
+				return NULL;
+			}
+			sign_present = FALSE;
+			continue;
+		}
+		json_object_set_new(pins, jpki_secret_name((JpkiSecret)secret),
+				    json_pack("{s:i, s:i}", "triesLeft", tries, "maxTries",
+					      jpki_secret_max_tries((JpkiSecret)secret)));
+	}
+	g_auto(GStrv) readers = jpki_context_list_readers(session->context, NULL);
+	json_t *reader_list = json_array();
+	for (guint i = 0; readers != NULL && readers[i] != NULL; i++)
+		json_array_append_new(reader_list, json_string(readers[i]));
+	return json_pack("{s:o, s:{s:s, s:s}, s:{s:{s:b, s:s, s:s}, s:{s:b}}, s:o}", "readers",
+			 reader_list, "card", "reader", jpki_card_get_reader(session->card), "type",
+			 "mynumber", "certificates", "auth", "present", 1, "notAfter", not_after,
+			 "validity", jpki_cert_validity_name(jpki_cert_validity_at(auth, now)),
+			 "sign", "present", sign_present, "pins", pins);
+}
+
+/* ---- authenticate ---- */
+
+static gpointer
+login_attempt(Session *session, const JpkiPin *pin, guint *tries_left, GError **error)
+{
+	if (!jpki_pin_verify(session->card, pin, tries_left, error))
+		return NULL;
+	g_autoptr(GBytes) digest_info = jpki_authtoken_digest_info(
+		session->request->origin, session->request->challenge_nonce);
+	return jpki_ap_sign(session->card, JPKI_SECRET_AUTH, digest_info, error);
+}
+
+static json_t *
+run_authenticate(Session *session, GError **error)
+{
+	if (!session_open_card(session, TRUE, error))
+		return NULL;
+	g_autoptr(JpkiCert) cert = read_certificate(session, JPKI_SLOT_AUTH, error);
+	if (cert == NULL || !check_valid_now(cert, error))
+		return NULL;
+	g_autoptr(GBytes) signature =
+		with_pin(session, JPKI_SECRET_AUTH, BRIDGE_PURPOSE_LOGIN, login_attempt, error);
+	if (signature == NULL)
+		return NULL;
+	return jpki_authtoken_build(jpki_cert_get_der(cert), signature, APP_VERSION);
+}
+
+/* ---- the signing certificate and signatures ---- */
+
+static gpointer
+signing_session_attempt(Session *session, const JpkiPin *pin, guint *tries_left, GError **error)
+{
+	if (!jpki_pin_verify(session->card, pin, tries_left, error))
+		return NULL;
+	return read_certificate(session, JPKI_SLOT_SIGN, error);
+}
+
+/* Signing password, then the signing certificate in the same verified session. */
+static JpkiCert *
+open_signing_session(Session *session, BridgePurpose purpose, GError **error)
+{
+	if (!session_open_card(session, TRUE, error))
+		return NULL;
+	return with_pin(session, JPKI_SECRET_SIGN, purpose, signing_session_attempt, error);
+}
+
+static json_t *
+run_get_signing_certificate(Session *session, GError **error)
+{
+	g_autoptr(JpkiCert) cert =
+		open_signing_session(session, BRIDGE_PURPOSE_READ_SIGNING_CERT, error);
+	if (cert == NULL)
+		return NULL;
+	g_autofree char *certificate = base64_of(jpki_cert_get_der(cert));
+	return json_pack("{s:s, s:[o, o, o]}", "certificate", certificate,
+			 "supportedSignatureAlgorithms", algorithm_json(JPKI_HASH_SHA256),
+			 algorithm_json(JPKI_HASH_SHA384), algorithm_json(JPKI_HASH_SHA512));
+}
+
+static json_t *
+run_sign(Session *session, GError **error)
+{
+	const BridgeRequest *request = session->request;
+	g_autoptr(JpkiCert) cert = open_signing_session(session, BRIDGE_PURPOSE_SIGN, error);
+	if (cert == NULL)
+		return NULL;
+	if (!g_bytes_equal(jpki_cert_get_der(cert), request->certificate)) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_MISMATCH,
+				    "the card's signing certificate is not the one given");
+		return NULL;
+	}
+	if (!check_valid_now(cert, error))
+		return NULL;
+	g_autoptr(GBytes) digest_info =
+		jpki_digestinfo_build(request->hash_alg, g_bytes_get_data(request->hash, NULL),
+				      g_bytes_get_size(request->hash), error);
+	g_autoptr(GBytes) signature =
+		digest_info != NULL
+			? jpki_ap_sign(session->card, JPKI_SECRET_SIGN, digest_info, error)
+			: NULL;
+	if (signature == NULL)
+		return NULL;
+	g_autofree char *encoded = base64_of(signature);
+	return json_pack("{s:s, s:o}", "signature", encoded, "signatureAlgorithm",
+			 algorithm_json(request->hash_alg));
+}
+
+static GBytes *
+sign_with_card(GBytes *digest_info, gpointer card, GError **error)
+{
+	return jpki_ap_sign(card, JPKI_SECRET_SIGN, digest_info, error);
+}
+
+static json_t *
+run_sign_cms(Session *session, GError **error)
+{
+	g_autoptr(JpkiCert) cert = open_signing_session(session, BRIDGE_PURPOSE_SIGN, error);
+	if (cert == NULL || !check_valid_now(cert, error))
+		return NULL;
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autoptr(GBytes) cms = jpki_cms_sign_detached(
+		jpki_cert_get_x509(cert), session->request->hash_alg, session->request->hash, now,
+		sign_with_card, session->card, error);
+	if (cms == NULL)
+		return NULL;
+	g_autofree char *encoded = base64_of(cms);
+	g_autofree char *certificate = base64_of(jpki_cert_get_der(cert));
+	return json_pack("{s:s, s:s}", "cms", encoded, "certificate", certificate);
+}
+
+/* ---- read-attributes ---- */
+
+static gpointer
+attributes_attempt(Session *session, const JpkiPin *pin, guint *tries_left, GError **error)
+{
+	return jpki_support_read_attributes(session->card, pin, tries_left, error);
+}
+
+static json_t *
+run_read_attributes(Session *session, GError **error)
+{
+	if (!bridge_dialog_confirm_sharing(&session->dialog, error) ||
+	    !session_open_card(session, TRUE, error))
+		return NULL;
+	g_autoptr(JpkiBasicAttributes) attributes =
+		with_pin(session, JPKI_SECRET_SUPPORT, BRIDGE_PURPOSE_SHARE_ATTRIBUTES,
+			 attributes_attempt, error);
+	if (attributes == NULL)
+		return NULL;
+	return json_pack("{s:s, s:s, s:s, s:s}", "name", attributes->name, "address",
+			 attributes->address, "birthDate", attributes->birth_date, "sex",
+			 attributes->sex);
+}
+
+json_t *
+bridge_command_run(const BridgeRequest *request, const BridgeConfig *config,
+		   GCancellable *cancellable, int *tries_left, GError **error)
+{
+	Session session = {
+		.wrong_tries_left = -1,
+		.request = request,
+		.config = config,
+		.cancellable = cancellable,
+		.dialog = {.config = config, .origin = request->origin, .cancellable = cancellable},
+	};
+	json_t *reply = NULL;
+	switch (request->command) {
+	case BRIDGE_CMD_STATUS:
+		reply = run_status(&session, error);
+		break;
+	case BRIDGE_CMD_AUTHENTICATE:
+		reply = run_authenticate(&session, error);
+		break;
+	case BRIDGE_CMD_GET_SIGNING_CERTIFICATE:
+		reply = run_get_signing_certificate(&session, error);
+		break;
+	case BRIDGE_CMD_SIGN:
+		reply = run_sign(&session, error);
+		break;
+	case BRIDGE_CMD_SIGN_CMS:
+		reply = run_sign_cms(&session, error);
+		break;
+	case BRIDGE_CMD_READ_ATTRIBUTES:
+		reply = run_read_attributes(&session, error);
+		break;
+	case BRIDGE_CMD_QUIT:
+		reply = json_object();
+		break;
+	}
+	session_clear(&session);
+	*tries_left = session.wrong_tries_left;
+	return reply;
+}

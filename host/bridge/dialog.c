@@ -1,0 +1,187 @@
+#include "dialog.h"
+
+#include "pinentry.h"
+
+#define TR(dialog, ja, en) ((dialog)->config->lang == JPKI_LANG_JA ? (ja) : (en))
+
+static const char *
+purpose_text(BridgeDialog *dialog, BridgePurpose purpose)
+{
+	switch (purpose) {
+	case BRIDGE_PURPOSE_LOGIN:
+		return TR(dialog, "マイナンバーカードでのログイン",
+			  "a login with your My Number Card");
+	case BRIDGE_PURPOSE_READ_SIGNING_CERT:
+		return TR(dialog,
+			  "署名用電子証明書の読み取り（証明書には氏名・住所・生年月日・性別が含まれ"
+			  "ます）",
+			  "your signing certificate (it contains your name, address, date of birth "
+			  "and sex)");
+	case BRIDGE_PURPOSE_SIGN:
+		return TR(dialog, "署名用電子証明書による電子署名",
+			  "an electronic signature with your signing certificate");
+	default:
+		return TR(dialog, "基本4情報（氏名・住所・生年月日・性別）の提供",
+			  "your basic 4 attributes (name, address, date of birth, sex)");
+	}
+}
+
+static const char *
+secret_text(BridgeDialog *dialog, JpkiSecret secret)
+{
+	switch (secret) {
+	case JPKI_SECRET_AUTH:
+		return TR(dialog, "利用者証明用電子証明書の暗証番号（数字4桁）",
+			  "user-authentication PIN (4 digits)");
+	case JPKI_SECRET_SIGN:
+		return TR(dialog, "署名用電子証明書の暗証番号（英大文字と数字の6～16文字）",
+			  "signing password (6-16 characters of A-Z and 0-9)");
+	default:
+		return TR(dialog, "券面事項入力補助用の暗証番号（数字4桁）",
+			  "card input support PIN (4 digits)");
+	}
+}
+
+static JpkiPinentryRequest
+base_request(BridgeDialog *dialog)
+{
+	return (JpkiPinentryRequest){
+		.program = dialog->config->pinentry,
+		.title = TR(dialog, "マイナンバーカード", "My Number Card"),
+		.ok_label = TR(dialog, "OK", "OK"),
+		.cancel_label = TR(dialog, "キャンセル", "Cancel"),
+	};
+}
+
+JpkiPin *
+bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret secret,
+		      guint tries_left, int wrong_tries_left, GError **error)
+{
+	guint max = jpki_secret_max_tries(secret);
+	g_autofree char *description =
+		g_strdup_printf(TR(dialog,
+				   "%s "
+				   "が%sを求めています。\n\n%sを入力してください。\n残り%u回（%"
+				   "u回続けて間違えるとロックされ、"
+				   "市区町村の窓口でしか解除できません）。",
+				   "%s asks for %s.\n\nEnter your %s.\n%u tries left (after %u "
+				   "wrong tries in a row "
+				   "it locks, and only the municipal office can reset it)."),
+				dialog->origin, purpose_text(dialog, purpose),
+				secret_text(dialog, secret), tries_left, max);
+	g_autofree char *wrong = NULL;
+	if (wrong_tries_left >= 0)
+		wrong = g_strdup_printf(
+			TR(dialog, "暗証番号が違います（残り%d回）", "Wrong PIN (%d tries left)"),
+			wrong_tries_left);
+	for (;;) {
+		JpkiPinentryRequest request = base_request(dialog);
+		request.description = description;
+		request.prompt = TR(dialog, "暗証番号", "PIN");
+		request.error = wrong;
+		char *typed = jpki_pinentry_ask(&request, dialog->cancellable, error);
+		if (typed == NULL)
+			return NULL;
+		g_autoptr(GError) format_error = NULL;
+		JpkiPin *pin = jpki_pin_new(secret, typed, &format_error);
+		jpki_pinentry_text_free(typed);
+		if (pin != NULL)
+			return pin;
+		/* Never sent: ask again, saying what the rule is. */
+		g_free(wrong);
+		wrong = g_strdup_printf(TR(dialog, "形式が違います: %s", "Wrong format: %s"),
+					secret_text(dialog, secret));
+	}
+}
+
+gboolean
+bridge_dialog_confirm_sharing(BridgeDialog *dialog, GError **error)
+{
+	g_autofree char *description = g_strdup_printf(
+		TR(dialog,
+		   "%s に次の情報を提供しますか？\n\n・氏名\n・住所\n・生年月日\n・性別\n\n"
+		   "提供すると、次に券面事項入力補助用の暗証番号（数字4桁）を入力します。",
+		   "Share the following with %s?\n\n- name\n- address\n- date of birth\n- sex\n\n"
+		   "If you agree, you will then enter your card input support PIN (4 digits)."),
+		dialog->origin);
+	JpkiPinentryRequest request = base_request(dialog);
+	request.description = description;
+	request.ok_label = TR(dialog, "提供する", "Share");
+	return jpki_pinentry_confirm(&request, dialog->cancellable, error);
+}
+
+struct _BridgeWaiting {
+	GThread *thread;
+	GCancellable *close; /* closes the dialog */
+	GCancellable *browser;
+	gulong browser_handler;
+	char *description;
+	JpkiPinentryRequest request;
+	GCallback on_cancel;
+	gpointer user_data;
+};
+
+/* The dialog's one button is "cancel": however it ends, unless the host
+ * closed it (a card came, or the browser left), the user gave up waiting. */
+static gpointer
+run_waiting_dialog(gpointer data)
+{
+	BridgeWaiting *waiting = data;
+	g_autoptr(GError) error = NULL;
+	jpki_pinentry_confirm(&waiting->request, waiting->close, &error);
+	if (!g_cancellable_is_cancelled(waiting->close))
+		((void (*)(gpointer))waiting->on_cancel)(waiting->user_data);
+	return NULL;
+}
+
+static void
+close_with_browser(GCancellable *browser, gpointer close)
+{
+	(void)browser;
+	g_cancellable_cancel(close);
+}
+
+BridgeWaiting *
+bridge_dialog_waiting_open(BridgeDialog *dialog, GCallback on_cancel, gpointer user_data)
+{
+	BridgeWaiting *waiting = g_new0(BridgeWaiting, 1);
+	waiting->close = g_cancellable_new();
+	waiting->description =
+		g_strdup_printf(TR(dialog,
+				   "%s がマイナンバーカードを使おうとしています。\n\n"
+				   "マイナンバーカードをICカードリーダーに置いてください（カードを"
+				   "置くと続きます）。",
+				   "%s wants to use your My Number Card.\n\n"
+				   "Place your My Number Card on the card reader (it goes on once "
+				   "the card is there)."),
+				dialog->origin);
+	waiting->request = base_request(dialog);
+	waiting->request.description = waiting->description;
+	waiting->request.ok_label = TR(dialog, "キャンセル", "Cancel");
+	waiting->request.one_button = TRUE;
+	waiting->on_cancel = on_cancel;
+	waiting->user_data = user_data;
+	if (dialog->cancellable != NULL) {
+		waiting->browser = g_object_ref(dialog->cancellable);
+		waiting->browser_handler = g_cancellable_connect(
+			waiting->browser, G_CALLBACK(close_with_browser), waiting->close, NULL);
+	}
+	waiting->thread = g_thread_new("waiting-dialog", run_waiting_dialog, waiting);
+	return waiting;
+}
+
+void
+bridge_dialog_waiting_close(BridgeWaiting *waiting)
+{
+	if (waiting == NULL)
+		return;
+	g_cancellable_cancel(waiting->close);
+	g_thread_join(waiting->thread);
+	if (waiting->browser != NULL) {
+		g_cancellable_disconnect(waiting->browser, waiting->browser_handler);
+		g_object_unref(waiting->browser);
+	}
+	g_object_unref(waiting->close);
+	g_free(waiting->description);
+	g_free(waiting);
+}

@@ -1,0 +1,208 @@
+/* jpki-bridge-host: the native messaging host the browser starts for each
+ * request (docs/protocol.md). Writes its version, reads one request, runs it
+ * in a worker thread while watching for the browser to go away, answers
+ * once and exits. */
+#include "commands.h"
+#include "framing.h"
+#include "messages.h"
+#include "request.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <string.h>
+#include <unistd.h>
+
+#define REQUEST_MAX         (8 * 1024)
+#define DISCONNECT_GRACE_MS 900
+
+typedef struct {
+	int out; /* the frames' file descriptor: the real stdout */
+	const BridgeConfig *config;
+	BridgeRequest *request;
+	GCancellable *cancellable;
+	GMainLoop *loop;
+	json_t *reply;
+	GError *error;
+	int tries_left;
+	gboolean done;
+} Host;
+
+#define REPLY_MAX (1024 * 1024)
+#define REPLY_TOO_LARGE                                                                            \
+	"{\"error\":{\"code\":\"reply-too-large\",\"message\":\"the reply exceeds 1 MiB\"}}"
+
+static void
+write_json(Host *host, json_t *json)
+{
+	g_autofree char *text = json_dumps(json, JSON_COMPACT);
+	const char *frame = text != NULL && strlen(text) <= REPLY_MAX ? text : REPLY_TOO_LARGE;
+	g_autoptr(GError) error = NULL;
+	if (!bridge_write_frame(host->out, frame, strlen(frame), &error))
+		g_warning("cannot answer the browser: %s", error->message);
+}
+
+static const char *
+bridge_text(const char *code, JpkiLang lang)
+{
+	gboolean ja = lang == JPKI_LANG_JA;
+	if (g_strcmp0(code, "origin-not-allowed") == 0)
+		return ja ? "このサイトからはマイナンバーカードを使えません（https "
+			    "のサイトだけが使えます）。"
+			  : "This site cannot use the My Number Card: only https sites can.";
+	return ja ? "ブラウザ拡張機能からの要求が正しくありません。拡張機能を最新版に更新してくださ"
+		    "い。"
+		  : "The request from the browser extension is not valid. Update the extension.";
+}
+
+static json_t *
+error_json(const GError *error, int tries_left)
+{
+	const char *code = "internal-error";
+	char *ja = NULL, *en = NULL;
+	if (error->domain == JPKI_ERROR) {
+		JpkiErrorCode jpki_code = (JpkiErrorCode)error->code;
+		code = jpki_error_code_name(jpki_code);
+		ja = g_strconcat(jpki_error_summary(jpki_code, JPKI_LANG_JA),
+				 jpki_error_advice(jpki_code, JPKI_LANG_JA), NULL);
+		en = g_strconcat(jpki_error_summary(jpki_code, JPKI_LANG_EN), " ",
+				 jpki_error_advice(jpki_code, JPKI_LANG_EN), NULL);
+	} else if (error->domain == BRIDGE_ERROR) {
+		code = bridge_error_code_name((BridgeErrorCode)error->code);
+		ja = g_strdup(bridge_text(code, JPKI_LANG_JA));
+		en = g_strdup(bridge_text(code, JPKI_LANG_EN));
+	} else {
+		ja = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_JA));
+		en = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_EN));
+	}
+	json_t *detail = json_pack("{s:s, s:s, s:s%, s:s%}", "code", code, "message",
+				   error->message, "ja", ja, strlen(ja), "en", en, strlen(en));
+	if (tries_left >= 0)
+		json_object_set_new(detail, "triesLeft", json_integer(tries_left));
+	g_free(ja);
+	g_free(en);
+	return json_pack("{s:o}", "error", detail);
+}
+
+static void
+run_in_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+	(void)source;
+	Host *host = task_data;
+	host->reply = bridge_command_run(host->request, host->config, cancellable,
+					 &host->tries_left, &host->error);
+	g_task_return_boolean(task, TRUE);
+}
+
+static void
+on_command_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	(void)source;
+	(void)result;
+	Host *host = user_data;
+	host->done = TRUE;
+	g_main_loop_quit(host->loop);
+}
+
+/* The browser closed our stdin: close any dialog, end any wait, and go. */
+static gboolean
+on_stdin(gint fd, GIOCondition condition, gpointer user_data)
+{
+	Host *host = user_data;
+	char buffer[256];
+	ssize_t n = (condition & G_IO_IN) ? read(fd, buffer, sizeof(buffer)) : 0;
+	if (n > 0 || (n < 0 && errno == EINTR))
+		return G_SOURCE_CONTINUE; /* anything after the one request is ignored */
+	g_info("the browser disconnected");
+	g_cancellable_cancel(host->cancellable);
+	g_main_loop_quit(host->loop);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_grace_over(gpointer user_data)
+{
+	g_main_loop_quit(user_data);
+	return G_SOURCE_REMOVE;
+}
+
+static int
+serve(Host *host)
+{
+	json_t *version = json_pack("{s:s}", "version", JPKI_VERSION);
+	write_json(host, version);
+	json_decref(version);
+
+	BridgeFrameStatus status = BRIDGE_FRAME_OK;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) frame = bridge_read_frame(STDIN_FILENO, REQUEST_MAX, &status, &error);
+	if (frame == NULL) {
+		if (status == BRIDGE_FRAME_TOO_LARGE) {
+			g_autoptr(GError) too_large = g_error_new(
+				BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE,
+				"requests are at most %d bytes", REQUEST_MAX);
+			json_t *reply = error_json(too_large, -1);
+			write_json(host, reply);
+			json_decref(reply);
+		}
+		return 0; /* the browser went away, or sent no request */
+	}
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(frame, &len);
+	host->request = bridge_request_parse(data, len, host->config->allow_http_loopback, &error);
+	if (host->request == NULL) {
+		json_t *reply = error_json(error, -1);
+		write_json(host, reply);
+		json_decref(reply);
+		return 0;
+	}
+
+	host->cancellable = g_cancellable_new();
+	host->loop = g_main_loop_new(NULL, FALSE);
+	host->tries_left = -1;
+	guint watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, host);
+	g_autoptr(GTask) task = g_task_new(NULL, host->cancellable, on_command_done, host);
+	g_task_set_task_data(task, host, NULL);
+	g_task_run_in_thread(task, run_in_thread);
+	g_main_loop_run(host->loop);
+
+	if (!host->done) {
+		/* Disconnected: give the worker a moment to close its dialog. */
+		g_timeout_add(DISCONNECT_GRACE_MS, on_grace_over, host->loop);
+		if (!host->done)
+			g_main_loop_run(host->loop);
+		return 0;
+	}
+	g_source_remove(watch);
+	json_t *reply =
+		host->reply != NULL ? host->reply : error_json(host->error, host->tries_left);
+	write_json(host, reply);
+	json_decref(reply);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv; /* the caller's origin or manifest path: nothing to trust */
+	setlocale(LC_ALL, "");
+	/* stdout carries frames only: keep it for them, and send fd 1 to stderr
+	 * so no stray output (a library's, a log's) can break the stream. */
+	int out = dup(STDOUT_FILENO);
+	if (out < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		return 1;
+
+	g_autoptr(BridgeConfig) config = bridge_config_load();
+	Host host = {.out = out, .config = config};
+	int status = serve(&host);
+	/* A worker still inside a dialog after the grace period is abandoned. */
+	if (host.done || host.cancellable == NULL) {
+		g_clear_pointer(&host.request, bridge_request_free);
+		g_clear_error(&host.error);
+		g_clear_object(&host.cancellable);
+		g_clear_pointer(&host.loop, g_main_loop_unref);
+	}
+	close(out);
+	return status;
+}

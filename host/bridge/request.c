@@ -1,0 +1,575 @@
+#include "request.h"
+
+#include "framing.h"
+
+#include <jansson.h>
+#include <string.h>
+
+GQuark
+bridge_error_quark(void)
+{
+	return g_quark_from_static_string("bridge-error-quark");
+}
+
+/* jansson's own free, behind g_autoptr. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
+
+#define ORIGIN_MAX_LEN      255
+#define NONCE_MIN_LEN       44
+#define NONCE_MAX_LEN       128
+#define CERTIFICATE_MAX_LEN 4096
+
+/* How much of a caller's text goes into an error message. */
+#define EXCERPT_MAX_LEN 40
+
+static const char *const error_code_names[] = {
+	[BRIDGE_ERROR_INVALID_REQUEST] = "invalid-request",
+	[BRIDGE_ERROR_UNKNOWN_COMMAND] = "unknown-command",
+	[BRIDGE_ERROR_REQUEST_TOO_LARGE] = "request-too-large",
+	[BRIDGE_ERROR_ORIGIN_NOT_ALLOWED] = "origin-not-allowed",
+};
+
+const char *
+bridge_error_code_name(BridgeErrorCode code)
+{
+	if ((guint)code >= G_N_ELEMENTS(error_code_names))
+		return "unknown";
+	return error_code_names[code];
+}
+
+/* The argument keys of each command, in the order they are checked. */
+static const char *const keys_origin[] = {"origin", NULL};
+static const char *const keys_authenticate[] = {"origin", "challengeNonce", NULL};
+static const char *const keys_sign[] = {"origin", "hash", "hashFunction", "certificate", NULL};
+static const char *const keys_sign_cms[] = {"origin", "digest", "hashFunction", NULL};
+static const char *const keys_none[] = {NULL};
+
+typedef struct {
+	const char *name;
+	const char *const *keys;
+} CommandSpec;
+
+static const CommandSpec commands[] = {
+	[BRIDGE_CMD_STATUS] = {"status", keys_origin},
+	[BRIDGE_CMD_AUTHENTICATE] = {"authenticate", keys_authenticate},
+	[BRIDGE_CMD_GET_SIGNING_CERTIFICATE] = {"get-signing-certificate", keys_origin},
+	[BRIDGE_CMD_SIGN] = {"sign", keys_sign},
+	[BRIDGE_CMD_SIGN_CMS] = {"sign-cms", keys_sign_cms},
+	[BRIDGE_CMD_READ_ATTRIBUTES] = {"read-attributes", keys_origin},
+	[BRIDGE_CMD_QUIT] = {"quit", keys_none},
+};
+
+const char *
+bridge_command_name(BridgeCommand command)
+{
+	if ((guint)command >= G_N_ELEMENTS(commands))
+		return "unknown";
+	return commands[command].name;
+}
+
+/* Exactly the spellings of the protocol; jpki_hash_from_name() is kinder
+ * to people typing at a command line than a protocol should be. */
+static const struct {
+	const char *name;
+	JpkiHashAlg alg;
+} hash_functions[] = {
+	{"SHA-256", JPKI_HASH_SHA256},
+	{"SHA-384", JPKI_HASH_SHA384},
+	{"SHA-512", JPKI_HASH_SHA512},
+};
+
+void
+bridge_request_free(BridgeRequest *request)
+{
+	if (request == NULL)
+		return;
+	g_free(request->origin);
+	g_free(request->challenge_nonce);
+	g_clear_pointer(&request->hash, g_bytes_unref);
+	g_clear_pointer(&request->certificate, g_bytes_unref);
+	g_free(request);
+}
+
+/* The caller's text may be long, binary or hostile; messages stay short
+ * and printable ASCII so they can go into a reply and a log as they are. */
+static char *
+excerpt(const char *text)
+{
+	gsize len = strlen(text);
+	g_autofree char *head = g_strndup(text, MIN(len, EXCERPT_MAX_LEN));
+	g_autofree char *escaped = g_strescape(head, NULL);
+	return g_strconcat(escaped, len > EXCERPT_MAX_LEN ? "..." : "", NULL);
+}
+
+static const char *
+json_type_name(const json_t *value)
+{
+	switch (json_typeof(value)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+	default:
+		return "null";
+	}
+}
+
+static gboolean
+key_is_one_of(const char *key, const char *const *keys)
+{
+	for (guint i = 0; keys[i] != NULL; i++) {
+		if (strcmp(key, keys[i]) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The object has exactly `keys`; `where` names it in messages. */
+static gboolean
+check_key_set(json_t *object, const char *const *keys, const char *where, GError **error)
+{
+	const char *key;
+	json_t *value;
+	json_object_foreach(object, key, value)
+	{
+		if (!key_is_one_of(key, keys)) {
+			g_autofree char *shown = excerpt(key);
+			g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+				    "%s: unknown key \"%s\"", where, shown);
+			return FALSE;
+		}
+	}
+	for (guint i = 0; keys[i] != NULL; i++) {
+		if (json_object_get(object, keys[i]) == NULL) {
+			g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+				    "%s: missing key \"%s\"", where, keys[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* A string value, non-empty; nested objects and arrays end here too, which
+ * is what keeps the accepted depth at two whatever jansson parses. */
+static const char *
+require_string(json_t *object, const char *key, gsize *len, GError **error)
+{
+	json_t *value = json_object_get(object, key);
+	if (!json_is_string(value)) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"%s\" must be a string, not %s", key, json_type_name(value));
+		return NULL;
+	}
+	*len = json_string_length(value);
+	if (*len == 0) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"%s\" must not be empty", key);
+		return NULL;
+	}
+	return json_string_value(value);
+}
+
+static int
+base64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* RFC 4648 section 4 as written: the standard alphabet, whole quanta, '='
+ * only as the padding of the last one, and the bits the padding leaves
+ * over zero, so that one value has one spelling. g_base64_decode() accepts
+ * far more, hence this check before it. */
+static gboolean
+is_strict_base64(const char *text, gsize len, gsize *decoded_len)
+{
+	if (len == 0 || len % 4 != 0)
+		return FALSE;
+	gsize pad = 0;
+	if (text[len - 1] == '=')
+		pad = text[len - 2] == '=' ? 2 : 1;
+	for (gsize i = 0; i < len - pad; i++) {
+		if (base64_value(text[i]) < 0)
+			return FALSE;
+	}
+	if (pad == 2 && (base64_value(text[len - 3]) & 0x0f) != 0)
+		return FALSE;
+	if (pad == 1 && (base64_value(text[len - 2]) & 0x03) != 0)
+		return FALSE;
+	*decoded_len = len / 4 * 3 - pad;
+	return TRUE;
+}
+
+static GBytes *
+decode_base64(const char *key, const char *text, gsize len, GError **error)
+{
+	gsize expected = 0;
+	if (!is_strict_base64(text, len, &expected)) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"%s\" is not standard base64 (A-Z a-z 0-9 + / in groups of 4, "
+			    "'=' padding)",
+			    key);
+		return NULL;
+	}
+	gsize decoded_len = 0;
+	guchar *decoded = g_base64_decode(text, &decoded_len);
+	g_assert(decoded_len == expected);
+	return g_bytes_new_take(decoded, decoded_len);
+}
+
+static gboolean
+check_nonce(const char *nonce, gsize len, GError **error)
+{
+	gsize decoded_len = 0;
+	if (len < NONCE_MIN_LEN || len > NONCE_MAX_LEN) {
+		g_set_error(
+			error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			"\"challengeNonce\" must have %d to %d characters, not %" G_GSIZE_FORMAT,
+			NONCE_MIN_LEN, NONCE_MAX_LEN, len);
+		return FALSE;
+	}
+	if (!is_strict_base64(nonce, len, &decoded_len)) {
+		g_set_error_literal(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+				    "\"challengeNonce\" is not standard base64");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+parse_hash_function(const char *name, JpkiHashAlg *alg, GError **error)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(hash_functions); i++) {
+		if (strcmp(name, hash_functions[i].name) == 0) {
+			*alg = hash_functions[i].alg;
+			return TRUE;
+		}
+	}
+	g_autofree char *shown = excerpt(name);
+	g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+		    "\"hashFunction\" must be SHA-256, SHA-384 or SHA-512, not \"%s\"", shown);
+	return FALSE;
+}
+
+static GBytes *
+decode_hash(const char *key, const char *text, gsize len, JpkiHashAlg alg, GError **error)
+{
+	g_autoptr(GBytes) hash = decode_base64(key, text, len, error);
+	if (hash == NULL)
+		return NULL;
+	if (g_bytes_get_size(hash) != jpki_hash_length(alg)) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"%s\" must be %" G_GSIZE_FORMAT " bytes for %s, not %" G_GSIZE_FORMAT,
+			    key, jpki_hash_length(alg), jpki_hash_name(alg),
+			    g_bytes_get_size(hash));
+		return NULL;
+	}
+	return g_steal_pointer(&hash);
+}
+
+static GBytes *
+decode_certificate(const char *text, gsize len, GError **error)
+{
+	if (len > CERTIFICATE_MAX_LEN) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"certificate\" must have at most %d characters, not %" G_GSIZE_FORMAT,
+			    CERTIFICATE_MAX_LEN, len);
+		return NULL;
+	}
+	return decode_base64("certificate", text, len, error);
+}
+
+typedef enum {
+	ORIGIN_ALLOWED,
+	ORIGIN_NOT_ALLOWED, /* a well-formed origin this host does not serve */
+	ORIGIN_MALFORMED,
+} OriginVerdict;
+
+static gboolean
+is_scheme(const char *text, gsize len)
+{
+	if (len == 0 || !g_ascii_islower(text[0]))
+		return FALSE;
+	for (gsize i = 1; i < len; i++) {
+		char c = text[i];
+		if (!g_ascii_islower(c) && !g_ascii_isdigit(c) && c != '+' && c != '-' && c != '.')
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Lower-case labels of letters, digits and '-', joined by single dots. */
+static gboolean
+is_host_name(const char *text, gsize len)
+{
+	if (len == 0)
+		return FALSE;
+	gsize label = 0;
+	for (gsize i = 0; i < len; i++) {
+		char c = text[i];
+		if (c == '.') {
+			if (label == 0)
+				return FALSE;
+			label = 0;
+		} else if (g_ascii_islower(c) || g_ascii_isdigit(c) || c == '-') {
+			label++;
+		} else {
+			return FALSE;
+		}
+	}
+	return label > 0;
+}
+
+/* 1 to 65535 in decimal, without leading zeros. */
+static gboolean
+is_port(const char *text, gsize len)
+{
+	if (len == 0 || len > 5 || text[0] == '0')
+		return FALSE;
+	guint value = 0;
+	for (gsize i = 0; i < len; i++) {
+		if (!g_ascii_isdigit(text[i]))
+			return FALSE;
+		value = value * 10 + (guint)(text[i] - '0');
+	}
+	return value <= 65535;
+}
+
+static gboolean
+is_http_loopback(const char *host, gsize len)
+{
+	static const char *const loopback[] = {"localhost", "127.0.0.1", "[::1]"};
+	for (guint i = 0; i < G_N_ELEMENTS(loopback); i++) {
+		if (len == strlen(loopback[i]) && memcmp(host, loopback[i], len) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static OriginVerdict
+origin_malformed(const char **why, const char *reason)
+{
+	*why = reason;
+	return ORIGIN_MALFORMED;
+}
+
+/* The ASCII serialisation of an origin, scheme "://" host [":" port], in the
+ * form a browser reports it. Whether it is well-formed is decided before
+ * whether it is allowed, so that garbage is invalid-request and only a real
+ * origin of another kind is origin-not-allowed. */
+static OriginVerdict
+classify_origin(const char *origin, gsize len, gboolean allow_http_loopback, const char **why)
+{
+	if (len > ORIGIN_MAX_LEN)
+		return origin_malformed(why, "is longer than 255 characters");
+	for (gsize i = 0; i < len; i++) {
+		if (origin[i] <= ' ' || origin[i] > '~')
+			return origin_malformed(why, "must be printable ASCII without spaces");
+	}
+	/* What a browser reports for an opaque origin (a sandboxed frame, data:). */
+	if (strcmp(origin, "null") == 0)
+		return ORIGIN_NOT_ALLOWED;
+
+	const char *separator = strstr(origin, "://");
+	if (separator == NULL || !is_scheme(origin, (gsize)(separator - origin)))
+		return origin_malformed(why, "is not scheme://host[:port]");
+	gsize scheme_len = (gsize)(separator - origin);
+	const char *authority = separator + 3;
+	if (strpbrk(authority, "/?#@\\") != NULL)
+		return origin_malformed(
+			why, "must not have a path, query, fragment, user info or trailing slash");
+
+	const char *host = authority;
+	gsize host_len = 0;
+	const char *port = NULL;
+	if (host[0] == '[') {
+		const char *close = strchr(host, ']');
+		if (close == NULL)
+			return origin_malformed(why, "has an unclosed IPv6 literal");
+		host_len = (gsize)(close - host) + 1;
+		if (close[1] != '\0' && close[1] != ':')
+			return origin_malformed(why, "has text after the IPv6 literal");
+		if (host_len != strlen("[::1]") || memcmp(host, "[::1]", host_len) != 0)
+			return origin_malformed(why, "may hold no IPv6 literal but [::1]");
+	} else {
+		host_len = strcspn(host, ":");
+		if (host_len > 0 && !is_host_name(host, host_len))
+			return origin_malformed(
+				why, "needs a lower-case host of letters, digits, '-' and "
+				     "non-empty labels between dots");
+	}
+	if (host[host_len] == ':') {
+		port = host + host_len + 1;
+		if (!is_port(port, strlen(port)))
+			return origin_malformed(why,
+						"needs a port of 1 to 65535 without leading zeros");
+	}
+
+	gboolean https = scheme_len == 5 && memcmp(origin, "https", 5) == 0;
+	gboolean http = scheme_len == 4 && memcmp(origin, "http", 4) == 0;
+	if (host_len == 0) {
+		/* "file://" is how browsers show a local file's origin; no
+		 * web origin has an empty host. */
+		if (https || http || port != NULL)
+			return origin_malformed(why, "has no host");
+		return ORIGIN_NOT_ALLOWED;
+	}
+	if (https && host[0] != '[')
+		return ORIGIN_ALLOWED;
+	if (http && allow_http_loopback && is_http_loopback(host, host_len))
+		return ORIGIN_ALLOWED;
+	return ORIGIN_NOT_ALLOWED;
+}
+
+static const CommandSpec *
+find_command(const char *name, BridgeCommand *command)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (strcmp(name, commands[i].name) == 0) {
+			*command = (BridgeCommand)i;
+			return &commands[i];
+		}
+	}
+	return NULL;
+}
+
+/* The envelope: an object of exactly a non-empty string "command" and an
+ * object "arguments". */
+static const CommandSpec *
+parse_envelope(json_t *root, BridgeCommand *command, json_t **arguments, GError **error)
+{
+	static const char *const envelope_keys[] = {"command", "arguments", NULL};
+	if (!json_is_object(root)) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "the request must be a JSON object, not %s", json_type_name(root));
+		return NULL;
+	}
+	if (!check_key_set(root, envelope_keys, "request", error))
+		return NULL;
+	gsize name_len = 0;
+	const char *name = require_string(root, "command", &name_len, error);
+	if (name == NULL)
+		return NULL;
+	*arguments = json_object_get(root, "arguments");
+	if (!json_is_object(*arguments)) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"arguments\" must be an object, not %s", json_type_name(*arguments));
+		return NULL;
+	}
+	const CommandSpec *spec = find_command(name, command);
+	if (spec == NULL) {
+		g_autofree char *shown = excerpt(name);
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_UNKNOWN_COMMAND,
+			    "unknown command \"%s\"", shown);
+		return NULL;
+	}
+	return spec;
+}
+
+/* Every value is checked before the origin's policy is applied, so that
+ * origin-not-allowed always means an otherwise valid request. */
+static gboolean
+parse_arguments(BridgeRequest *request, const CommandSpec *spec, json_t *arguments,
+		gboolean allow_http_loopback, GError **error)
+{
+	if (!check_key_set(arguments, spec->keys, "arguments", error))
+		return FALSE;
+	/* sign takes the most arguments */
+	const char *values[G_N_ELEMENTS(keys_sign)] = {NULL};
+	gsize lens[G_N_ELEMENTS(keys_sign)] = {0};
+	for (guint i = 0; spec->keys[i] != NULL; i++) {
+		values[i] = require_string(arguments, spec->keys[i], &lens[i], error);
+		if (values[i] == NULL)
+			return FALSE;
+	}
+
+	OriginVerdict verdict = ORIGIN_ALLOWED;
+	for (guint i = 0; spec->keys[i] != NULL; i++) {
+		if (strcmp(spec->keys[i], "hashFunction") == 0 &&
+		    !parse_hash_function(values[i], &request->hash_alg, error))
+			return FALSE;
+	}
+	for (guint i = 0; spec->keys[i] != NULL; i++) {
+		const char *key = spec->keys[i];
+		if (strcmp(key, "origin") == 0) {
+			const char *why = NULL;
+			verdict = classify_origin(values[i], lens[i], allow_http_loopback, &why);
+			if (verdict == ORIGIN_MALFORMED) {
+				g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+					    "\"origin\" %s", why);
+				return FALSE;
+			}
+			request->origin = g_strdup(values[i]);
+		} else if (strcmp(key, "challengeNonce") == 0) {
+			if (!check_nonce(values[i], lens[i], error))
+				return FALSE;
+			request->challenge_nonce = g_strdup(values[i]);
+		} else if (strcmp(key, "hash") == 0 || strcmp(key, "digest") == 0) {
+			request->hash =
+				decode_hash(key, values[i], lens[i], request->hash_alg, error);
+			if (request->hash == NULL)
+				return FALSE;
+		} else if (strcmp(key, "certificate") == 0) {
+			request->certificate = decode_certificate(values[i], lens[i], error);
+			if (request->certificate == NULL)
+				return FALSE;
+		}
+	}
+	if (verdict == ORIGIN_NOT_ALLOWED) {
+		g_autofree char *shown = excerpt(request->origin);
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_ORIGIN_NOT_ALLOWED,
+			    "the origin \"%s\" is not allowed: only https%s", shown,
+			    allow_http_loopback ? " and http on the loopback" : "");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+BridgeRequest *
+bridge_request_parse(const guint8 *json, gsize len, gboolean allow_http_loopback, GError **error)
+{
+	if (len > BRIDGE_MAX_REQUEST_LEN) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE,
+			    "a request of %" G_GSIZE_FORMAT " bytes exceeds the limit of %d", len,
+			    BRIDGE_MAX_REQUEST_LEN);
+		return NULL;
+	}
+	/* Without JSON_DECODE_ANY only an object or an array parses; without
+	 * JSON_ALLOW_NUL "\u0000" is refused; invalid UTF-8 always is. */
+	json_error_t parse_error;
+	g_autoptr(json_t) root = json_loadb(json != NULL ? (const char *)json : "", len,
+					    JSON_REJECT_DUPLICATES, &parse_error);
+	if (root == NULL) {
+		g_autofree char *shown = g_strescape(parse_error.text, NULL);
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "not valid JSON: %s (at byte %d)", shown, parse_error.position);
+		return NULL;
+	}
+
+	g_autoptr(BridgeRequest) request = g_new0(BridgeRequest, 1);
+	json_t *arguments = NULL;
+	const CommandSpec *spec = parse_envelope(root, &request->command, &arguments, error);
+	if (spec == NULL)
+		return NULL;
+	if (!parse_arguments(request, spec, arguments, allow_http_loopback, error))
+		return NULL;
+	return g_steal_pointer(&request);
+}

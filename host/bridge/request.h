@@ -1,0 +1,56 @@
+/* One request of the native messaging protocol, parsed and checked against
+ * docs/protocol.md ("Requests") before anything acts on it. */
+#pragma once
+
+#include <glib.h>
+
+#include "digestinfo.h"
+
+#define BRIDGE_ERROR (bridge_error_quark())
+GQuark bridge_error_quark(void);
+
+/* The protocol's own codes; the card's come from JPKI_ERROR. */
+typedef enum {
+	BRIDGE_ERROR_INVALID_REQUEST,    /* not JSON, not an object, wrong keys or values */
+	BRIDGE_ERROR_UNKNOWN_COMMAND,    /* "command" names no command */
+	BRIDGE_ERROR_REQUEST_TOO_LARGE,  /* more than BRIDGE_MAX_REQUEST_LEN bytes */
+	BRIDGE_ERROR_ORIGIN_NOT_ALLOWED, /* a well-formed origin this host does not serve */
+	BRIDGE_ERROR_LAST
+} BridgeErrorCode;
+
+/* The stable string of docs/protocol.md: "invalid-request", ... */
+const char *bridge_error_code_name(BridgeErrorCode code);
+
+typedef enum {
+	BRIDGE_CMD_STATUS,
+	BRIDGE_CMD_AUTHENTICATE,
+	BRIDGE_CMD_GET_SIGNING_CERTIFICATE,
+	BRIDGE_CMD_SIGN,
+	BRIDGE_CMD_SIGN_CMS,
+	BRIDGE_CMD_READ_ATTRIBUTES,
+	BRIDGE_CMD_QUIT,
+} BridgeCommand;
+
+/* The name on the wire: "status", "get-signing-certificate", ... */
+const char *bridge_command_name(BridgeCommand command);
+
+/* A plain record: the fields a command does not take are NULL (hash_alg is
+ * then JPKI_HASH_SHA256 and means nothing). */
+typedef struct {
+	BridgeCommand command;
+	char *origin;          /* all but quit */
+	char *challenge_nonce; /* authenticate; the text as given, not decoded */
+	JpkiHashAlg hash_alg;  /* sign, sign-cms */
+	GBytes *hash;          /* sign: "hash"; sign-cms: "digest"; of hash_alg's length */
+	GBytes *certificate;   /* sign: the DER bytes */
+} BridgeRequest;
+
+/* Parses one request. allow_http_loopback admits http://localhost,
+ * http://127.0.0.1 and http://[::1] (development only). A request that is
+ * malformed in any way fails with BRIDGE_ERROR_INVALID_REQUEST (or
+ * UNKNOWN_COMMAND) and a message naming the key; ORIGIN_NOT_ALLOWED is
+ * given only for an otherwise valid request. */
+BridgeRequest *bridge_request_parse(const guint8 *json, gsize len, gboolean allow_http_loopback,
+				    GError **error);
+void bridge_request_free(BridgeRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(BridgeRequest, bridge_request_free)
