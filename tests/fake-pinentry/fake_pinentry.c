@@ -5,6 +5,7 @@
  *   FAKE_PINENTRY_PINS="a;b;..."  with FAKE_PINENTRY_COUNTER=path: the n-th GETPIN
  *                                of all runs returns the n-th entry ("CANCEL" cancels)
  *   FAKE_PINENTRY_CONFIRM=cancel CONFIRM answers the user-cancelled error (else OK)
+ *   FAKE_PINENTRY_PIDFILE=path   write this process's PID there (to check it is gone)
  *   FAKE_PINENTRY_CANCEL=1       GETPIN answers ERR 83886179 (the user cancelled)
  *   FAKE_PINENTRY_TIMEOUT=1      GETPIN answers ERR 83886142 (the dialog timed out)
  *   FAKE_PINENTRY_GETPIN_ERR="code text"  GETPIN answers ERR code text
@@ -185,6 +186,12 @@ main(void)
 {
 	if (env_is("FAKE_PINENTRY_IGNORE_TERM", "1"))
 		signal(SIGTERM, SIG_IGN);
+	const char *pidfile = getenv("FAKE_PINENTRY_PIDFILE");
+	FILE *file = pidfile != NULL ? fopen(pidfile, "w") : NULL;
+	if (file != NULL) {
+		fprintf(file, "%ld\n", (long)getpid());
+		fclose(file);
+	}
 	reply("OK fake pinentry ready");
 	char *line = NULL;
 	size_t size = 0;
