@@ -1,5 +1,7 @@
 #include "prompt.h"
 
+#include "pinentry.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -85,11 +87,50 @@ read_from_terminal(const char *prompt, char *line, gsize size, GError **error)
 	return ok;
 }
 
+static gboolean
+desktop_present(void)
+{
+	const char *vars[] = {"DISPLAY", "WAYLAND_DISPLAY"};
+	for (guint i = 0; i < G_N_ELEMENTS(vars); i++) {
+		const char *value = g_getenv(vars[i]);
+		if (value != NULL && *value != '\0')
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The desktop's PIN dialog (pinentry). */
+static JpkiPin *
+ask_with_pinentry(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left,
+		  GError **error)
+{
+	g_autofree char *description =
+		purpose != NULL
+			? g_strdup_printf("%s %s", purpose, describe_secret(cli, secret))
+			: g_strdup_printf(TR(cli, "jpki: %sを入力してください。\n残り%u回です。",
+					     "jpki: enter your %s.\n%u tries left."),
+					  describe_secret(cli, secret), tries_left);
+	JpkiPinentryRequest request = {
+		.title = TR(cli, "マイナンバーカード", "My Number Card"),
+		.description = description,
+		.prompt = TR(cli, "暗証番号", "PIN"),
+		.cancel_label = TR(cli, "キャンセル", "Cancel"),
+	};
+	char *typed = jpki_pinentry_ask(&request, NULL, error);
+	if (typed == NULL)
+		return NULL;
+	JpkiPin *pin = jpki_pin_new(secret, typed, error);
+	jpki_pinentry_text_free(typed);
+	return pin;
+}
+
 JpkiPin *
 cli_read_pin(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left, GError **error)
 {
 	char line[LINE_MAX_LEN];
 	gboolean ok;
+	if (cli->pin_fd < 0 && desktop_present())
+		return ask_with_pinentry(cli, secret, purpose, tries_left, error);
 	if (cli->pin_fd >= 0) {
 		ok = read_line(cli->pin_fd, line, sizeof(line), error);
 	} else {

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The `jpki` CLI through the real pcscd, with the simulated card on vpcd.
-# Usage: cli_test.sh JPKI TEST_PKI_DIR WITH_VIRTUAL_CARD
+# Usage: cli_test.sh JPKI TEST_PKI_DIR WITH_VIRTUAL_CARD FAKE_PINENTRY
 # Each scenario runs inside its own tests/with-virtual-card (own card profile).
 set -uo pipefail
 jpki=${1:?jpki binary}
 pki=${2:?test PKI dir}
 with_card=${3:?with-virtual-card}
+fake_pinentry=${4:?fake-pinentry}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source-path=SCRIPTDIR source=check.sh
@@ -186,6 +187,15 @@ card_removed_mid_signing_is_reported() {
 	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" card-removed
 }
 
+pinentry_asks_on_a_desktop() {
+	local log=$work/cli-pinentry.log json
+	json=$(DISPLAY=:99 JPKI_PINENTRY="$fake_pinentry" FAKE_PINENTRY_PIN=1234 FAKE_PINENTRY_LOG="$log" \
+		on_card "" "$jpki" attributes --json --lang en) || return 1
+	expect name "$(jq -r .name <<<"$json")" "テスト　太郎" &&
+		tr '\0' '\n' <"$log" | grep -q "card input support PIN (4 digits)" &&
+		tr '\0' '\n' <"$log" | grep -q "3 tries left"
+}
+
 help_is_in_both_languages() {
 	"$jpki" --help --lang ja | grep -q "署名" && "$jpki" --help --lang en | grep -q "sign a file" &&
 		"$jpki" sign --help --lang ja | grep -q "CAdES-BES" && ! "$jpki" frobnicate 2>/dev/null
@@ -207,6 +217,7 @@ check "pin change changes the authentication PIN" changes_the_authentication_pin
 check "cert show writes text, PEM and DER" shows_certificates_in_every_format
 check "cert check verifies the chain and revocation" cert_check_verifies_chain_and_revocation
 check "a card removed while signing is reported" card_removed_mid_signing_is_reported
+check "on a desktop the PIN is asked in pinentry" pinentry_asks_on_a_desktop
 check "help is in both languages" help_is_in_both_languages
 
 check_summary
