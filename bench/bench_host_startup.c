@@ -15,7 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define STATUS_REQUEST "{\"command\":\"status\",\"arguments\":{\"origin\":\"https://bench.example\"}}"
+#define STATUS_REQUEST                                                                             \
+	"{\"command\":\"status\",\"arguments\":{\"origin\":\"https://bench.example\"}}"
 
 static gboolean
 read_frame(int fd)

@@ -138,9 +138,9 @@ serve(Host *host)
 	g_autoptr(GBytes) frame = bridge_read_frame(STDIN_FILENO, REQUEST_MAX, &status, &error);
 	if (frame == NULL) {
 		if (status == BRIDGE_FRAME_TOO_LARGE) {
-			g_autoptr(GError) too_large = g_error_new(
-				BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE,
-				"requests are at most %d bytes", REQUEST_MAX);
+			g_autoptr(GError) too_large =
+				g_error_new(BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE,
+					    "requests are at most %d bytes", REQUEST_MAX);
 			json_t *reply = error_json(too_large, -1);
 			write_json(host, reply);
 			json_decref(reply);
