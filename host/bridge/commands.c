@@ -19,6 +19,7 @@ typedef struct {
 	JpkiContext *context;
 	JpkiCard *card;
 	gulong cancel_handler;
+	gint gave_up;         /* the user cancelled the waiting dialog (atomic) */
 	int wrong_tries_left; /* after a wrong PIN the user did not retry */
 } Session;
 
@@ -38,6 +39,48 @@ session_clear(Session *session)
 		jpki_card_end_transaction(session->card);
 	g_clear_pointer(&session->card, jpki_card_free);
 	g_clear_pointer(&session->context, jpki_context_free);
+}
+
+static void
+user_gave_up(gpointer data)
+{
+	Session *session = data;
+	g_atomic_int_set(&session->gave_up, 1);
+	jpki_context_cancel(session->context);
+}
+
+/* Waits in short slices, so that a cancel that came between two waits (when
+ * SCardCancel has nothing to interrupt) is still seen within a slice. */
+#define WAIT_SLICE_MS 250
+
+static gboolean
+wait_for_card(Session *session, GError **error)
+{
+	gint64 deadline =
+		g_get_monotonic_time() + (gint64)session->config->card_wait_s * G_TIME_SPAN_SECOND;
+	for (;;) {
+		if (g_atomic_int_get(&session->gave_up) ||
+		    g_cancellable_is_cancelled(session->cancellable)) {
+			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CANCELLED,
+					    "waiting for a card was cancelled");
+			return FALSE;
+		}
+		gint64 left_ms = (deadline - g_get_monotonic_time()) / 1000;
+		if (left_ms <= 0) {
+			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_TIMEOUT,
+					    "no card was placed on a reader in time");
+			return FALSE;
+		}
+		g_autoptr(GError) local = NULL;
+		if (jpki_context_wait_for_card(session->context, (guint)MIN(left_ms, WAIT_SLICE_MS),
+					       &local))
+			return TRUE;
+		if (!g_error_matches(local, JPKI_ERROR, JPKI_ERROR_TIMEOUT) &&
+		    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CANCELLED)) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return FALSE;
+		}
+	}
 }
 
 static gboolean
@@ -62,9 +105,8 @@ session_open_card(Session *session, gboolean wait, GError **error)
 	if (session->card == NULL && wait && is_missing_card(local)) {
 		g_clear_error(&local);
 		BridgeWaiting *waiting = bridge_dialog_waiting_open(
-			&session->dialog, G_CALLBACK(jpki_context_cancel), session->context);
-		gboolean inserted = jpki_context_wait_for_card(
-			session->context, session->config->card_wait_s * 1000, &local);
+			&session->dialog, G_CALLBACK(user_gave_up), session);
+		gboolean inserted = wait_for_card(session, &local);
 		bridge_dialog_waiting_close(waiting);
 		if (inserted)
 			session->card = jpki_ap_find_card(session->context, NULL, &local);

@@ -58,22 +58,22 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 		      guint tries_left, int wrong_tries_left, GError **error)
 {
 	guint max = jpki_secret_max_tries(secret);
-	g_autofree char *description =
-		g_strdup_printf(TR(dialog,
-				   "%s "
-				   "が%sを求めています。\n\n%sを入力してください。\n残り%u回（%"
-				   "u回続けて間違えるとロックされ、"
-				   "市区町村の窓口でしか解除できません）。",
-				   "%s asks for %s.\n\nEnter your %s.\n%u tries left (after %u "
-				   "wrong tries in a row "
-				   "it locks, and only the municipal office can reset it)."),
-				dialog->origin, purpose_text(dialog, purpose),
-				secret_text(dialog, secret), tries_left, max);
+	g_autofree char *tries = jpki_tries_left_text(tries_left, dialog->config->lang);
+	g_autofree char *description = g_strdup_printf(
+		TR(dialog,
+		   "%s が%sを求めています。\n\n%sを入力してください。\n%s（%u回続けて間違えると"
+		   "ロックされ、市区町村の窓口でしか解除できません）。",
+		   "%s asks for %s.\n\nEnter your %s.\n%s (after %u wrong tries in a row it "
+		   "locks, and only the municipal office can reset it)."),
+		dialog->origin, purpose_text(dialog, purpose), secret_text(dialog, secret), tries,
+		max);
 	g_autofree char *wrong = NULL;
-	if (wrong_tries_left >= 0)
-		wrong = g_strdup_printf(
-			TR(dialog, "暗証番号が違います（残り%d回）", "Wrong PIN (%d tries left)"),
-			wrong_tries_left);
+	if (wrong_tries_left >= 0) {
+		g_autofree char *left =
+			jpki_tries_left_text((guint)wrong_tries_left, dialog->config->lang);
+		wrong = g_strdup_printf(TR(dialog, "暗証番号が違います（%s）", "Wrong PIN (%s)"),
+					left);
+	}
 	for (;;) {
 		JpkiPinentryRequest request = base_request(dialog);
 		request.description = description;
@@ -121,16 +121,22 @@ struct _BridgeWaiting {
 	gpointer user_data;
 };
 
-/* The dialog's one button is "cancel": however it ends, unless the host
- * closed it (a card came, or the browser left), the user gave up waiting. */
+/* The dialog's one button is "cancel": when the user answers it or closes
+ * it (and the host did not close it because a card came or the browser
+ * left), the user gave up waiting. */
 static gpointer
 run_waiting_dialog(gpointer data)
 {
 	BridgeWaiting *waiting = data;
 	g_autoptr(GError) error = NULL;
-	jpki_pinentry_confirm(&waiting->request, waiting->close, &error);
-	if (!g_cancellable_is_cancelled(waiting->close))
+	gboolean answered = jpki_pinentry_confirm(&waiting->request, waiting->close, &error) ||
+			    g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED);
+	if (g_cancellable_is_cancelled(waiting->close))
+		return NULL;
+	if (answered)
 		((void (*)(gpointer))waiting->on_cancel)(waiting->user_data);
+	else /* no dialog (pinentry broken): keep waiting for the card without one */
+		g_warning("the waiting dialog could not be shown: %s", error->message);
 	return NULL;
 }
 

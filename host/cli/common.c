@@ -21,8 +21,10 @@ fail_with(Cli *cli, const GError *error, int tries_left)
 		return CLI_ERROR;
 	}
 	fprintf(stderr, "%s\n", summary);
-	if (tries_left >= 0)
-		fprintf(stderr, TR(cli, "残り%d回です。\n", "%d tries left.\n"), tries_left);
+	if (tries_left >= 0) {
+		g_autofree char *tries = jpki_tries_left_text((guint)tries_left, cli->lang);
+		fprintf(stderr, TR(cli, "%sです。\n", "%s.\n"), tries);
+	}
 	fprintf(stderr, "%s\n(%s)\n", advice, error->message);
 	return CLI_ERROR;
 }

@@ -104,12 +104,12 @@ static JpkiPin *
 ask_with_pinentry(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left,
 		  GError **error)
 {
+	g_autofree char *tries = jpki_tries_left_text(tries_left, cli->lang);
 	g_autofree char *description =
-		purpose != NULL
-			? g_strdup_printf("%s %s", purpose, describe_secret(cli, secret))
-			: g_strdup_printf(TR(cli, "jpki: %sを入力してください。\n残り%u回です。",
-					     "jpki: enter your %s.\n%u tries left."),
-					  describe_secret(cli, secret), tries_left);
+		purpose != NULL ? g_strdup_printf("%s %s", purpose, describe_secret(cli, secret))
+				: g_strdup_printf(TR(cli, "jpki: %sを入力してください。\n%sです。",
+						     "jpki: enter your %s.\n%s."),
+						  describe_secret(cli, secret), tries);
 	JpkiPinentryRequest request = {
 		.title = TR(cli, "マイナンバーカード", "My Number Card"),
 		.description = description,
@@ -134,12 +134,12 @@ cli_read_pin(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left,
 	if (cli->pin_fd >= 0) {
 		ok = read_line(cli->pin_fd, line, sizeof(line), error);
 	} else {
+		g_autofree char *tries = jpki_tries_left_text(tries_left, cli->lang);
 		g_autofree char *prompt =
 			purpose != NULL
 				? g_strdup_printf("%s %s: ", purpose, describe_secret(cli, secret))
-				: g_strdup_printf(
-					  TR(cli, "%s（残り%u回）: ", "%s (%u tries left): "),
-					  describe_secret(cli, secret), tries_left);
+				: g_strdup_printf(TR(cli, "%s（%s）: ", "%s (%s): "),
+						  describe_secret(cli, secret), tries);
 		ok = read_from_terminal(prompt, line, sizeof(line), error);
 	}
 	JpkiPin *pin = ok ? jpki_pin_new(secret, line, error) : NULL;

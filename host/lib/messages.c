@@ -163,3 +163,11 @@ jpki_error_advice(JpkiErrorCode code, JpkiLang lang)
 		code = JPKI_ERROR_CARD;
 	return messages[code].advice[lang];
 }
+
+char *
+jpki_tries_left_text(guint tries_left, JpkiLang lang)
+{
+	if (lang == JPKI_LANG_JA)
+		return g_strdup_printf("残り%u回", tries_left);
+	return g_strdup_printf(tries_left == 1 ? "%u try left" : "%u tries left", tries_left);
+}

@@ -18,3 +18,6 @@ gboolean jpki_lang_from_name(const char *name, JpkiLang *lang);
 const char *jpki_error_summary(JpkiErrorCode code, JpkiLang lang);
 /* One sentence: what to do next (insert the card, go to the municipal office...). */
 const char *jpki_error_advice(JpkiErrorCode code, JpkiLang lang);
+
+/* "残り2回" / "2 tries left" / "1 try left". */
+char *jpki_tries_left_text(guint tries_left, JpkiLang lang);

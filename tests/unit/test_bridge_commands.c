@@ -1,0 +1,1088 @@
+/* The host's commands (docs/protocol.md) end to end but in process: a request
+ * parsed from JSON text, bridge_command_run() against the in-process simulated
+ * card, and the scripted pinentry (tests/fake-pinentry) as the user. Each test
+ * checks what the user or the relying party sees: the reply, the dialogs'
+ * text, and what reached the card. */
+#include "authtoken.h"
+#include "cert.h"
+#include "cms.h"
+#include "commands.h"
+#include "config.h"
+#include "digestinfo.h"
+#include "jpki_error.h"
+#include "openssl_autoptr.h"
+#include "request.h"
+#include "sim_pcsc.h"
+#include "sim_profile.h"
+#include "test_pki.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <openssl/rsa.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
+
+#define READER       "Sim Reader 00 00"
+#define ORIGIN       "https://example.jp"
+#define OTHER_ORIGIN "https://evil.example"
+#define NONCE        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+#define INS_VERIFY   0x20
+#define INS_SIGN     0x2A
+/* Far longer than any test may take: a test that waits this long has failed. */
+#define CARD_WAIT_S 30
+
+static const char *const fake_controls[] = {
+	"FAKE_PINENTRY_PIN",
+	"FAKE_PINENTRY_PINS",
+	"FAKE_PINENTRY_COUNTER",
+	"FAKE_PINENTRY_CONFIRM",
+	"FAKE_PINENTRY_PIDFILE",
+	"FAKE_PINENTRY_CANCEL",
+	"FAKE_PINENTRY_TIMEOUT",
+	"FAKE_PINENTRY_GETPIN_ERR",
+	"FAKE_PINENTRY_DIE_ON",
+	"FAKE_PINENTRY_EXIT_AFTER",
+	"FAKE_PINENTRY_HANG_ON",
+	"FAKE_PINENTRY_IGNORE_TERM",
+	"FAKE_PINENTRY_REFUSE_OPTIONS",
+	"FAKE_PINENTRY_LOG",
+};
+
+typedef struct {
+	char *dir;
+	char *log;     /* FAKE_PINENTRY_LOG: every command every dialog received */
+	char *counter; /* FAKE_PINENTRY_COUNTER: for FAKE_PINENTRY_PINS */
+	BridgeConfig *config;
+	GCancellable *cancellable;
+} Fixture;
+
+static void
+reset_fake_pinentry_env(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(fake_controls); i++)
+		g_unsetenv(fake_controls[i]);
+}
+
+static SimCard *
+card_with(const char *profile)
+{
+	SimProfileOptions options = {.profile = profile};
+	g_autoptr(GError) error = NULL;
+	SimCard *card = sim_profile_build(&options, &error);
+	if (card == NULL)
+		fail_msg("profile %s: %s", profile, error->message);
+	return card;
+}
+
+static int
+setup(void **state)
+{
+	Fixture *fixture = g_new0(Fixture, 1);
+	fixture->dir = g_dir_make_tmp("test-bridge-commands-XXXXXX", NULL);
+	assert_non_null(fixture->dir);
+	fixture->log = g_build_filename(fixture->dir, "log", NULL);
+	fixture->counter = g_build_filename(fixture->dir, "counter", NULL);
+	reset_fake_pinentry_env();
+	g_setenv("FAKE_PINENTRY_LOG", fixture->log, TRUE);
+	g_setenv("FAKE_PINENTRY_COUNTER", fixture->counter, TRUE);
+
+	/* The host's own loading: JPKI_PINENTRY names the program. */
+	g_setenv("JPKI_PINENTRY", FAKE_PINENTRY, TRUE);
+	fixture->config = bridge_config_load();
+	assert_string_equal(fixture->config->pinentry, FAKE_PINENTRY);
+	fixture->config->lang = JPKI_LANG_EN;
+	fixture->config->card_wait_s = CARD_WAIT_S;
+	fixture->cancellable = g_cancellable_new();
+
+	sim_pcsc_reset();
+	sim_pcsc_add_reader(READER);
+	sim_pcsc_insert_card(READER, card_with("adult"));
+	*state = fixture;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	Fixture *fixture = *state;
+	sim_pcsc_reset();
+	reset_fake_pinentry_env();
+	g_unsetenv("JPKI_PINENTRY");
+	g_object_unref(fixture->cancellable);
+	bridge_config_free(fixture->config);
+	g_unlink(fixture->log);
+	g_unlink(fixture->counter);
+	g_rmdir(fixture->dir);
+	g_free(fixture->counter);
+	g_free(fixture->log);
+	g_free(fixture->dir);
+	g_free(fixture);
+	return 0;
+}
+
+/* ---- the card ---- */
+
+static SimCard *
+sim(void)
+{
+	SimCard *card = sim_pcsc_get_card(READER);
+	assert_non_null(card);
+	return card;
+}
+
+static void
+replace_card(const char *profile)
+{
+	sim_pcsc_insert_card(READER, card_with(profile));
+}
+
+static void
+take_card_out(void)
+{
+	sim_card_free(sim_pcsc_remove_card(READER));
+}
+
+/* ---- the dialogs ---- */
+
+/* Every command the fake pinentry received, decoded, across all its runs. */
+static GPtrArray *
+read_log(const char *path)
+{
+	GPtrArray *records = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *contents = NULL;
+	gsize len = 0;
+	if (!g_file_get_contents(path, &contents, &len, NULL))
+		return records;
+	for (gsize start = 0; start < len;) {
+		gsize end = start;
+		while (end < len && contents[end] != '\0')
+			end++;
+		g_ptr_array_add(records, g_strndup(contents + start, end - start));
+		start = end + 1;
+	}
+	return records;
+}
+
+static gboolean
+is_command(const char *record, const char *command)
+{
+	gsize len = strlen(command);
+	return strncmp(record, command, len) == 0 && (record[len] == '\0' || record[len] == ' ');
+}
+
+/* The argument of the `n`-th record of `command` (0-based), or NULL. */
+static const char *
+nth_argument(GPtrArray *records, const char *command, guint n)
+{
+	for (guint i = 0; i < records->len; i++) {
+		const char *record = g_ptr_array_index(records, i);
+		if (is_command(record, command) && n-- == 0)
+			return record[strlen(command)] == ' ' ? record + strlen(command) + 1 : "";
+	}
+	return NULL;
+}
+
+static guint
+count_command(GPtrArray *records, const char *command)
+{
+	guint n = 0;
+	for (guint i = 0; i < records->len; i++)
+		n += is_command(g_ptr_array_index(records, i), command);
+	return n;
+}
+
+/* Index of the first record that is exactly `record`, or -1. */
+static int
+index_of(GPtrArray *records, const char *record)
+{
+	for (guint i = 0; i < records->len; i++) {
+		if (strcmp(g_ptr_array_index(records, i), record) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+assert_contains(const char *text, const char *part)
+{
+	assert_non_null(text);
+	if (strstr(text, part) == NULL)
+		fail_msg("\"%s\" does not contain \"%s\"", text, part);
+}
+
+/* No dialog was started at all. */
+static void
+assert_no_dialog(const Fixture *fixture)
+{
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	if (records->len > 0)
+		fail_msg("a dialog was started: %s", (const char *)g_ptr_array_index(records, 0));
+}
+
+/* Every dialog was closed and its process reaped. */
+static void
+assert_no_dialog_process_left(void)
+{
+	errno = 0;
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static void
+script_pins(const char *pins)
+{
+	g_setenv("FAKE_PINENTRY_PINS", pins, TRUE);
+}
+
+/* ---- running commands ---- */
+
+static BridgeRequest *
+parse(const char *json)
+{
+	g_autoptr(GError) error = NULL;
+	BridgeRequest *request =
+		bridge_request_parse((const guint8 *)json, strlen(json), FALSE, &error);
+	if (request == NULL)
+		fail_msg("refused %s: %s", json, error->message);
+	return request;
+}
+
+static json_t *
+run(const Fixture *fixture, const char *json, int *tries_left, GError **error)
+{
+	g_autoptr(BridgeRequest) request = parse(json);
+	int tries = -99;
+	json_t *reply =
+		bridge_command_run(request, fixture->config, fixture->cancellable, &tries, error);
+	assert_true((reply == NULL) == (*error != NULL));
+	if (tries_left != NULL)
+		*tries_left = tries;
+	return reply;
+}
+
+static json_t *
+run_ok(const Fixture *fixture, const char *json)
+{
+	g_autoptr(GError) error = NULL;
+	int tries_left = 0;
+	json_t *reply = run(fixture, json, &tries_left, &error);
+	if (reply == NULL)
+		fail_msg("%s failed: %s", json, error->message);
+	assert_int_equal(tries_left, -1);
+	return reply;
+}
+
+/* Runs `json`, which must fail with `code`; returns the tries_left given. */
+static int
+run_fails(const Fixture *fixture, const char *json, JpkiErrorCode code)
+{
+	g_autoptr(GError) error = NULL;
+	int tries_left = 0;
+	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
+	if (reply != NULL) {
+		g_autofree char *text = json_dumps(reply, JSON_COMPACT);
+		fail_msg("expected %s, got the reply %s", jpki_error_code_name(code), text);
+	}
+	if (!g_error_matches(error, JPKI_ERROR, code))
+		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
+			 error->domain == JPKI_ERROR ? jpki_error_code_name(error->code) : "?",
+			 error->message);
+	return tries_left;
+}
+
+static char *
+request_json(const char *command, const char *arguments)
+{
+	return g_strdup_printf("{\"command\": \"%s\", \"arguments\": {\"origin\": \"%s\"%s%s}}",
+			       command, ORIGIN, arguments != NULL ? ", " : "",
+			       arguments != NULL ? arguments : "");
+}
+
+static char *
+authenticate_json(void)
+{
+	return request_json("authenticate", "\"challengeNonce\": \"" NONCE "\"");
+}
+
+static GBytes *
+base64_field(json_t *object, const char *key)
+{
+	const char *text = json_string_value(json_object_get(object, key));
+	if (text == NULL)
+		fail_msg("the reply has no string \"%s\"", key);
+	gsize len = 0;
+	guchar *bytes = g_base64_decode(text, &len);
+	return g_bytes_new_take(bytes, len);
+}
+
+static char *
+der_base64(const char *cert_file)
+{
+	g_autoptr(GBytes) der = test_pki_load_der(cert_file);
+	return g_base64_encode(g_bytes_get_data(der, NULL), g_bytes_get_size(der));
+}
+
+static GBytes *
+hash_of(GChecksumType type, const char *text)
+{
+	g_autoptr(GChecksum) checksum = g_checksum_new(type);
+	g_checksum_update(checksum, (const guchar *)text, (gssize)strlen(text));
+	guint8 digest[64];
+	gsize len = sizeof(digest);
+	g_checksum_get_digest(checksum, digest, &len);
+	return g_bytes_new(digest, len);
+}
+
+static char *
+sign_json(const char *hash_function, GBytes *hash, const char *cert_file)
+{
+	g_autofree char *hash64 =
+		g_base64_encode(g_bytes_get_data(hash, NULL), g_bytes_get_size(hash));
+	g_autofree char *cert64 = der_base64(cert_file);
+	g_autofree char *arguments = g_strdup_printf(
+		"\"hash\": \"%s\", \"hashFunction\": \"%s\", \"certificate\": \"%s\"", hash64,
+		hash_function, cert64);
+	return request_json("sign", arguments);
+}
+
+static char *
+sign_cms_json(GBytes *digest)
+{
+	g_autofree char *digest64 =
+		g_base64_encode(g_bytes_get_data(digest, NULL), g_bytes_get_size(digest));
+	g_autofree char *arguments =
+		g_strdup_printf("\"digest\": \"%s\", \"hashFunction\": \"SHA-256\"", digest64);
+	return request_json("sign-cms", arguments);
+}
+
+/* ---- what the relying party checks ---- */
+
+static JpkiTrustStore *
+store_of(const char *ca_file)
+{
+	JpkiTrustStore *store = jpki_trust_store_new();
+	g_autofree char *path = test_pki_path(ca_file);
+	g_autoptr(GError) error = NULL;
+	if (!jpki_trust_store_add_file(store, path, &error))
+		fail_msg("%s: %s", path, error->message);
+	return store;
+}
+
+/* The token verifies for ORIGIN and NONCE and names the card's authentication certificate. */
+static void
+assert_token_verifies(json_t *token)
+{
+	g_autofree char *text = json_dumps(token, JSON_COMPACT);
+	g_autoptr(JpkiTrustStore) store = store_of("auth-ca.pem");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCert) cert =
+		jpki_authtoken_verify(text, strlen(text), ORIGIN, NONCE, store, &error);
+	if (cert == NULL)
+		fail_msg("the token does not verify: %s", error->message);
+	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
+	assert_true(g_bytes_equal(jpki_cert_get_der(cert), expected));
+}
+
+/* `signature` is RSA PKCS#1 v1.5 over DigestInfo(md, hash) with the key of `cert_file`. */
+static void
+assert_signature_of_hash(GBytes *signature, const char *cert_file, const EVP_MD *md, GBytes *hash)
+{
+	g_autoptr(EVP_PKEY) key = test_pki_load_public_key(cert_file);
+	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
+	assert_non_null(ctx);
+	assert_int_equal(EVP_PKEY_verify_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_signature_md(ctx, md), 1);
+	assert_int_equal(EVP_PKEY_verify(ctx, g_bytes_get_data(signature, NULL),
+					 g_bytes_get_size(signature), g_bytes_get_data(hash, NULL),
+					 g_bytes_get_size(hash)),
+			 1);
+}
+
+/* ---- authenticate ---- */
+
+static void
+test_authenticate_gives_a_token_bound_to_the_origin(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(json_t) token = run_ok(fixture, json);
+	assert_string_equal(json_string_value(json_object_get(token, "format")), "web-eid:1.0");
+	assert_token_verifies(token);
+
+	/* A page of another origin cannot use it. */
+	g_autofree char *text = json_dumps(token, JSON_COMPACT);
+	g_autoptr(JpkiTrustStore) store = store_of("auth-ca.pem");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCert) other =
+		jpki_authtoken_verify(text, strlen(text), OTHER_ORIGIN, NONCE, store, &error);
+	assert_null(other);
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID));
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+}
+
+static void
+test_pin_dialog_names_origin_tries_and_rule_in_english(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(json_t) token = run_ok(fixture, json);
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 1);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_contains(description, ORIGIN);
+	assert_contains(description, "3 tries left");
+	assert_contains(description, "user-authentication PIN (4 digits)");
+	/* A first dialog has nothing to say was wrong. */
+	assert_int_equal(count_command(records, "SETERROR"), 0);
+}
+
+static void
+test_pin_dialog_in_japanese(void **state)
+{
+	Fixture *fixture = *state;
+	fixture->config->lang = JPKI_LANG_JA;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(json_t) token = run_ok(fixture, json);
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_contains(description, ORIGIN);
+	assert_contains(description, "残り3回");
+	assert_contains(description, "利用者証明用電子証明書の暗証番号（数字4桁）");
+	assert_string_equal(nth_argument(records, "SETTITLE", 0), "マイナンバーカード");
+}
+
+static void
+test_wrong_then_right_pin_succeeds_and_resets_the_counter(void **state)
+{
+	Fixture *fixture = *state;
+	script_pins("0000;1234");
+	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(json_t) token = run_ok(fixture, json);
+	assert_token_verifies(token);
+
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 2);
+	/* Only the second dialog says the first PIN was wrong, and how many tries are left. */
+	assert_int_equal(count_command(records, "SETERROR"), 1);
+	int error_at = index_of(records, "SETERROR Wrong PIN (2 tries left)");
+	assert_true(error_at > index_of(records, "GETPIN"));
+	assert_contains(nth_argument(records, "SETDESC", 1), "2 tries left");
+
+	/* The right PIN restored the counter. */
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+	/* INS 20 counts status queries too: one by the host before the first dialog (is the PIN
+	 * blocked?), then per attempt jpki_pin_verify()'s own status query and the VERIFY with
+	 * the PIN. 1 + 2 attempts * 2 = 5, so exactly two PINs reached the card. */
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 5);
+}
+
+static void
+test_wrong_then_cancel_is_pin_incorrect_with_tries_left(void **state)
+{
+	Fixture *fixture = *state;
+	script_pins("0000;CANCEL");
+	g_autofree char *json = authenticate_json();
+	int tries_left = run_fails(fixture, json, JPKI_ERROR_PIN_INCORRECT);
+	assert_int_equal(tries_left, 2);
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 2);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+static void
+test_cancel_at_once_is_cancelled_and_costs_no_try(void **state)
+{
+	Fixture *fixture = *state;
+	script_pins("CANCEL");
+	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
+	g_autofree char *json = authenticate_json();
+	int tries_left = run_fails(fixture, json, JPKI_ERROR_CANCELLED);
+	assert_int_equal(tries_left, -1);
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+	/* Only the status query before the dialog. */
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 1);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+static void
+test_wrong_format_pin_is_asked_again_and_never_sent(void **state)
+{
+	Fixture *fixture = *state;
+	script_pins("12;1234");
+	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(json_t) token = run_ok(fixture, json);
+	assert_token_verifies(token);
+
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 2);
+	const char *shown = nth_argument(records, "SETERROR", 0);
+	assert_contains(shown, "Wrong format");
+	assert_contains(shown, "4 digits");
+	/* "12" never reached the card: no try spent, and 1 status query + one attempt (status
+	 * query + VERIFY with the PIN) = 3. */
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 3);
+}
+
+static void
+test_blocked_pin_is_refused_without_a_dialog(void **state)
+{
+	Fixture *fixture = *state;
+	replace_card("auth-locked");
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = authenticate_json();
+	int tries_left = run_fails(fixture, json, JPKI_ERROR_PIN_BLOCKED);
+	assert_int_equal(tries_left, -1);
+	assert_no_dialog(fixture);
+	/* The status query, never a PIN. */
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 1);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+static void
+test_three_wrong_pins_block_the_pin(void **state)
+{
+	Fixture *fixture = *state;
+	script_pins("0000;0000;0000;1234");
+	g_autofree char *json = authenticate_json();
+	int tries_left = run_fails(fixture, json, JPKI_ERROR_PIN_BLOCKED);
+	assert_int_equal(tries_left, -1);
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 0);
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	/* Each try was the user's: three dialogs, each after a wrong PIN saying what is left;
+	 * no fourth dialog once the PIN is blocked. */
+	assert_int_equal(count_command(records, "GETPIN"), 3);
+	assert_contains(nth_argument(records, "SETERROR", 0), "(2 ");
+	assert_contains(nth_argument(records, "SETERROR", 1), "(1 ");
+	assert_contains(nth_argument(records, "SETDESC", 2), "1 tr");
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+
+	/* And the next request is refused at once, without a dialog. */
+	g_unlink(fixture->log);
+	run_fails(fixture, json, JPKI_ERROR_PIN_BLOCKED);
+	assert_no_dialog(fixture);
+}
+
+static void
+test_card_removed_after_verify_is_card_removed(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	/* The third INS 20 is the VERIFY with the PIN (after the host's and jpki_pin_verify()'s
+	 * status queries); the card leaves once it has answered it, before the signature. */
+	SimRemovalPlan plan;
+	sim_removal_plan_init(&plan);
+	plan.after_ins = INS_VERIFY;
+	plan.after_ins_hits = 3;
+	sim_pcsc_set_removal_plan(READER, &plan);
+	g_autofree char *json = authenticate_json();
+	run_fails(fixture, json, JPKI_ERROR_CARD_REMOVED);
+	assert_null(sim_pcsc_get_card(READER));
+}
+
+/* ---- waiting for a card ---- */
+
+typedef struct {
+	const char *log;
+	SimCard *card;
+} Inserter;
+
+/* Puts the card in once the waiting dialog has asked its question, and no
+ * sooner than 300 ms after the start. */
+static gpointer
+insert_while_waiting(gpointer data)
+{
+	Inserter *inserter = data;
+	gint64 start = g_get_monotonic_time();
+	for (;;) {
+		gint64 elapsed = g_get_monotonic_time() - start;
+		g_autoptr(GPtrArray) records = read_log(inserter->log);
+		if ((elapsed >= 300 * G_TIME_SPAN_MILLISECOND &&
+		     count_command(records, "CONFIRM") > 0) ||
+		    elapsed >= 10 * G_TIME_SPAN_SECOND)
+			break;
+		g_usleep(10 * G_TIME_SPAN_MILLISECOND);
+	}
+	sim_pcsc_insert_card(READER, inserter->card);
+	return NULL;
+}
+
+static void
+test_waits_for_a_card_then_authenticates(void **state)
+{
+	Fixture *fixture = *state;
+	take_card_out();
+	/* The waiting dialog stays open until the host closes it. */
+	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	Inserter inserter = {.log = fixture->log, .card = card_with("adult")};
+	GThread *thread = g_thread_new("insert", insert_while_waiting, &inserter);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(GError) error = NULL;
+	int tries_left = 0;
+	g_autoptr(json_t) token = run(fixture, json, &tries_left, &error);
+	g_thread_join(thread);
+	if (token == NULL)
+		fail_msg("authenticate failed: %s", error->message);
+	assert_token_verifies(token);
+
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	int waiting_at = index_of(records, "CONFIRM --one-button");
+	assert_true(waiting_at >= 0);
+	const char *waiting_text = nth_argument(records, "SETDESC", 0);
+	assert_contains(waiting_text, ORIGIN);
+	assert_contains(waiting_text, "Place your My Number Card");
+	assert_string_equal(nth_argument(records, "SETOK", 0), "Cancel");
+	/* Then the PIN dialog, after the waiting one, which the host closed. */
+	assert_true(index_of(records, "GETPIN") > waiting_at);
+	assert_no_dialog_process_left();
+}
+
+static void
+test_cancel_in_the_waiting_dialog_is_cancelled_promptly(void **state)
+{
+	Fixture *fixture = *state;
+	take_card_out();
+	/* The one button is "cancel": however the dialog ends without the host closing it
+	 * (an "OK" answer or the cancel error), the user gave up. */
+	const char *answers[] = {"cancel", NULL};
+	for (guint i = 0; i < G_N_ELEMENTS(answers); i++) {
+		g_unlink(fixture->log);
+		if (answers[i] != NULL)
+			g_setenv("FAKE_PINENTRY_CONFIRM", answers[i], TRUE);
+		else
+			g_unsetenv("FAKE_PINENTRY_CONFIRM");
+		gint64 start = g_get_monotonic_time();
+		g_autofree char *json = authenticate_json();
+		run_fails(fixture, json, JPKI_ERROR_CANCELLED);
+		gint64 elapsed = g_get_monotonic_time() - start;
+		if (elapsed >= 5 * G_TIME_SPAN_SECOND)
+			fail_msg("answer %s: cancelled after %" G_GINT64_FORMAT " ms",
+				 answers[i] != NULL ? answers[i] : "OK",
+				 elapsed / G_TIME_SPAN_MILLISECOND);
+		g_autoptr(GPtrArray) records = read_log(fixture->log);
+		assert_true(index_of(records, "CONFIRM --one-button") >= 0);
+		assert_int_equal(count_command(records, "GETPIN"), 0);
+	}
+}
+
+/* ---- the signing certificate and signatures ---- */
+
+static void
+test_child_card_has_no_signing_certificate_and_asks_nothing(void **state)
+{
+	Fixture *fixture = *state;
+	replace_card("child");
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autofree char *json = request_json("get-signing-certificate", NULL);
+	run_fails(fixture, json, JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+	/* The host learns it from the password's status, before any dialog. */
+	assert_no_dialog(fixture);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+}
+
+static void
+test_get_signing_certificate_returns_the_card_certificate(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autofree char *json = request_json("get-signing-certificate", NULL);
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	g_autoptr(GBytes) certificate = base64_field(reply, "certificate");
+	g_autoptr(GBytes) expected = test_pki_load_der("sign-valid.pem");
+	assert_true(g_bytes_equal(certificate, expected));
+
+	json_t *algorithms = json_object_get(reply, "supportedSignatureAlgorithms");
+	assert_true(json_is_array(algorithms));
+	assert_int_equal(json_array_size(algorithms), 3);
+	const char *hashes[] = {"SHA-256", "SHA-384", "SHA-512"};
+	for (guint i = 0; i < G_N_ELEMENTS(hashes); i++) {
+		json_t *algorithm = json_array_get(algorithms, i);
+		assert_string_equal(
+			json_string_value(json_object_get(algorithm, "cryptoAlgorithm")), "RSA");
+		assert_string_equal(json_string_value(json_object_get(algorithm, "hashFunction")),
+				    hashes[i]);
+		assert_string_equal(json_string_value(json_object_get(algorithm, "paddingScheme")),
+				    "PKCS1.5");
+	}
+
+	/* The dialog says the certificate holds personal data, and which secret is asked. */
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_contains(description, ORIGIN);
+	assert_contains(description, "name, address, date of birth and sex");
+	assert_contains(description, "signing password (6-16 characters of A-Z and 0-9)");
+	assert_contains(description, "5 tries left");
+}
+
+static void
+test_sign_makes_a_signature_over_the_digest_info(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	const struct {
+		const char *name;
+		GChecksumType type;
+		const EVP_MD *(*md)(void);
+	} cases[] = {
+		{"SHA-256", G_CHECKSUM_SHA256, EVP_sha256},
+		{"SHA-384", G_CHECKSUM_SHA384, EVP_sha384},
+		{"SHA-512", G_CHECKSUM_SHA512, EVP_sha512},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GBytes) hash = hash_of(cases[i].type, "a contract");
+		g_autofree char *json = sign_json(cases[i].name, hash, "sign-valid.pem");
+		g_autoptr(json_t) reply = run_ok(fixture, json);
+		g_autoptr(GBytes) signature = base64_field(reply, "signature");
+		assert_signature_of_hash(signature, "sign-valid.pem", cases[i].md(), hash);
+		json_t *algorithm = json_object_get(reply, "signatureAlgorithm");
+		assert_string_equal(json_string_value(json_object_get(algorithm, "hashFunction")),
+				    cases[i].name);
+		assert_string_equal(json_string_value(json_object_get(algorithm, "paddingScheme")),
+				    "PKCS1.5");
+	}
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), G_N_ELEMENTS(cases));
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SIGN), 5);
+}
+
+static void
+test_sign_with_another_certificate_is_a_mismatch(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	/* The same key, but not the certificate the card holds. */
+	g_autoptr(GBytes) hash = hash_of(G_CHECKSUM_SHA256, "a contract");
+	g_autofree char *json = sign_json("SHA-256", hash, "sign-renewal.pem");
+	run_fails(fixture, json, JPKI_ERROR_CERTIFICATE_MISMATCH);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+static void
+test_sign_cms_verifies_against_the_signing_ca(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autoptr(GBytes) digest = hash_of(G_CHECKSUM_SHA256, "an application form");
+	g_autofree char *json = sign_cms_json(digest);
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	g_autoptr(GBytes) cms = base64_field(reply, "cms");
+	g_autoptr(GBytes) certificate = base64_field(reply, "certificate");
+	g_autoptr(GBytes) expected = test_pki_load_der("sign-valid.pem");
+	assert_true(g_bytes_equal(certificate, expected));
+
+	g_autoptr(JpkiTrustStore) store = store_of("sign-ca.pem");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached_digest(
+		cms, JPKI_HASH_SHA256, digest, jpki_trust_store_get_x509_store(store), &error);
+	if (info == NULL)
+		fail_msg("the CMS does not verify: %s", error->message);
+	g_autoptr(X509) card_cert = test_pki_load_x509("sign-valid.pem");
+	assert_int_equal(X509_cmp(info->signer, card_cert), 0);
+	assert_non_null(info->signing_time);
+
+	/* One password prompt for the certificate and the signature. */
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 1);
+}
+
+static void
+test_expired_signing_certificate_signs_nothing(void **state)
+{
+	Fixture *fixture = *state;
+	replace_card("sign-expired");
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autoptr(GBytes) digest = hash_of(G_CHECKSUM_SHA256, "an application form");
+	g_autofree char *cms_json = sign_cms_json(digest);
+	run_fails(fixture, cms_json, JPKI_ERROR_CERTIFICATE_EXPIRED);
+	g_autofree char *sign = sign_json("SHA-256", digest, "sign-expired.pem");
+	run_fails(fixture, sign, JPKI_ERROR_CERTIFICATE_EXPIRED);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+/* ---- read-attributes ---- */
+
+static void
+test_read_attributes_after_consent_and_pin(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = request_json("read-attributes", NULL);
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	assert_string_equal(json_string_value(json_object_get(reply, "name")), "テスト　太郎");
+	assert_string_equal(json_string_value(json_object_get(reply, "address")),
+			    "東京都千代田区霞が関２丁目１番２号　テスト");
+	assert_string_equal(json_string_value(json_object_get(reply, "birthDate")), "19900101");
+	assert_string_equal(json_string_value(json_object_get(reply, "sex")), "1");
+	assert_int_equal(json_object_size(reply), 4);
+
+	/* Consent first, then the card input support PIN. */
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	int consent_at = index_of(records, "CONFIRM");
+	assert_true(consent_at >= 0);
+	assert_true(index_of(records, "GETPIN") > consent_at);
+	assert_contains(nth_argument(records, "SETDESC", 1), "card input support PIN (4 digits)");
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SUPPORT), 3);
+}
+
+static void
+test_refused_consent_asks_no_pin_and_sends_nothing(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_CONFIRM", "cancel", TRUE);
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
+	g_autofree char *json = request_json("read-attributes", NULL);
+	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	assert_int_equal(count_command(records, "CONFIRM"), 1);
+	assert_int_equal(count_command(records, "GETPIN"), 0);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 0);
+}
+
+static void
+test_consent_dialog_names_the_origin_and_the_attributes(void **state)
+{
+	Fixture *fixture = *state;
+	fixture->config->lang = JPKI_LANG_JA;
+	g_setenv("FAKE_PINENTRY_CONFIRM", "cancel", TRUE);
+	g_autofree char *json = request_json("read-attributes", NULL);
+	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_contains(description, ORIGIN);
+	const char *attributes[] = {"氏名", "住所", "生年月日", "性別"};
+	for (guint i = 0; i < G_N_ELEMENTS(attributes); i++)
+		assert_contains(description, attributes[i]);
+	assert_string_equal(nth_argument(records, "SETOK", 0), "提供する");
+}
+
+/* ---- the browser leaving, and status ---- */
+
+typedef struct {
+	GCancellable *cancellable;
+	gint64 cancelled_at;
+} Canceller;
+
+static gpointer
+cancel_after_200ms(gpointer data)
+{
+	Canceller *canceller = data;
+	g_usleep(200 * G_TIME_SPAN_MILLISECOND);
+	canceller->cancelled_at = g_get_monotonic_time();
+	g_cancellable_cancel(canceller->cancellable);
+	return NULL;
+}
+
+static void
+test_cancellable_closes_a_hanging_pin_dialog(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_HANG_ON", "GETPIN", TRUE);
+	Canceller canceller = {.cancellable = fixture->cancellable};
+	GThread *thread = g_thread_new("cancel", cancel_after_200ms, &canceller);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(GError) error = NULL;
+	int tries_left = 0;
+	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
+	gint64 returned_at = g_get_monotonic_time();
+	g_thread_join(thread);
+	assert_null(reply);
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED));
+	assert_int_equal(tries_left, -1);
+	gint64 took = returned_at - canceller.cancelled_at;
+	if (took >= G_TIME_SPAN_SECOND)
+		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
+			 took / G_TIME_SPAN_MILLISECOND);
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 1);
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+	assert_no_dialog_process_left();
+}
+
+static void
+test_browser_leaving_ends_the_wait_for_a_card(void **state)
+{
+	Fixture *fixture = *state;
+	take_card_out();
+	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
+	Canceller canceller = {.cancellable = fixture->cancellable};
+	GThread *thread = g_thread_new("cancel", cancel_after_200ms, &canceller);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(GError) error = NULL;
+	int tries_left = 0;
+	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
+	gint64 returned_at = g_get_monotonic_time();
+	g_thread_join(thread);
+	assert_null(reply);
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED));
+	gint64 took = returned_at - canceller.cancelled_at;
+	if (took >= G_TIME_SPAN_SECOND)
+		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
+			 took / G_TIME_SPAN_MILLISECOND);
+	assert_no_dialog_process_left();
+	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 0);
+}
+
+static void
+test_no_card_in_time_is_a_timeout(void **state)
+{
+	Fixture *fixture = *state;
+	take_card_out();
+	fixture->config->card_wait_s = 1;
+	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
+	gint64 start = g_get_monotonic_time();
+	g_autofree char *json = authenticate_json();
+	run_fails(fixture, json, JPKI_ERROR_TIMEOUT);
+	gint64 elapsed = g_get_monotonic_time() - start;
+	assert_true(elapsed >= 900 * G_TIME_SPAN_MILLISECOND);
+	assert_true(elapsed < 5 * G_TIME_SPAN_SECOND);
+	/* The waiting dialog did not outlive the wait. */
+	assert_no_dialog_process_left();
+}
+
+static void
+test_cancel_before_the_wait_for_a_card_is_not_lost(void **state)
+{
+	Fixture *fixture = *state;
+	take_card_out();
+	fixture->config->card_wait_s = 30;
+	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
+	g_cancellable_cancel(fixture->cancellable);
+	gint64 start = g_get_monotonic_time();
+	g_autofree char *json = authenticate_json();
+	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
+	assert_true(g_get_monotonic_time() - start < G_TIME_SPAN_SECOND);
+}
+
+static void
+test_a_broken_pinentry_is_not_taken_for_a_cancel_while_waiting(void **state)
+{
+	Fixture *fixture = *state;
+	take_card_out();
+	fixture->config->card_wait_s = 1;
+	g_free(fixture->config->pinentry);
+	fixture->config->pinentry = g_strdup("/nonexistent/pinentry");
+	g_autofree char *json = authenticate_json();
+	/* No dialog could be shown: the host waited the whole time instead of giving up. */
+	run_fails(fixture, json, JPKI_ERROR_TIMEOUT);
+}
+
+static void
+test_status_reports_the_card_without_a_dialog(void **state)
+{
+	Fixture *fixture = *state;
+	g_autofree char *json = request_json("status", NULL);
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	json_t *card = json_object_get(reply, "card");
+	assert_string_equal(json_string_value(json_object_get(card, "type")), "mynumber");
+	assert_string_equal(json_string_value(json_object_get(card, "reader")), READER);
+	json_t *readers = json_object_get(reply, "readers");
+	assert_int_equal(json_array_size(readers), 1);
+	assert_string_equal(json_string_value(json_array_get(readers, 0)), READER);
+	json_t *auth_pin = json_object_get(json_object_get(reply, "pins"), "auth");
+	assert_int_equal(json_integer_value(json_object_get(auth_pin, "triesLeft")), 3);
+	assert_int_equal(json_integer_value(json_object_get(auth_pin, "maxTries")), 3);
+	json_t *sign_pin = json_object_get(json_object_get(reply, "pins"), "sign");
+	assert_int_equal(json_integer_value(json_object_get(sign_pin, "triesLeft")), 5);
+	json_t *certificates = json_object_get(reply, "certificates");
+	json_t *auth_cert = json_object_get(certificates, "auth");
+	assert_string_equal(json_string_value(json_object_get(auth_cert, "validity")), "valid");
+	assert_true(json_is_true(json_object_get(auth_cert, "present")));
+	assert_true(
+		json_is_true(json_object_get(json_object_get(certificates, "sign"), "present")));
+	assert_no_dialog(fixture);
+	/* Asking costs no try. */
+	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+}
+
+static void
+test_status_tells_a_child_card_and_the_renewal_window(void **state)
+{
+	Fixture *fixture = *state;
+	g_autofree char *json = request_json("status", NULL);
+	replace_card("child");
+	g_autoptr(json_t) child = run_ok(fixture, json);
+	json_t *certificates = json_object_get(child, "certificates");
+	assert_true(
+		json_is_false(json_object_get(json_object_get(certificates, "sign"), "present")));
+	assert_null(json_object_get(json_object_get(child, "pins"), "sign"));
+
+	replace_card("renewal");
+	g_autoptr(json_t) renewal = run_ok(fixture, json);
+	json_t *auth = json_object_get(json_object_get(renewal, "certificates"), "auth");
+	assert_string_equal(json_string_value(json_object_get(auth, "validity")), "renewal-window");
+	assert_no_dialog(fixture);
+}
+
+static void
+test_status_without_a_card_is_no_card_at_once(void **state)
+{
+	Fixture *fixture = *state;
+	take_card_out();
+	gint64 start = g_get_monotonic_time();
+	g_autofree char *json = request_json("status", NULL);
+	run_fails(fixture, json, JPKI_ERROR_NO_CARD);
+	assert_true(g_get_monotonic_time() - start < 5 * G_TIME_SPAN_SECOND);
+	assert_no_dialog(fixture);
+}
+
+#define COMMAND_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+	/* No host.conf of the user's: the settings are the tests' own. */
+	g_autofree char *config_home = g_dir_make_tmp("test-bridge-commands-config-XXXXXX", NULL);
+	g_setenv("XDG_CONFIG_HOME", config_home, TRUE);
+	g_unsetenv("JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK");
+	g_unsetenv("JPKI_BRIDGE_CARD_WAIT_SECONDS");
+
+	const struct CMUnitTest tests[] = {
+		COMMAND_TEST(test_authenticate_gives_a_token_bound_to_the_origin),
+		COMMAND_TEST(test_pin_dialog_names_origin_tries_and_rule_in_english),
+		COMMAND_TEST(test_pin_dialog_in_japanese),
+		COMMAND_TEST(test_wrong_then_right_pin_succeeds_and_resets_the_counter),
+		COMMAND_TEST(test_wrong_then_cancel_is_pin_incorrect_with_tries_left),
+		COMMAND_TEST(test_cancel_at_once_is_cancelled_and_costs_no_try),
+		COMMAND_TEST(test_wrong_format_pin_is_asked_again_and_never_sent),
+		COMMAND_TEST(test_blocked_pin_is_refused_without_a_dialog),
+		COMMAND_TEST(test_three_wrong_pins_block_the_pin),
+		COMMAND_TEST(test_card_removed_after_verify_is_card_removed),
+		COMMAND_TEST(test_waits_for_a_card_then_authenticates),
+		COMMAND_TEST(test_cancel_in_the_waiting_dialog_is_cancelled_promptly),
+		COMMAND_TEST(test_child_card_has_no_signing_certificate_and_asks_nothing),
+		COMMAND_TEST(test_get_signing_certificate_returns_the_card_certificate),
+		COMMAND_TEST(test_sign_makes_a_signature_over_the_digest_info),
+		COMMAND_TEST(test_sign_with_another_certificate_is_a_mismatch),
+		COMMAND_TEST(test_sign_cms_verifies_against_the_signing_ca),
+		COMMAND_TEST(test_expired_signing_certificate_signs_nothing),
+		COMMAND_TEST(test_read_attributes_after_consent_and_pin),
+		COMMAND_TEST(test_refused_consent_asks_no_pin_and_sends_nothing),
+		COMMAND_TEST(test_consent_dialog_names_the_origin_and_the_attributes),
+		COMMAND_TEST(test_cancellable_closes_a_hanging_pin_dialog),
+		COMMAND_TEST(test_browser_leaving_ends_the_wait_for_a_card),
+		COMMAND_TEST(test_no_card_in_time_is_a_timeout),
+		COMMAND_TEST(test_cancel_before_the_wait_for_a_card_is_not_lost),
+		COMMAND_TEST(test_a_broken_pinentry_is_not_taken_for_a_cancel_while_waiting),
+		COMMAND_TEST(test_status_reports_the_card_without_a_dialog),
+		COMMAND_TEST(test_status_tells_a_child_card_and_the_renewal_window),
+		COMMAND_TEST(test_status_without_a_card_is_no_card_at_once),
+	};
+	int failed = cmocka_run_group_tests_name("bridge_commands", tests, NULL, NULL);
+	g_rmdir(config_home);
+	return failed;
+}
