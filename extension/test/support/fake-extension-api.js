@@ -1,0 +1,40 @@
+// A fake of the extension API object (`chrome` or `browser`) that background.js wires itself
+// to: runtime (id, getURL, connectNative, onConnect, lastError), storage.local, and fetch of
+// the extension's own _locales files.
+
+import { readFile } from "node:fs/promises";
+
+import { FakeEvent, fakeNativeHost } from "./fake-browser.js";
+
+/**
+ * @param {{baseUrl: string, id: string, host: import("./fake-browser.js").HostScript, stored?: Record<string, unknown>}} options
+ */
+export function fakeExtensionApi(options) {
+  const host = fakeNativeHost(options.host);
+  const stored = { ...options.stored };
+  const api = {
+    runtime: {
+      id: options.id,
+      /** @param {string} path */
+      getURL: (path) => `${options.baseUrl}${path}`,
+      connectNative: host.connectNative,
+      lastError: undefined,
+      onConnect: new FakeEvent(),
+    },
+    storage: {
+      local: {
+        /** @param {Record<string, unknown>} defaults */
+        get: async (defaults) => ({ ...defaults, ...stored }),
+      },
+    },
+  };
+  const extensionRoot = new URL("../../", import.meta.url);
+  /** @param {string | URL | Request} url */
+  const fetchOwnFile = async (url) => {
+    const text = String(url);
+    if (!text.startsWith(options.baseUrl)) throw new Error(`unexpected fetch ${text}`);
+    const body = await readFile(new URL(text.slice(options.baseUrl.length), extensionRoot));
+    return new Response(body, { status: 200 });
+  };
+  return { api, host, fetchOwnFile };
+}
