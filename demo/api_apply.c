@@ -1,0 +1,169 @@
+/* Receiving a signed e-application: /api/apply (a detached CMS from jpki.signCms) and
+ * /api/apply-raw (a raw signature from jpki.sign with the certificate from
+ * jpki.getSigningCertificate). The portal hashes the form text itself: the page's digest is
+ * never trusted. */
+#include "portal_private.h"
+
+#include "application.h"
+#include "http.h"
+#include "jpki_error.h"
+#include "portal_error.h"
+
+#include <string.h>
+
+/* Generous bounds on the decoded values; the body limit (64 KiB) comes first anyway. */
+#define CMS_MAX         (32 * 1024)
+#define SIGNATURE_MAX   1024
+#define CERTIFICATE_MAX (4 * 1024)
+
+static const char *const apply_keys[] = {"form", "cms", NULL};
+static const char *const apply_raw_keys[] = {"form", "signature", "certificate", NULL};
+
+static gboolean
+require_login(PortalRequest *request, GError **error)
+{
+	PortalSession *session = portal_request_session(request);
+	if (session != NULL && session->logged_in)
+		return TRUE;
+	g_set_error_literal(error, PORTAL_ERROR, PORTAL_ERROR_NOT_LOGGED_IN,
+			    "log in with the card before applying");
+	return FALSE;
+}
+
+/* Canonical standard base64 only (what encoding the bytes gives back), at most `max` bytes. */
+static GBytes *
+decode_base64(const char *key, const char *text, gsize max, GError **error)
+{
+	gsize len = 0;
+	g_autofree guint8 *decoded = g_base64_decode(text, &len);
+	g_autofree char *again = g_base64_encode(decoded, len);
+	if (len == 0 || len > max || strcmp(again, text) != 0) {
+		g_set_error(error, PORTAL_ERROR, PORTAL_ERROR_INVALID_REQUEST,
+			    "\"%s\" must be standard base64 of 1 to %" G_GSIZE_FORMAT " bytes", key,
+			    max);
+		return NULL;
+	}
+	return g_bytes_new_take(g_steal_pointer(&decoded), len);
+}
+
+/* The login check, the exact keys, and the form: what both kinds of application share. */
+static json_t *
+read_application(PortalRequest *request, const char *const *keys, PortalApplication **application,
+		 GError **error)
+{
+	if (!require_login(request, error))
+		return NULL;
+	g_autoptr(GBytes) body = portal_http_get_json_body(request->msg, error);
+	if (body == NULL)
+		return NULL;
+	g_autoptr(json_t) root = portal_http_parse_string_object(body, keys, error);
+	if (root == NULL)
+		return NULL;
+	json_t *form = json_object_get(root, "form");
+	*application =
+		portal_application_parse(json_string_value(form), json_string_length(form), error);
+	if (*application == NULL)
+		return NULL;
+	return g_steal_pointer(&root);
+}
+
+static GBytes *
+form_bytes(json_t *root)
+{
+	json_t *form = json_object_get(root, "form");
+	return g_bytes_new(json_string_value(form), json_string_length(form));
+}
+
+static char *
+content_digest_base64(GBytes *content)
+{
+	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize len = 0;
+	const guchar *data = g_bytes_get_data(content, &len);
+	g_checksum_update(checksum, data != NULL ? data : (const guchar *)"", (gssize)len);
+	guint8 digest[32];
+	gsize digest_len = sizeof(digest);
+	g_checksum_get_digest(checksum, digest, &digest_len);
+	return g_base64_encode(digest, digest_len);
+}
+
+static void
+reply_verified(PortalRequest *request, const char *method, PortalSigner *signer,
+	       PortalApplication *application, GBytes *content)
+{
+	g_autofree char *subject = jpki_cert_dup_subject(signer->certificate);
+	g_autofree char *serial = jpki_cert_dup_serial_hex(signer->certificate);
+	g_autofree char *not_after = g_date_time_format(
+		jpki_cert_get_not_after(signer->certificate), "%Y-%m-%dT%H:%M:%SZ");
+	g_autofree char *digest = content_digest_base64(content);
+	JpkiHolderAttributes *holder = signer->holder;
+	json_t *signer_json = json_pack("{s:s?, s:s?, s:s, s:s, s:s}", "name", holder->name,
+					"address", holder->address, "subject", subject, "serial",
+					serial, "notAfter", not_after);
+	json_t *reply =
+		json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:s, s:s, s:o}", "status", "ok",
+			  "method", method, "checks", "digest", "ok", "signature", "ok", "chain",
+			  "ok", "signer", signer_json, "hashFunction", jpki_hash_name(signer->alg),
+			  "digest", digest, "application", portal_application_to_json(application));
+	if (signer->signing_time != NULL) {
+		g_autofree char *signing_time =
+			g_date_time_format(signer->signing_time, "%Y-%m-%dT%H:%M:%SZ");
+		json_object_set_new(reply, "signingTime", json_string(signing_time));
+	}
+	g_printerr("jpki-demo-portal: application (%s) signed by %s\n", method, subject);
+	portal_http_reply_json(request->msg, SOUP_STATUS_OK, reply);
+}
+
+void
+portal_api_apply(PortalRequest *request)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PortalApplication) application = NULL;
+	g_autoptr(json_t) root = read_application(request, apply_keys, &application, &error);
+	if (root == NULL) {
+		portal_request_reply_error(request, error);
+		return;
+	}
+	g_autoptr(GBytes) cms = decode_base64(
+		"cms", json_string_value(json_object_get(root, "cms")), CMS_MAX, &error);
+	g_autoptr(GBytes) content = form_bytes(root);
+	g_autoptr(PortalSigner) signer =
+		cms != NULL ? portal_verify_cms(cms, content, request->portal->sign_anchors, &error)
+			    : NULL;
+	if (signer == NULL) {
+		portal_request_reply_error(request, error);
+		return;
+	}
+	reply_verified(request, "cms", signer, application, content);
+}
+
+void
+portal_api_apply_raw(PortalRequest *request)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PortalApplication) application = NULL;
+	g_autoptr(json_t) root = read_application(request, apply_raw_keys, &application, &error);
+	if (root == NULL) {
+		portal_request_reply_error(request, error);
+		return;
+	}
+	g_autoptr(GBytes) signature =
+		decode_base64("signature", json_string_value(json_object_get(root, "signature")),
+			      SIGNATURE_MAX, &error);
+	g_autoptr(GBytes) certificate =
+		signature != NULL
+			? decode_base64("certificate",
+					json_string_value(json_object_get(root, "certificate")),
+					CERTIFICATE_MAX, &error)
+			: NULL;
+	g_autoptr(GBytes) content = form_bytes(root);
+	g_autoptr(PortalSigner) signer =
+		certificate != NULL ? portal_verify_raw(signature, certificate, content,
+							request->portal->sign_anchors, &error)
+				    : NULL;
+	if (signer == NULL) {
+		portal_request_reply_error(request, error);
+		return;
+	}
+	reply_verified(request, "raw", signer, application, content);
+}

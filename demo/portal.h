@@ -1,0 +1,29 @@
+/* The demo portal: the pages and the API of a relying party that logs holders in with the
+ * My Number Card and takes signed e-applications (demo/README.md). */
+#pragma once
+
+#include "cert.h"
+
+#include <glib.h>
+#include <libsoup/soup.h>
+
+typedef struct {
+	const char *www_dir;          /* the pages, scripts and www/messages.json */
+	const char *page_lib;         /* jpki-bridge.js, served as /jpki-bridge.js */
+	const char *origin;           /* what login tokens must be signed for */
+	gboolean https;               /* cookies get Secure */
+	guint nonce_lifetime;         /* seconds */
+	JpkiTrustStore *auth_anchors; /* taken: for login tokens */
+	JpkiTrustStore *sign_anchors; /* taken: for signed applications */
+} PortalSettings;
+
+typedef struct _Portal Portal;
+
+/* Reads www/messages.json and checks it has a message for every error code the API can
+ * answer; takes the trust stores out of `settings` (they become NULL there). */
+Portal *portal_new(PortalSettings *settings, GError **error);
+void portal_free(Portal *portal);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Portal, portal_free)
+
+/* Routes every request of `server` to the portal (which must outlive the server's use). */
+void portal_attach(Portal *portal, SoupServer *server);

@@ -1,0 +1,49 @@
+/* What the portal's handlers share (portal.c routes, pages.c, api_login.c, api_apply.c). */
+#pragma once
+
+#include "i18n.h"
+#include "portal.h"
+#include "sessions.h"
+
+#define PORTAL_SESSION_COOKIE "jpki_demo_session"
+#define PORTAL_LANG_COOKIE    "lang"
+
+struct _Portal {
+	char *www_dir;
+	char *page_lib;
+	char *origin;
+	gboolean https;
+	gint64 nonce_lifetime; /* µs */
+	JpkiTrustStore *auth_anchors;
+	JpkiTrustStore *sign_anchors;
+	PortalMessages *messages;
+	PortalSessions *sessions;
+};
+
+/* One request: the portal, the message, and the query (NULL when there is none). */
+typedef struct {
+	Portal *portal;
+	SoupServerMessage *msg;
+	GHashTable *query;
+} PortalRequest;
+
+/* The session of the request's cookie (borrowed), or NULL. */
+PortalSession *portal_request_session(PortalRequest *request);
+void portal_request_reply_error(PortalRequest *request, const GError *error);
+
+/* pages.c */
+void portal_page_login(PortalRequest *request);
+void portal_page_apply(PortalRequest *request);
+void portal_page_logout(PortalRequest *request);
+/* A file of www/ from the fixed list, or the page library. */
+void portal_static_file(PortalRequest *request, const char *path);
+gboolean portal_static_file_exists(const char *path);
+
+/* api_login.c */
+void portal_api_nonce(PortalRequest *request);
+void portal_api_login(PortalRequest *request);
+void portal_api_session(PortalRequest *request);
+
+/* api_apply.c */
+void portal_api_apply(PortalRequest *request);
+void portal_api_apply_raw(PortalRequest *request);
