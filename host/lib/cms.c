@@ -587,6 +587,19 @@ verify_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, JpkiHashAlg alg, const g
 	return info;
 }
 
+/* The SignedData, its one SignerInfo (borrowed from it) and that signer's hash. */
+static CMS_ContentInfo *
+open_signed_data(GBytes *cms, CMS_SignerInfo **si, JpkiHashAlg *alg, GError **error)
+{
+	g_autoptr(CMS_ContentInfo) parsed = parse_content_info(cms, error);
+	if (parsed == NULL)
+		return NULL;
+	*si = single_signer(parsed, error);
+	if (*si == NULL || !signer_hash_alg(*si, alg, error))
+		return NULL;
+	return g_steal_pointer(&parsed);
+}
+
 JpkiCmsSignerInfo *
 jpki_cms_verify_detached(GBytes *cms, GBytes *content, X509_STORE *anchors, GError **error)
 {
@@ -595,14 +608,10 @@ jpki_cms_verify_detached(GBytes *cms, GBytes *content, X509_STORE *anchors, GErr
 	g_return_val_if_fail(anchors != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	g_autoptr(CMS_ContentInfo) parsed = parse_content_info(cms, error);
-	if (parsed == NULL)
-		return NULL;
-	CMS_SignerInfo *si = single_signer(parsed, error);
-	if (si == NULL)
-		return NULL;
+	CMS_SignerInfo *si = NULL;
 	JpkiHashAlg alg = JPKI_HASH_SHA256;
-	if (!signer_hash_alg(si, &alg, error))
+	g_autoptr(CMS_ContentInfo) parsed = open_signed_data(cms, &si, &alg, error);
+	if (parsed == NULL)
 		return NULL;
 	guint8 digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_len = 0;
@@ -631,14 +640,10 @@ jpki_cms_verify_detached_digest(GBytes *cms, JpkiHashAlg alg, GBytes *content_di
 			    jpki_hash_name(alg), jpki_hash_length(alg), digest_len);
 		return NULL;
 	}
-	g_autoptr(CMS_ContentInfo) parsed = parse_content_info(cms, error);
-	if (parsed == NULL)
-		return NULL;
-	CMS_SignerInfo *si = single_signer(parsed, error);
-	if (si == NULL)
-		return NULL;
+	CMS_SignerInfo *si = NULL;
 	JpkiHashAlg signed_alg = JPKI_HASH_SHA256;
-	if (!signer_hash_alg(si, &signed_alg, error))
+	g_autoptr(CMS_ContentInfo) parsed = open_signed_data(cms, &si, &signed_alg, error);
+	if (parsed == NULL)
 		return NULL;
 	if (signed_alg != alg) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
