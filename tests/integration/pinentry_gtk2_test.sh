@@ -46,7 +46,8 @@ origin=https://myna.example.jp
 # The visible pinentry window other than window $1; its id on stdout.
 wait_for_dialog() {
 	local not=${1:-} id
-	for _ in $(seq 100); do
+	# Long enough for another test's virtual card to finish (with-virtual-card queues).
+	for _ in $(seq 300); do
 		id=$(xdotool search --onlyvisible --class pinentry 2>/dev/null | grep -vx "${not:-none}" | head -1)
 		if [[ -n $id ]]; then
 			sleep 0.7 # let GTK finish drawing before the screenshot
