@@ -34,17 +34,6 @@ static const guint8 sha256_digestinfo_prefix[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 
 						  0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
 						  0x01, 0x05, 0x00, 0x04, 0x20};
 
-static JpkiCert *
-load_cert(const char *file)
-{
-	g_autofree char *path = test_pki_path(file);
-	g_autoptr(GError) error = NULL;
-	JpkiCert *cert = jpki_cert_new_from_file(path, &error);
-	assert_null(error);
-	assert_non_null(cert);
-	return cert;
-}
-
 static JpkiTrustStore *
 store_of(const char *ca_file, const char *other_ca_file)
 {
@@ -82,7 +71,7 @@ card_sign(const char *key_file, GBytes *digest_info)
 static json_t *
 token_object(const char *cert_file, const char *key_file, const char *origin, const char *nonce)
 {
-	g_autoptr(JpkiCert) cert = load_cert(cert_file);
+	g_autoptr(JpkiCert) cert = test_pki_load_cert(cert_file);
 	g_autoptr(GBytes) digest_info = jpki_authtoken_digest_info(origin, nonce);
 	g_autoptr(GBytes) signature = card_sign(key_file, digest_info);
 	json_t *token = jpki_authtoken_build(jpki_cert_get_der(cert), signature, APP_VERSION);
@@ -189,7 +178,7 @@ static void
 test_build_makes_the_five_web_eid_keys_in_standard_base64(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load_cert("auth-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
 	const guint8 raw[] = {0xfb, 0xff, 0x00, 0x3e}; /* "+/8APg==": both non-url characters */
 	g_autoptr(GBytes) signature = g_bytes_new_static(raw, sizeof(raw));
 	g_autoptr(json_t) token =
@@ -229,7 +218,7 @@ test_token_signed_like_the_card_verifies_against_the_auth_ca(void **state)
 	assert_non_null(cert);
 	g_autofree char *subject = jpki_cert_dup_subject(cert);
 	assert_string_equal(subject, AUTH_SUBJECT);
-	g_autoptr(JpkiCert) expected = load_cert("auth-valid.pem");
+	g_autoptr(JpkiCert) expected = test_pki_load_cert("auth-valid.pem");
 	assert_true(g_bytes_equal(jpki_cert_get_der(cert), jpki_cert_get_der(expected)));
 }
 
@@ -274,7 +263,7 @@ static void
 test_openssl_cli_verifies_the_card_signature_over_the_64_bytes(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load_cert("auth-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
 	g_autoptr(GBytes) digest_info = jpki_authtoken_digest_info(ORIGIN, NONCE);
 	g_autoptr(GBytes) signature = card_sign("auth.key", digest_info);
 

@@ -17,22 +17,11 @@
 	"C=JP, O=JPKI TEST, OU=JPKI for digital signature, "                                       \
 	"OU=Japan Agency for Local Authority Information Systems"
 
-static JpkiCert *
-load(const char *file)
-{
-	g_autofree char *path = test_pki_path(file);
-	g_autoptr(GError) error = NULL;
-	JpkiCert *cert = jpki_cert_new_from_file(path, &error);
-	assert_null(error);
-	assert_non_null(cert);
-	return cert;
-}
-
 static void
 test_subject_shows_japanese_localities_as_utf8(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autofree char *subject = jpki_cert_dup_subject(cert);
 	g_autofree char *issuer = jpki_cert_dup_issuer(cert);
 	assert_string_equal(subject, "C=JP, L=東京都, L=千代田区, CN=TEST00000000001S");
@@ -43,7 +32,7 @@ static void
 test_serial_is_upper_case_hex(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autofree char *serial = jpki_cert_dup_serial_hex(cert);
 	/* make-test-pki numbers from 0x1000: two roots, three auth certificates, then this. */
 	assert_string_equal(serial, "1005");
@@ -53,7 +42,7 @@ static void
 test_fingerprint_is_the_upper_case_sha256_of_the_der(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("auth-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
 	g_autofree char *fingerprint = jpki_cert_dup_fingerprint_sha256(cert);
 	g_autofree char *lower =
 		g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, jpki_cert_get_der(cert));
@@ -66,7 +55,7 @@ static void
 test_pem_and_der_files_give_the_same_certificate(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) from_pem = load("sign-valid.pem");
+	g_autoptr(JpkiCert) from_pem = test_pki_load_cert("sign-valid.pem");
 	gsize len = 0;
 	const void *der = g_bytes_get_data(jpki_cert_get_der(from_pem), &len);
 	g_autofree char *der_path = test_pki_write_temp_file("test_cert-XXXXXX.der", der, len);
@@ -83,7 +72,7 @@ static void
 test_garbage_or_pem_given_as_der_is_invalid_input(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) good = load("auth-valid.pem");
+	g_autoptr(JpkiCert) good = test_pki_load_cert("auth-valid.pem");
 	gsize len = 0;
 	const guint8 *der = g_bytes_get_data(jpki_cert_get_der(good), &len);
 	g_autoptr(GByteArray) trailing = g_byte_array_new();
@@ -144,7 +133,7 @@ static void
 test_holder_attributes_come_from_the_signing_certificate(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiHolderAttributes) attrs = jpki_cert_get_holder_attributes(cert, &error);
 	assert_null(error);
@@ -162,7 +151,7 @@ static void
 test_authentication_certificate_has_no_holder_attributes(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("auth-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiHolderAttributes) attrs = jpki_cert_get_holder_attributes(cert, &error);
 	assert_null(attrs);
@@ -201,7 +190,7 @@ test_test_certificates_are_valid_renewable_and_expired_now(void **state)
 	};
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autoptr(JpkiCert) cert = load(cases[i].file);
+		g_autoptr(JpkiCert) cert = test_pki_load_cert(cases[i].file);
 		assert_string_equal(jpki_cert_validity_name(jpki_cert_validity_at(cert, now)),
 				    jpki_cert_validity_name(cases[i].validity));
 		assert_int_equal(jpki_cert_validity_at(cert, NULL), cases[i].validity);
@@ -212,7 +201,7 @@ static void
 test_renewal_window_opens_three_calendar_months_before_not_after(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("auth-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
 	GDateTime *not_before = jpki_cert_get_not_before(cert);
 	GDateTime *not_after = jpki_cert_get_not_after(cert);
 	g_autoptr(GDateTime) renewal_from = jpki_cert_renewal_from(cert);

@@ -91,3 +91,14 @@ test_pki_write_temp_file(const char *template, const void *data, gsize len)
 	assert_true(g_file_set_contents(path, data, (gssize)len, &error));
 	return path;
 }
+
+JpkiCert *
+test_pki_load_cert(const char *file)
+{
+	g_autofree char *path = test_pki_path(file);
+	g_autoptr(GError) error = NULL;
+	JpkiCert *cert = jpki_cert_new_from_file(path, &error);
+	if (cert == NULL)
+		fail_msg("cannot load %s: %s", path, error->message);
+	return cert;
+}

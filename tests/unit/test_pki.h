@@ -3,6 +3,8 @@
  * does not parse, so callers never see NULL. */
 #pragma once
 
+#include "cert.h"
+
 #include <glib.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -15,6 +17,8 @@ X509 *test_pki_load_x509(const char *file);
 GBytes *test_pki_load_der(const char *file);
 /* A PEM private key of the test PKI ("sign.key"). */
 EVP_PKEY *test_pki_load_key(const char *file);
+/* A certificate file of the test PKI through libjpki (PEM). */
+JpkiCert *test_pki_load_cert(const char *file);
 /* The public key of a PEM certificate of the test PKI. */
 EVP_PKEY *test_pki_load_public_key(const char *cert_file);
 /* Asserts that `signature` is the RSA PKCS#1 v1.5 SHA-256 signature of `message` made with the

@@ -14,17 +14,6 @@
 
 #include <cmocka.h>
 
-static JpkiCert *
-load(const char *file)
-{
-	g_autofree char *path = test_pki_path(file);
-	g_autoptr(GError) error = NULL;
-	JpkiCert *cert = jpki_cert_new_from_file(path, &error);
-	assert_null(error);
-	assert_non_null(cert);
-	return cert;
-}
-
 /* A store holding the given test roots (NULL-terminated). */
 static JpkiTrustStore *
 store_with(const char *first, ...)
@@ -70,7 +59,7 @@ assert_verifies(JpkiCert *cert, JpkiTrustStore *store, GDateTime *at)
 static char *
 make_crl_file(const char *ca_pem, const char *key_file, JpkiCert *revoked)
 {
-	g_autoptr(JpkiCert) ca = load(ca_pem);
+	g_autoptr(JpkiCert) ca = test_pki_load_cert(ca_pem);
 	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
 
 	g_autoptr(X509_CRL) crl = X509_CRL_new();
@@ -113,8 +102,8 @@ test_signing_certificate_verifies_against_its_root(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
-	g_autoptr(JpkiCert) valid = load("sign-valid.pem");
-	g_autoptr(JpkiCert) renewal = load("sign-renewal.pem");
+	g_autoptr(JpkiCert) valid = test_pki_load_cert("sign-valid.pem");
+	g_autoptr(JpkiCert) renewal = test_pki_load_cert("sign-renewal.pem");
 	assert_verifies(valid, store, NULL);
 	assert_verifies(renewal, store, NULL);
 }
@@ -124,7 +113,7 @@ test_signing_certificate_is_untrusted_under_the_authentication_root(void **state
 {
 	(void)state;
 	g_autoptr(JpkiTrustStore) store = store_with("auth-ca.pem", NULL);
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	assert_verify_fails(cert, store, NULL, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
 			    "unable to get local issuer certificate");
 }
@@ -134,10 +123,10 @@ test_issuer_given_as_untrusted_does_not_become_an_anchor(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiTrustStore) store = store_with("auth-ca.pem", NULL);
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autoptr(GPtrArray) untrusted =
 		g_ptr_array_new_with_free_func((GDestroyNotify)jpki_cert_free);
-	g_ptr_array_add(untrusted, load("sign-ca.pem"));
+	g_ptr_array_add(untrusted, test_pki_load_cert("sign-ca.pem"));
 	g_autoptr(GError) error = NULL;
 	assert_false(jpki_cert_verify(cert, store, untrusted, NULL, &error));
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED));
@@ -149,7 +138,7 @@ test_issuer_given_as_untrusted_does_not_become_an_anchor(void **state)
 static JpkiCert *
 make_certificate_with_unknown_critical_extension(void)
 {
-	g_autoptr(JpkiCert) ca = load("sign-ca.pem");
+	g_autoptr(JpkiCert) ca = test_pki_load_cert("sign-ca.pem");
 	g_autoptr(EVP_PKEY) ca_key = test_pki_load_key("sign-ca.key");
 	g_autoptr(EVP_PKEY) holder_key = test_pki_load_key("sign.key");
 	g_autoptr(X509) x509 = X509_new();
@@ -196,7 +185,7 @@ test_expired_certificate_fails_as_expired(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
-	g_autoptr(JpkiCert) cert = load("sign-expired.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-expired.pem");
 	assert_verify_fails(cert, store, NULL, JPKI_ERROR_CERTIFICATE_EXPIRED, "expired");
 }
 
@@ -205,7 +194,7 @@ test_verification_before_not_before_fails_as_not_yet_valid(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autoptr(GDateTime) day_before = g_date_time_add_days(jpki_cert_get_not_before(cert), -1);
 	assert_verify_fails(cert, store, day_before, JPKI_ERROR_CERTIFICATE_NOT_YET_VALID, NULL);
 }
@@ -217,7 +206,7 @@ test_validation_time_decides_expiry_to_the_second(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
-	g_autoptr(JpkiCert) cert = load("sign-expired.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-expired.pem");
 	GDateTime *not_after = jpki_cert_get_not_after(cert);
 	g_autoptr(GDateTime) second_before = g_date_time_add_seconds(not_after, -1);
 	assert_verifies(cert, store, second_before);
@@ -234,8 +223,8 @@ test_default_store_holds_the_four_real_roots_and_no_test_root(void **state)
 	assert_null(error);
 	assert_non_null(store);
 	assert_int_equal(jpki_trust_store_count(store), 4);
-	g_autoptr(JpkiCert) sign = load("sign-valid.pem");
-	g_autoptr(JpkiCert) auth = load("auth-valid.pem");
+	g_autoptr(JpkiCert) sign = test_pki_load_cert("sign-valid.pem");
+	g_autoptr(JpkiCert) auth = test_pki_load_cert("auth-valid.pem");
 	assert_verify_fails(sign, store, NULL, JPKI_ERROR_CERTIFICATE_UNTRUSTED, NULL);
 	assert_verify_fails(auth, store, NULL, JPKI_ERROR_CERTIFICATE_UNTRUSTED, NULL);
 }
@@ -325,7 +314,7 @@ static void
 test_certificate_listed_in_the_crl_fails_as_revoked(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autofree char *crl = make_crl_file("sign-ca.pem", "sign-ca.key", cert);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
 	add_crl(store, crl);
@@ -337,8 +326,8 @@ static void
 test_certificate_verifies_with_a_crl_that_lists_another(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
-	g_autoptr(JpkiCert) other = load("sign-renewal.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
+	g_autoptr(JpkiCert) other = test_pki_load_cert("sign-renewal.pem");
 	g_autofree char *crl = make_crl_file("sign-ca.pem", "sign-ca.key", other);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
 	add_crl(store, crl);
@@ -351,7 +340,7 @@ static void
 test_revoked_and_expired_certificate_fails_as_revoked(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("sign-expired.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-expired.pem");
 	g_autofree char *crl = make_crl_file("sign-ca.pem", "sign-ca.key", cert);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
 	add_crl(store, crl);
@@ -363,7 +352,7 @@ static void
 test_crl_with_a_bad_signature_makes_untrusted_not_revoked(void **state)
 {
 	(void)state;
-	g_autoptr(JpkiCert) cert = load("sign-valid.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	/* In the signing CA's name, but signed with the authentication CA's key. */
 	g_autofree char *crl = make_crl_file("sign-ca.pem", "auth-ca.key", cert);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
@@ -381,8 +370,8 @@ test_with_crls_a_certificate_whose_issuer_has_none_is_untrusted(void **state)
 	g_autoptr(JpkiTrustStore) store = store_with("auth-ca.pem", "sign-ca.pem", NULL);
 	add_crl(store, crl);
 	g_unlink(crl);
-	g_autoptr(JpkiCert) auth = load("auth-valid.pem");
-	g_autoptr(JpkiCert) sign = load("sign-valid.pem");
+	g_autoptr(JpkiCert) auth = test_pki_load_cert("auth-valid.pem");
+	g_autoptr(JpkiCert) sign = test_pki_load_cert("sign-valid.pem");
 	assert_verify_fails(auth, store, NULL, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
 			    "unable to get certificate CRL");
 	assert_verifies(sign, store, NULL);
