@@ -4,7 +4,10 @@
 
 #include <libsoup/soup.h>
 
-G_DEFINE_QUARK(portal - error - quark, portal_error)
+/* The quark's name is one hyphenated word. */
+/* clang-format off */
+G_DEFINE_QUARK(portal-error-quark, portal_error)
+/* clang-format on */
 
 typedef struct {
 	const char *name;

@@ -1,6 +1,9 @@
 #include "jpki_error.h"
 
-G_DEFINE_QUARK(jpki - error - quark, jpki_error)
+/* The quark's name is one hyphenated word. */
+/* clang-format off */
+G_DEFINE_QUARK(jpki-error-quark, jpki_error)
+/* clang-format on */
 
 static const char *const code_names[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_NO_SERVICE] = "no-service",

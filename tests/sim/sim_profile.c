@@ -10,7 +10,10 @@
 #error "SIM_DEFAULT_PKI_DIR must name the build's test PKI"
 #endif
 
-G_DEFINE_QUARK(sim - profile - error - quark, sim_profile_error)
+/* The quark's name is one hyphenated word. */
+/* clang-format off */
+G_DEFINE_QUARK(sim-profile-error-quark, sim_profile_error)
+/* clang-format on */
 
 typedef struct {
 	const char *name;
