@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# The real PIN dialog: jpki-bridge-host asks through the real pinentry-gtk2 on a virtual
+# display (Xvfb), xdotool types the PIN as a person would, the simulated card signs, and
+# jpki-verify-token accepts the login token. Keeps screenshots of the dialog (the site and the
+# tries left, as a person sees them) in SCREENSHOT_DIR: pinentry-gtk2-login.png and
+# pinentry-gtk2-wrong-pin.png in English, pinentry-gtk2-login-ja.png and
+# pinentry-gtk2-wrong-pin-ja.png in Japanese.
+# Usage: pinentry_gtk_test.sh [SCREENSHOT_DIR]   (default: BUILD_DIR/screenshots)
+# BUILD_DIR is $JPKI_BUILD_DIR, else build/default next to the sources.
+# Needs: xvfb, pinentry-gtk2, xdotool, imagemagick (scripts/install-deps).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(cd "$here/../.." && pwd)
+build=${JPKI_BUILD_DIR:-$source_dir/build/default}
+screenshots=${1:-$build/screenshots}
+host=$build/host/bridge/jpki-bridge-host
+driver=$build/tests/bridge/bridge-driver
+verify_token=$build/host/verify/jpki-verify-token
+ca=$build/test-pki/auth-ca.pem
+with_card=$source_dir/tests/with-virtual-card
+origin=https://myna.example.jp
+# The dialog's window title (host/bridge/dialog.c).
+title_en="My Number Card"
+title_ja="マイナンバーカード"
+
+for tool in Xvfb xdotool import identify; do
+	command -v "$tool" >/dev/null || {
+		echo "pinentry_gtk_test: $tool is missing (run scripts/install-deps)" >&2
+		exit 2
+	}
+done
+# Debian's pinentry-gtk2 package installs the program as pinentry-gtk-2.
+pinentry=$(command -v pinentry-gtk-2 || command -v pinentry-gtk2) || {
+	echo "pinentry_gtk_test: pinentry-gtk2 is missing (run scripts/install-deps)" >&2
+	exit 2
+}
+mkdir -p "$screenshots" || exit 2
+
+work=$(mktemp -d)
+# shellcheck source-path=SCRIPTDIR source=check.sh
+source "$here/check.sh"
+xvfb_pid=""
+drive_pid="" # the with-virtual-card running the driver, while a scenario runs
+
+# Stops exactly the process `pid` (TERM, then KILL after 5 s) and reaps it.
+stop_pid() {
+	local pid=$1
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# A scenario that failed half-way leaves the browser side waiting: closing the driver is the
+# browser going away, so the host closes its dialog and exits, and with-virtual-card stops
+# pcscd and the simulator it started.
+stop_drive() {
+	[[ -n $drive_pid ]] || return 0
+	if kill -0 "$drive_pid" 2>/dev/null && [[ -s $work/driver.pid ]]; then
+		stop_pid "$(cat "$work/driver.pid")"
+	fi
+	for _ in $(seq 100); do
+		kill -0 "$drive_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	stop_pid "$drive_pid"
+	drive_pid=""
+}
+
+cleanup() {
+	stop_drive
+	[[ -n $xvfb_pid ]] && stop_pid "$xvfb_pid"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Xvfb on the first free display from :90 (another one may take a number at the same time:
+# then ours exits at once and the next number is tried).
+start_xvfb() {
+	local n
+	for ((n = 90; n < 190; n++)); do
+		[[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] && continue
+		Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+		xvfb_pid=$!
+		for _ in $(seq 100); do
+			kill -0 "$xvfb_pid" 2>/dev/null || break
+			if [[ -S /tmp/.X11-unix/X$n ]] && DISPLAY=:$n xdotool getdisplaygeometry >/dev/null 2>&1; then
+				# Still ours, not another server's socket.
+				kill -0 "$xvfb_pid" 2>/dev/null && {
+					export DISPLAY=:$n
+					return 0
+				}
+				break
+			fi
+			sleep 0.05
+		done
+		stop_pid "$xvfb_pid"
+		xvfb_pid=""
+	done
+	echo "pinentry_gtk_test: no Xvfb display could be started:" >&2
+	cat "$work/xvfb.log" >&2
+	return 1
+}
+start_xvfb || exit 2
+
+# The host in English (LANG and the LC_ variables that win over it), with the real dialog; a
+# host.conf of our own (none of the user's), which switches to Japanese where asked.
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset LC_MESSAGES
+export JPKI_PINENTRY=$pinentry
+export NO_AT_BRIDGE=1
+mkdir -p "$work/en/jpki-bridge" "$work/ja/jpki-bridge"
+printf '[host]\nlang=ja\n' >"$work/ja/jpki-bridge/host.conf"
+
+nonce() { head -c 33 /dev/urandom | base64 -w0; } # 44 characters, no padding
+
+# Starts the browser side in the background: the driver asks the host to authenticate.
+start_login() { # nonce, en|ja
+	rm -f "$work/driver.pid" "$work/reply.json"
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	XDG_CONFIG_HOME=$work/$2 "$with_card" -- bash -c 'echo $$ >"$0"; exec "$@"' "$work/driver.pid" \
+		"$driver" "$host" \
+		"{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$1\"}}" \
+		>"$work/reply.json" 2>"$work/driver.err" &
+	drive_pid=$!
+}
+
+# Prints "WINDOW-ID PID" of the visible dialog titled `title` whose pinentry is not process
+# `not_pid`, once it is there: up to 20 s once the card is ready (before that, up to a minute
+# for another test's virtual card to go). A re-opened dialog is told by its process, never by
+# its window id: X gives the next pinentry the same id as the last one.
+wait_for_dialog() { # title [not_pid]
+	local title=$1 not_pid=${2:-} id pid
+	for _ in $(seq 600); do
+		[[ -s $work/driver.pid ]] && break
+		kill -0 "$drive_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	for _ in $(seq 200); do
+		kill -0 "$drive_pid" 2>/dev/null || break
+		for id in $(xdotool search --onlyvisible --classname pinentry 2>/dev/null); do
+			[[ $(xdotool getwindowname "$id" 2>/dev/null) == "$title" ]] || continue
+			pid=$(xdotool getwindowpid "$id" 2>/dev/null) || continue
+			[[ $pid != "$not_pid" ]] || continue
+			echo "$id $pid"
+			return 0
+		done
+		sleep 0.1
+	done
+	echo "no pinentry dialog titled '$title'${not_pid:+ after the one of process $not_pid}"
+	cat "$work/driver.err"
+	return 1
+}
+
+screenshot() { # file
+	sleep 0.7 # mapped is not yet drawn: let GTK paint the text
+	import -silent -window root "$1"
+}
+
+# Types like a person: pinentry-gtk2 grabs the keyboard, so XTEST key events go to its entry.
+type_pin() { # window id, PIN
+	xdotool windowfocus --sync "$1" 2>/dev/null
+	xdotool type --delay 60 "$2" && xdotool key Return
+}
+
+# Waits up to 30 s for the driver (and with it the host and the card) to finish.
+wait_for_reply() {
+	for _ in $(seq 300); do
+		kill -0 "$drive_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$drive_pid" 2>/dev/null; then
+		echo "no reply within 30 s"
+		cat "$work/driver.err"
+		stop_drive
+		return 1
+	fi
+	wait "$drive_pid" || {
+		echo "with-virtual-card failed"
+		cat "$work/driver.err"
+		return 1
+	}
+	drive_pid=""
+}
+
+token_verifies() { # nonce
+	"$verify_token" --origin "$origin" --nonce "$1" --ca "$ca" <"$work/reply.json" || {
+		echo "reply: $(cat "$work/reply.json")"
+		return 1
+	}
+}
+
+# A PNG of the whole screen that is not a blank screen.
+plausible_png() { # file
+	local file=$1 info format width height spread
+	[[ -s $file ]] || {
+		echo "no screenshot $file"
+		return 1
+	}
+	info=$(identify -format '%m %w %h %[fx:int(standard_deviation*1000)]' "$file") || return 1
+	read -r format width height spread <<<"$info"
+	[[ $format == PNG && $width -eq 1024 && $height -eq 768 && $spread -gt 20 &&
+		$(stat -c %s "$file") -gt 5000 ]] || {
+		echo "$file does not look like a screenshot: $info, $(stat -c %s "$file") bytes"
+		return 1
+	}
+}
+
+login_with_the_pin_typed_into_pinentry_gtk2() {
+	local n shot=$screenshots/pinentry-gtk2-login.png dialog
+	n=$(nonce)
+	rm -f "$shot"
+	start_login "$n" en
+	dialog=$(wait_for_dialog "$title_en") || { echo "$dialog"; return 1; }
+	screenshot "$shot"
+	type_pin "${dialog%% *}" 1234
+	wait_for_reply && token_verifies "$n" && plausible_png "$shot"
+}
+
+# 0000, then the dialog again from a new pinentry saying what is left, then 1234.
+wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "", of the second
+	local lang=$1 title=$2 first_shot=$3 second_shot=$4 n first second
+	n=$(nonce)
+	rm -f "$first_shot" "$second_shot"
+	start_login "$n" "$lang"
+	first=$(wait_for_dialog "$title") || { echo "$first"; return 1; }
+	[[ -z $first_shot ]] || screenshot "$first_shot"
+	type_pin "${first%% *}" 0000
+	second=$(wait_for_dialog "$title" "${first#* }") || { echo "$second"; return 1; }
+	screenshot "$second_shot"
+	type_pin "${second%% *}" 1234
+	wait_for_reply && token_verifies "$n" || return 1
+	[[ -z $first_shot ]] || plausible_png "$first_shot" || return 1
+	plausible_png "$second_shot"
+}
+
+check "login with the PIN typed into pinentry-gtk2" login_with_the_pin_typed_into_pinentry_gtk2
+stop_drive
+check "a wrong PIN re-opens the dialog with 2 tries left, then the right one logs in" \
+	wrong_pin_then_right_pin en "$title_en" "" "$screenshots/pinentry-gtk2-wrong-pin.png"
+stop_drive
+check "in Japanese: the dialog, then after a wrong PIN 残り2回, then the right one logs in" \
+	wrong_pin_then_right_pin ja "$title_ja" "$screenshots/pinentry-gtk2-login-ja.png" \
+	"$screenshots/pinentry-gtk2-wrong-pin-ja.png"
+stop_drive
+check_summary
