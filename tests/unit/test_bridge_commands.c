@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "config.h"
 #include "digestinfo.h"
+#include "fake_pinentry_log.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "request.h"
@@ -152,25 +153,6 @@ take_card_out(void)
 
 /* ---- the dialogs ---- */
 
-/* Every command the fake pinentry received, decoded, across all its runs. */
-static GPtrArray *
-read_log(const char *path)
-{
-	GPtrArray *records = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *contents = NULL;
-	gsize len = 0;
-	if (!g_file_get_contents(path, &contents, &len, NULL))
-		return records;
-	for (gsize start = 0; start < len;) {
-		gsize end = start;
-		while (end < len && contents[end] != '\0')
-			end++;
-		g_ptr_array_add(records, g_strndup(contents + start, end - start));
-		start = end + 1;
-	}
-	return records;
-}
-
 static gboolean
 is_command(const char *record, const char *command)
 {
@@ -222,7 +204,7 @@ assert_contains(const char *text, const char *part)
 static void
 assert_no_dialog(const Fixture *fixture)
 {
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	if (records->len > 0)
 		fail_msg("a dialog was started: %s", (const char *)g_ptr_array_index(records, 0));
 }
@@ -437,7 +419,7 @@ test_pin_dialog_names_origin_tries_and_rule_in_english(void **state)
 	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(json_t) token = run_ok(fixture, json);
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 1);
 	const char *description = nth_argument(records, "SETDESC", 0);
 	assert_contains(description, ORIGIN);
@@ -455,7 +437,7 @@ test_pin_dialog_in_japanese(void **state)
 	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(json_t) token = run_ok(fixture, json);
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	const char *description = nth_argument(records, "SETDESC", 0);
 	assert_contains(description, ORIGIN);
 	assert_contains(description, "残り3回");
@@ -473,7 +455,7 @@ test_wrong_then_right_pin_succeeds_and_resets_the_counter(void **state)
 	g_autoptr(json_t) token = run_ok(fixture, json);
 	assert_token_verifies(token);
 
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 2);
 	/* Only the second dialog says the first PIN was wrong, and how many tries are left. */
 	assert_int_equal(count_command(records, "SETERROR"), 1);
@@ -526,7 +508,7 @@ test_wrong_format_pin_is_asked_again_and_never_sent(void **state)
 	g_autoptr(json_t) token = run_ok(fixture, json);
 	assert_token_verifies(token);
 
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 2);
 	const char *shown = nth_argument(records, "SETERROR", 0);
 	assert_contains(shown, "Wrong format");
@@ -561,7 +543,7 @@ test_three_wrong_pins_block_the_pin(void **state)
 	int tries_left = run_fails(fixture, json, JPKI_ERROR_PIN_BLOCKED);
 	assert_int_equal(tries_left, -1);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 0);
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	/* Each try was the user's: three dialogs, each after a wrong PIN saying what is left;
 	 * no fourth dialog once the PIN is blocked. */
 	assert_int_equal(count_command(records, "GETPIN"), 3);
@@ -609,7 +591,7 @@ insert_while_waiting(gpointer data)
 	gint64 start = g_get_monotonic_time();
 	for (;;) {
 		gint64 elapsed = g_get_monotonic_time() - start;
-		g_autoptr(GPtrArray) records = read_log(inserter->log);
+		g_autoptr(GPtrArray) records = fake_pinentry_log_read(inserter->log);
 		if ((elapsed >= 300 * G_TIME_SPAN_MILLISECOND &&
 		     count_command(records, "CONFIRM") > 0) ||
 		    elapsed >= 10 * G_TIME_SPAN_SECOND)
@@ -639,7 +621,7 @@ test_waits_for_a_card_then_authenticates(void **state)
 		fail_msg("authenticate failed: %s", error->message);
 	assert_token_verifies(token);
 
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	int waiting_at = index_of(records, "CONFIRM --one-button");
 	assert_true(waiting_at >= 0);
 	const char *waiting_text = nth_argument(records, "SETDESC", 0);
@@ -673,7 +655,7 @@ test_cancel_in_the_waiting_dialog_is_cancelled_promptly(void **state)
 			fail_msg("answer %s: cancelled after %" G_GINT64_FORMAT " ms",
 				 answers[i] != NULL ? answers[i] : "OK",
 				 elapsed / G_TIME_SPAN_MILLISECOND);
-		g_autoptr(GPtrArray) records = read_log(fixture->log);
+		g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 		assert_true(index_of(records, "CONFIRM --one-button") >= 0);
 		assert_int_equal(count_command(records, "GETPIN"), 0);
 	}
@@ -720,7 +702,7 @@ test_get_signing_certificate_returns_the_card_certificate(void **state)
 	}
 
 	/* The dialog says the certificate holds personal data, and which secret is asked. */
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	const char *description = nth_argument(records, "SETDESC", 0);
 	assert_contains(description, ORIGIN);
 	assert_contains(description, "name, address, date of birth and sex");
@@ -794,7 +776,7 @@ test_sign_cms_verifies_against_the_signing_ca(void **state)
 	assert_non_null(info->signing_time);
 
 	/* One password prompt for the certificate and the signature. */
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 1);
 }
 
@@ -829,7 +811,7 @@ test_read_attributes_after_consent_and_pin(void **state)
 	assert_int_equal(json_object_size(reply), 4);
 
 	/* Consent first, then the card input support PIN. */
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	int consent_at = index_of(records, "CONFIRM");
 	assert_true(consent_at >= 0);
 	assert_true(index_of(records, "GETPIN") > consent_at);
@@ -846,7 +828,7 @@ test_refused_consent_asks_no_pin_and_sends_nothing(void **state)
 	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
 	g_autofree char *json = request_json("read-attributes", NULL);
 	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "CONFIRM"), 1);
 	assert_int_equal(count_command(records, "GETPIN"), 0);
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 0);
@@ -860,7 +842,7 @@ test_consent_dialog_names_the_origin_and_the_attributes(void **state)
 	g_setenv("FAKE_PINENTRY_CONFIRM", "cancel", TRUE);
 	g_autofree char *json = request_json("read-attributes", NULL);
 	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	const char *description = nth_argument(records, "SETDESC", 0);
 	assert_contains(description, ORIGIN);
 	const char *attributes[] = {"氏名", "住所", "生年月日", "性別"};
@@ -906,7 +888,7 @@ test_cancellable_closes_a_hanging_pin_dialog(void **state)
 	if (took >= G_TIME_SPAN_SECOND)
 		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
 			 took / G_TIME_SPAN_MILLISECOND);
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 1);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
 	assert_no_dialog_process_left();
@@ -933,7 +915,7 @@ test_browser_leaving_ends_the_wait_for_a_card(void **state)
 		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
 			 took / G_TIME_SPAN_MILLISECOND);
 	assert_no_dialog_process_left();
-	g_autoptr(GPtrArray) records = read_log(fixture->log);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 0);
 }
 

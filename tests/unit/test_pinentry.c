@@ -4,6 +4,7 @@
 /* posix_openpt, ptsname_r */
 #define _GNU_SOURCE
 
+#include "fake_pinentry_log.h"
 #include "jpki_error.h"
 #include "pinentry.h"
 
@@ -62,19 +63,7 @@ teardown(void **state)
 static GPtrArray *
 read_log(const Fixture *fixture)
 {
-	GPtrArray *records = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *contents = NULL;
-	gsize len = 0;
-	if (!g_file_get_contents(fixture->log, &contents, &len, NULL))
-		return records;
-	for (gsize start = 0; start < len;) {
-		gsize end = start;
-		while (end < len && contents[end] != '\0')
-			end++;
-		g_ptr_array_add(records, g_strndup(contents + start, end - start));
-		start = end + 1;
-	}
-	return records;
+	return fake_pinentry_log_read(fixture->log);
 }
 
 /* The log is exactly `expected` (NULL-terminated). */
