@@ -418,7 +418,8 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
   const shown = await worker.evaluate(() => chrome.i18n.getMessage("langCode"));
   if (shown !== lang) {
     await context.close();
-    throw new Error(`Chromium shows the extension in "${shown}", not "${lang}": is chromium-l10n installed (scripts/install-deps)?`);
+    throw new Error(`Chromium shows the extension in "${shown}", not "${lang}": it follows the locale it runs in ` +
+      `(LANGUAGE, LANG) and has Japanese only with chromium-l10n (scripts/install-deps)`);
   }
   return context;
 }
@@ -465,7 +466,8 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
     await openFirefoxExtensionPage(page, "popup.html");
     const shown = await page.evaluate(() => browser.i18n.getMessage("langCode"));
     if (shown !== lang) {
-      throw new Error(`Firefox shows the extension in "${shown}", not "${lang}": is firefox-esr-l10n-ja installed (scripts/install-deps)?`);
+      throw new Error(`Firefox shows the extension in "${shown}", not "${lang}": it follows intl.locale.requested ` +
+        `and has Japanese only with firefox-esr-l10n-ja (scripts/install-deps)`);
     }
   } catch (error) {
     await browser.close();
