@@ -268,7 +268,7 @@ const originBinding = [
     const other = await h.startPortal(s.scratch.dir, { name: "portal-b" });
     const pageB = await s.browser.newPage();
     try {
-      assert.notEqual(other.origin, s.portal.origin);
+      assert.notEqual(new URL(other.url).origin, s.portal.origin, "portal B is another origin");
       await pageB.goto(other.url);
       const postLogin = (token) =>
         pageB.evaluate(async (t) => {
