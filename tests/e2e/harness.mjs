@@ -340,7 +340,11 @@ export function installHostManifest(dir, family) {
 export const LOCALES = { ja: "ja_JP.UTF-8", en: "en_US.UTF-8" };
 
 function localeInstalled(name) {
-  const normal = (locale) => locale.trim().toLowerCase().replace("utf-8", "utf8");
+  // As glibc normalizes a codeset: "ja_JP.UTF-8" is listed as "ja_JP.utf8".
+  const normal = (locale) => {
+    const [language, codeset] = locale.trim().split(".");
+    return codeset === undefined ? language : `${language}.${codeset.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+  };
   const installed = execFileSync("locale", ["-a"], { encoding: "utf8" }).split("\n").map(normal);
   return installed.includes(normal(name));
 }
