@@ -469,6 +469,9 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
   try {
     await openFirefoxExtensionPage(page, "popup.html");
     const shown = await page.evaluate(() => browser.i18n.getMessage("langCode"));
+    // The popup asks a host for the status: closing it before the answer would leave that
+    // host to be cut off in the middle of its command.
+    await waitInPage(page, () => document.querySelector("#status .checking") === null, undefined, "the popup's status");
     if (shown !== lang) {
       throw new Error(`Firefox shows the extension in "${shown}", not "${lang}": it follows intl.locale.requested ` +
         `and has Japanese only with firefox-esr-l10n-ja (scripts/install-deps)`);
