@@ -34,11 +34,20 @@ export const paths = {
 
 export const CHROME_EXTENSION_ID = "aiggbfaepgjdkmjpdmgaocidapelfklm";
 export const FIREFOX_EXTENSION_ID = "jpki-bridge@jpki-bridge.org";
+/** The extension's moz-extension:// host in our Firefox profiles (`extensions.webextensions.uuids`). */
+export const FIREFOX_EXTENSION_UUID = "5a1c3e0e-7d1b-4c57-9a3e-2f6b8e0d4c21";
 export const HOST_NAME = "jp.jpki_bridge";
 /** The simulated card's secrets (jpki-card-sim's defaults, docs/simulator.md). */
-export const TEST_PINS = { auth: "1234", sign: "ABC123" };
+export const TEST_PINS = { auth: "1234", sign: "ABC123", support: "1234" };
 /** The holder of the test PKI's signing certificate (tests/pki/make-test-pki). */
 export const HOLDER_NAME = "テスト　太郎";
+/** The basic 4 attributes of the simulated card (tests/sim/sim_profile.c, tests/pki/make-test-pki). */
+export const HOLDER_ATTRIBUTES = {
+  name: HOLDER_NAME,
+  address: "東京都千代田区霞が関２丁目１番２号　テスト",
+  birthDate: "19900101",
+  sex: "1",
+};
 export const LOGIN_CHECKS = ["origin", "nonce", "signature", "chain"];
 export const APPLY_CHECKS = ["digest", "signature", "chain"];
 
@@ -323,6 +332,56 @@ export function installHostManifest(dir, family) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Languages: each browser runs in the locale of the language a scenario checks, whatever the
+// outer LANG. The browsers' UI language (and with it the extension's chrome.i18n), the portal's
+// (Accept-Language) and the host's dialogs (LC_ALL, docs/protocol.md) all follow it.
+
+/** The locale each language runs in. */
+export const LOCALES = { ja: "ja_JP.UTF-8", en: "en_US.UTF-8" };
+
+function localeInstalled(name) {
+  // As glibc normalizes a codeset: "ja_JP.UTF-8" is listed as "ja_JP.utf8".
+  const normal = (locale) => {
+    const [language, codeset] = locale.trim().split(".");
+    return codeset === undefined ? language : `${language}.${codeset.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+  };
+  const installed = execFileSync("locale", ["-a"], { encoding: "utf8" }).split("\n").map(normal);
+  return installed.includes(normal(name));
+}
+
+/**
+ * Makes sure the C library has the locale `name` (e.g. "ja_JP.UTF-8"), generating it with
+ * Debian's localedef (the `locales` package, scripts/install-deps) when it is missing. That
+ * writes /usr/lib/locale/locale-archive: it needs root. Throws, saying what to do, when the
+ * locale cannot be made.
+ */
+export function ensureLocale(name) {
+  if (localeInstalled(name)) return;
+  const [input, charmap] = name.split(".");
+  let detail = "";
+  try {
+    execFileSync("localedef", ["-i", input, "-f", charmap, name], { stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    // localedef exits 1 after mere warnings too: whether the locale is there decides.
+    detail = `${error.stderr ?? error.message}`.trim();
+  }
+  if (!localeInstalled(name)) {
+    throw new Error(
+      `the locale ${name} is not installed and "localedef -i ${input} -f ${charmap} ${name}" could not make it` +
+        `${detail === "" ? "" : ` (${detail})`}: run that as root (Debian's locales package, scripts/install-deps)`,
+    );
+  }
+}
+
+/** LANG, LC_ALL and LANGUAGE for a browser (and the hosts it starts) in `lang`. */
+export function languageEnvironment(lang) {
+  const locale = LOCALES[lang];
+  if (locale === undefined) throw new Error(`no locale for the language ${lang}`);
+  ensureLocale(locale);
+  return { LANG: locale, LC_ALL: locale, LANGUAGE: lang };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Browsers
 
 /**
@@ -341,7 +400,7 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
     ignoreHTTPSErrors: true,
     locale: lang === "ja" ? "ja-JP" : "en-US",
     viewport: headless ? { width: 1000, height: 800 } : null,
-    env: { ...process.env, LANGUAGE: lang, ...env },
+    env: { ...process.env, ...languageEnvironment(lang), ...env },
     args: [
       // Chromium's sandbox refuses to run as root (containers, CI).
       ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
@@ -357,8 +416,14 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
     ],
   });
   const isOurs = (worker) => worker.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`);
-  if (!context.serviceWorkers().some(isOurs)) {
-    await context.waitForEvent("serviceworker", { predicate: isOurs, timeout: 20000 });
+  const worker = context.serviceWorkers().find(isOurs) ?? (await context.waitForEvent("serviceworker", { predicate: isOurs, timeout: 20000 }));
+  // Chromium shows an extension in its own UI language, which it has only with that
+  // language's resources (Debian's chromium-l10n: locales/ja.pak).
+  const shown = await worker.evaluate(() => chrome.i18n.getMessage("langCode"));
+  if (shown !== lang) {
+    await context.close();
+    throw new Error(`Chromium shows the extension in "${shown}", not "${lang}": it follows the locale it runs in ` +
+      `(LANGUAGE, LANG) and has Japanese only with chromium-l10n (scripts/install-deps)`);
   }
   return context;
 }
@@ -381,10 +446,16 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
     headless: true,
     acceptInsecureCerts: true,
     userDataDir: profile,
-    env: { ...process.env, HOME: home, LANGUAGE: lang, ...env },
+    env: { ...process.env, HOME: home, ...languageEnvironment(lang), ...env },
+    // Lets WebDriver BiDi open the extension's own pages (moz-extension://, openExtensionPage).
+    args: ["--remote-allow-system-access"],
     extraPrefsFirefox: {
-      // The portal's pages follow Accept-Language (the browser's own UI stays en-US).
+      // The browser's UI language, which the extension's browser.i18n follows; Firefox ESR has
+      // Japanese only with Debian's firefox-esr-l10n-ja (a language pack).
+      "intl.locale.requested": lang === "ja" ? "ja" : "en-US",
+      // The portal's pages follow Accept-Language.
       "intl.accept_languages": lang === "ja" ? "ja,en" : "en",
+      "extensions.webextensions.uuids": JSON.stringify({ [FIREFOX_EXTENSION_ID]: FIREFOX_EXTENSION_UUID }),
       "browser.shell.checkDefaultBrowser": false,
       "datareporting.policy.dataSubmissionEnabled": false,
     },
@@ -394,7 +465,89 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
     await browser.close();
     throw new Error(`Firefox installed the extension as ${id}, not ${FIREFOX_EXTENSION_ID}`);
   }
+  const page = await browser.newPage();
+  try {
+    await openFirefoxExtensionPage(page, "popup.html");
+    const shown = await page.evaluate(() => browser.i18n.getMessage("langCode"));
+    // The popup asks a host for the status: closing it before the answer would leave that
+    // host to be cut off in the middle of its command.
+    await waitInPage(page, () => document.querySelector("#status .checking") === null, undefined, "the popup's status");
+    if (shown !== lang) {
+      throw new Error(`Firefox shows the extension in "${shown}", not "${lang}": it follows intl.locale.requested ` +
+        `and has Japanese only with firefox-esr-l10n-ja (scripts/install-deps)`);
+    }
+  } catch (error) {
+    await browser.close();
+    throw error;
+  } finally {
+    if (browser.connected) await page.close();
+  }
   return browser;
+}
+
+/**
+ * Loads one of the extension's pages in a Puppeteer page of our Firefox. Navigated through the
+ * page's WebDriver BiDi browsing context: page.goto() waits for a network response, which an
+ * extension page never has.
+ */
+async function openFirefoxExtensionPage(page, file) {
+  await page.mainFrame().browsingContext.navigate(`moz-extension://${FIREFOX_EXTENSION_UUID}/${file}`, "complete");
+}
+
+/**
+ * One browser, Chromium (playwright-core) or Firefox ESR (puppeteer-core), in one language,
+ * behind the few calls the scenarios (scenarios.mjs) need that the drivers spell differently.
+ * Pages are the driver's own: goto, click, evaluate (one argument), screenshot and url are the
+ * same in both.
+ * @param {"chromium" | "firefox"} kind
+ */
+export async function launchBrowser(kind, scratch, { env = {}, lang = "ja" } = {}) {
+  if (kind === "chromium") {
+    const context = await launchChromium(scratch, { env, lang });
+    return {
+      kind,
+      lang,
+      newPage: () => context.newPage(),
+      pages: async () => context.pages(),
+      resize: (page, width, height) => page.setViewportSize({ width, height }),
+      openExtensionPage: async (page, file) => {
+        await page.goto(`chrome-extension://${CHROME_EXTENSION_ID}/${file}`);
+      },
+      close: () => context.close(),
+    };
+  }
+  if (kind === "firefox") {
+    const browser = await launchFirefox(scratch, { env, lang });
+    return {
+      kind,
+      lang,
+      newPage: async () => {
+        const page = await browser.newPage();
+        await page.setViewport({ width: 1000, height: 800 });
+        return page;
+      },
+      pages: () => browser.pages(),
+      resize: (page, width, height) => page.setViewport({ width, height }),
+      openExtensionPage: openFirefoxExtensionPage,
+      close: () => browser.close(),
+    };
+  }
+  throw new Error(`no browser ${kind}`);
+}
+
+/**
+ * Polls `fn(arg)` in the page until it returns a truthy value, which it resolves to; throws
+ * after `ms` naming `what`. (Playwright's and Puppeteer's waitForFunction take their
+ * arguments in different orders.)
+ */
+export async function waitInPage(page, fn, arg, what, ms = 20000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(100);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
