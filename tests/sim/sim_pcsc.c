@@ -29,6 +29,8 @@ static GHashTable *handles;  /* SCARDHANDLE -> SimHandle */
 static GHashTable *contexts; /* SCARDCONTEXT -> cancelled flag */
 static gboolean service_down;
 static guint reader_list_events; /* readers added */
+static guint pin_verifies;       /* since sim_pcsc_reset(), over every card */
+static guint status_queries;
 static LONG next_id = 1;
 
 static void
@@ -72,6 +74,8 @@ sim_pcsc_reset(void)
 	g_hash_table_remove_all(contexts);
 	service_down = FALSE;
 	reader_list_events = 0;
+	pin_verifies = 0;
+	status_queries = 0;
 	g_cond_broadcast(&changed);
 	g_mutex_unlock(&lock);
 }
@@ -177,6 +181,24 @@ sim_pcsc_set_removal_plan(const char *name, const SimRemovalPlan *plan)
 	g_assert(reader != NULL);
 	reader->plan = *plan;
 	g_mutex_unlock(&lock);
+}
+
+guint
+sim_pcsc_count_pin_verifies(void)
+{
+	g_mutex_lock(&lock);
+	guint count = pin_verifies;
+	g_mutex_unlock(&lock);
+	return count;
+}
+
+guint
+sim_pcsc_count_status_queries(void)
+{
+	g_mutex_lock(&lock);
+	guint count = status_queries;
+	g_mutex_unlock(&lock);
+	return count;
 }
 
 /* ---- the SCard* API ---- */
@@ -436,7 +458,11 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 		return rv;
 	}
 	SimReader *reader = sim_handle->reader;
+	guint pins_before = sim_card_count_pin_verifies(reader->card);
+	guint queries_before = sim_card_count_status_queries(reader->card);
 	g_autoptr(GBytes) response = sim_card_transmit(reader->card, send, send_len);
+	pin_verifies += sim_card_count_pin_verifies(reader->card) - pins_before;
+	status_queries += sim_card_count_status_queries(reader->card) - queries_before;
 	gsize size = 0;
 	const guint8 *data = g_bytes_get_data(response, &size);
 	if (*recv_len < size) {

@@ -20,3 +20,7 @@ gboolean sim_pcsc_reinsert_card(const char *reader);
 /* Borrowed: the card in the reader (or NULL). */
 SimCard *sim_pcsc_get_card(const char *reader);
 void sim_pcsc_set_removal_plan(const char *reader, const SimRemovalPlan *plan);
+/* What reached any card through SCardTransmit since sim_pcsc_reset(), whichever reader and
+ * however often cards were swapped (see sim_card_count_pin_verifies()). */
+guint sim_pcsc_count_pin_verifies(void);
+guint sim_pcsc_count_status_queries(void);
