@@ -77,6 +77,13 @@ assert_find_fails(JpkiErrorCode code)
 		fail_msg("expected %s, got: %s", jpki_error_code_name(code), error->message);
 }
 
+/* No PIN reached any card: no VERIFY carrying data, whatever the status queries. */
+static void
+assert_no_pin_sent(void)
+{
+	assert_int_equal(sim_pcsc_count_pin_verifies(), 0);
+}
+
 static JpkiPin *
 pin_for(JpkiSecret secret, const char *typed)
 {
@@ -186,6 +193,7 @@ test_reads_public_certificates_without_a_pin(void **state)
 		assert_true(g_bytes_equal(der, expected));
 	}
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_no_pin_sent();
 }
 
 static void
@@ -262,6 +270,7 @@ test_pin_formats_are_refused_before_reaching_the_card(void **state)
 		assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT));
 	}
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_no_pin_sent();
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SIGN), 5);
 }
@@ -301,14 +310,14 @@ test_wrong_pin_is_sent_once_and_reports_tries_left(void **state)
 	g_autoptr(JpkiContext) context = NULL;
 	g_autoptr(JpkiCard) card = find_card(&context);
 	g_autoptr(JpkiPin) wrong = pin_for(JPKI_SECRET_AUTH, "9999");
-	guint before = sim_card_count_commands(sim(), INS_VERIFY);
 	guint tries = 0;
 	g_autoptr(GError) error = NULL;
 	assert_false(jpki_pin_verify(card, wrong, &tries, &error));
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT));
 	assert_int_equal(tries, 2);
-	/* one status query, one VERIFY: never a second attempt */
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - before, 2);
+	/* one status query, one VERIFY with the PIN: never a second attempt */
+	assert_int_equal(sim_pcsc_count_status_queries(), 1);
+	assert_int_equal(sim_pcsc_count_pin_verifies(), 1);
 }
 
 static void
@@ -330,11 +339,14 @@ test_auth_pin_locks_after_three_wrong_tries_and_is_then_never_sent(void **state)
 	assert_false(jpki_pin_verify(card, wrong, NULL, &last));
 	assert_true(g_error_matches(last, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
 
-	guint before = sim_card_count_commands(sim(), INS_VERIFY);
+	guint pins_before = sim_pcsc_count_pin_verifies();
+	guint queries_before = sim_pcsc_count_status_queries();
 	g_autoptr(GError) blocked = NULL;
 	assert_false(jpki_pin_verify(card, right, NULL, &blocked));
 	assert_true(g_error_matches(blocked, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - before, 1); /* status only */
+	/* The status query told; the right PIN was never sent to a blocked PIN. */
+	assert_int_equal(sim_pcsc_count_status_queries() - queries_before, 1);
+	assert_int_equal(sim_pcsc_count_pin_verifies() - pins_before, 0);
 }
 
 static void
@@ -367,6 +379,7 @@ test_locked_profile_gets_no_verify_with_a_pin(void **state)
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
 	assert_int_equal(tries, 0);
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 1);
+	assert_no_pin_sent();
 }
 
 static void
@@ -385,6 +398,7 @@ test_child_card_reports_no_signing_certificate(void **state)
 	assert_false(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, NULL, &query_error));
 	assert_true(g_error_matches(query_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_no_pin_sent();
 }
 
 static GBytes *
