@@ -24,3 +24,8 @@ void sim_pcsc_set_removal_plan(const char *reader, const SimRemovalPlan *plan);
  * however often cards were swapped (see sim_card_count_pin_verifies()). */
 guint sim_pcsc_count_pin_verifies(void);
 guint sim_pcsc_count_status_queries(void);
+/* For tests that act while a caller waits (insert a card, plug a reader, cancel): how many
+ * SCardGetStatusChange calls have blocked waiting for a change since sim_pcsc_reset(), and
+ * waiting until the `n`-th has blocked and some caller is blocked still. FALSE on timeout. */
+guint sim_pcsc_count_waits(void);
+gboolean sim_pcsc_await_wait(guint n, guint timeout_ms);

@@ -39,6 +39,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 #define INS_SIGN     0x2A
 /* Far longer than any test may take: a test that waits this long has failed. */
 #define CARD_WAIT_S 30
+/* "Promptly": far less than the CARD_WAIT_S the host would otherwise wait, with room for a
+ * loaded machine under ASan. */
+#define PROMPT_US (5 * G_TIME_SPAN_SECOND)
 
 static const char *const fake_controls[] = {
 	"FAKE_PINENTRY_PIN",
@@ -587,24 +590,37 @@ typedef struct {
 	SimCard *card;
 } Inserter;
 
-/* Puts the card in once the waiting dialog has asked its question, and no
- * sooner than 300 ms after the start. */
+/* TRUE once the dialog logged `command` (it is open and asking); FALSE if that did not happen
+ * within CARD_WAIT_S. Polls the log: the fake pinentry has no other way to tell. */
+static gboolean
+await_dialog(const char *log, const char *command)
+{
+	gint64 give_up = g_get_monotonic_time() + CARD_WAIT_S * G_TIME_SPAN_SECOND;
+	for (;;) {
+		g_autoptr(GPtrArray) records = fake_pinentry_log_read(log);
+		if (count_command(records, command) > 0)
+			return TRUE;
+		if (g_get_monotonic_time() >= give_up)
+			return FALSE;
+		g_usleep(10 * G_TIME_SPAN_MILLISECOND);
+	}
+}
+
+/* The waiting dialog is open and the host blocked waiting for a card. */
+static gboolean
+await_waiting_dialog(const char *log)
+{
+	return await_dialog(log, "CONFIRM") && sim_pcsc_await_wait(1, CARD_WAIT_S * 1000);
+}
+
+/* Puts the card in once the waiting dialog is open and the host waits for a card. */
 static gpointer
 insert_while_waiting(gpointer data)
 {
 	Inserter *inserter = data;
-	gint64 start = g_get_monotonic_time();
-	for (;;) {
-		gint64 elapsed = g_get_monotonic_time() - start;
-		g_autoptr(GPtrArray) records = fake_pinentry_log_read(inserter->log);
-		if ((elapsed >= 300 * G_TIME_SPAN_MILLISECOND &&
-		     count_command(records, "CONFIRM") > 0) ||
-		    elapsed >= 10 * G_TIME_SPAN_SECOND)
-			break;
-		g_usleep(10 * G_TIME_SPAN_MILLISECOND);
-	}
+	gboolean seen = await_waiting_dialog(inserter->log);
 	sim_pcsc_insert_card(READER, inserter->card);
-	return NULL;
+	return GINT_TO_POINTER(seen);
 }
 
 static void
@@ -621,7 +637,8 @@ test_waits_for_a_card_then_authenticates(void **state)
 	g_autoptr(GError) error = NULL;
 	int tries_left = 0;
 	g_autoptr(json_t) token = run(fixture, json, &tries_left, &error);
-	g_thread_join(thread);
+	/* The card came while the dialog was open and the host waiting, not before. */
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	if (token == NULL)
 		fail_msg("authenticate failed: %s", error->message);
 	assert_token_verifies(token);
@@ -656,7 +673,7 @@ test_cancel_in_the_waiting_dialog_is_cancelled_promptly(void **state)
 		g_autofree char *json = authenticate_json();
 		run_fails(fixture, json, JPKI_ERROR_CANCELLED);
 		gint64 elapsed = g_get_monotonic_time() - start;
-		if (elapsed >= 5 * G_TIME_SPAN_SECOND)
+		if (elapsed >= PROMPT_US)
 			fail_msg("answer %s: cancelled after %" G_GINT64_FORMAT " ms",
 				 answers[i] != NULL ? answers[i] : "OK",
 				 elapsed / G_TIME_SPAN_MILLISECOND);
@@ -877,17 +894,22 @@ test_consent_dialog_names_the_origin_and_the_attributes(void **state)
 
 typedef struct {
 	GCancellable *cancellable;
+	const char *log;
+	gboolean waiting_dialog; /* else the PIN dialog */
 	gint64 cancelled_at;
 } Canceller;
 
+/* The browser leaves once the dialog is open (and, for the waiting dialog, the host waits for
+ * a card); returns whether that was seen. */
 static gpointer
-cancel_after_200ms(gpointer data)
+cancel_once_open(gpointer data)
 {
 	Canceller *canceller = data;
-	g_usleep(200 * G_TIME_SPAN_MILLISECOND);
+	gboolean seen = canceller->waiting_dialog ? await_waiting_dialog(canceller->log)
+						  : await_dialog(canceller->log, "GETPIN");
 	canceller->cancelled_at = g_get_monotonic_time();
 	g_cancellable_cancel(canceller->cancellable);
-	return NULL;
+	return GINT_TO_POINTER(seen);
 }
 
 static void
@@ -895,19 +917,19 @@ test_cancellable_closes_a_hanging_pin_dialog(void **state)
 {
 	Fixture *fixture = *state;
 	g_setenv("FAKE_PINENTRY_HANG_ON", "GETPIN", TRUE);
-	Canceller canceller = {.cancellable = fixture->cancellable};
-	GThread *thread = g_thread_new("cancel", cancel_after_200ms, &canceller);
+	Canceller canceller = {.cancellable = fixture->cancellable, .log = fixture->log};
+	GThread *thread = g_thread_new("cancel", cancel_once_open, &canceller);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(GError) error = NULL;
 	int tries_left = 0;
 	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
 	gint64 returned_at = g_get_monotonic_time();
-	g_thread_join(thread);
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	assert_null(reply);
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED));
 	assert_int_equal(tries_left, -1);
 	gint64 took = returned_at - canceller.cancelled_at;
-	if (took >= G_TIME_SPAN_SECOND)
+	if (took >= PROMPT_US)
 		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
 			 took / G_TIME_SPAN_MILLISECOND);
 	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
@@ -923,18 +945,19 @@ test_browser_leaving_ends_the_wait_for_a_card(void **state)
 	Fixture *fixture = *state;
 	take_card_out();
 	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
-	Canceller canceller = {.cancellable = fixture->cancellable};
-	GThread *thread = g_thread_new("cancel", cancel_after_200ms, &canceller);
+	Canceller canceller = {
+		.cancellable = fixture->cancellable, .log = fixture->log, .waiting_dialog = TRUE};
+	GThread *thread = g_thread_new("cancel", cancel_once_open, &canceller);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(GError) error = NULL;
 	int tries_left = 0;
 	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
 	gint64 returned_at = g_get_monotonic_time();
-	g_thread_join(thread);
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	assert_null(reply);
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED));
 	gint64 took = returned_at - canceller.cancelled_at;
-	if (took >= G_TIME_SPAN_SECOND)
+	if (took >= PROMPT_US)
 		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
 			 took / G_TIME_SPAN_MILLISECOND);
 	assert_no_dialog_process_left();
@@ -971,7 +994,7 @@ test_cancel_before_the_wait_for_a_card_is_not_lost(void **state)
 	gint64 start = g_get_monotonic_time();
 	g_autofree char *json = authenticate_json();
 	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
-	assert_true(g_get_monotonic_time() - start < G_TIME_SPAN_SECOND);
+	assert_true(g_get_monotonic_time() - start < PROMPT_US);
 }
 
 static void

@@ -492,20 +492,47 @@ test_card_removed_at_any_step_is_reported_as_removed(void **state)
 	}
 }
 
+/* Far longer than any wait here may take: reaching it is a failure. */
+#define TEST_WAIT_MS 30000
+
+/* Threads acting once the wait has begun, so that what they do is what ends it; each returns
+ * whether the wait was seen (the test asserts it). */
 static gpointer
-insert_after_100ms(gpointer data)
+insert_once_waiting(gpointer data)
 {
-	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	if (!sim_pcsc_await_wait(1, TEST_WAIT_MS)) {
+		sim_card_free(data);
+		return GINT_TO_POINTER(FALSE);
+	}
 	sim_pcsc_insert_card(READER, data);
-	return NULL;
+	return GINT_TO_POINTER(TRUE);
 }
 
 static gpointer
-cancel_after_100ms(gpointer data)
+cancel_once_waiting(gpointer data)
 {
-	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	if (!sim_pcsc_await_wait(1, TEST_WAIT_MS))
+		return GINT_TO_POINTER(FALSE);
 	jpki_context_cancel(data);
-	return NULL;
+	return GINT_TO_POINTER(TRUE);
+}
+
+/* A reader is plugged in during the wait, the wait goes on watching it, and a card put in it
+ * ends the wait. */
+static gpointer
+plug_a_reader_once_waiting(gpointer data)
+{
+	gboolean seen = sim_pcsc_await_wait(1, TEST_WAIT_MS);
+	guint waits = sim_pcsc_count_waits();
+	if (seen)
+		sim_pcsc_add_reader(OTHER_READER);
+	seen = seen && sim_pcsc_await_wait(waits + 1, TEST_WAIT_MS);
+	if (!seen) {
+		sim_card_free(data);
+		return GINT_TO_POINTER(FALSE);
+	}
+	sim_pcsc_insert_card(OTHER_READER, data);
+	return GINT_TO_POINTER(TRUE);
 }
 
 static void
@@ -518,16 +545,19 @@ test_waits_for_a_card_then_times_out_or_is_cancelled(void **state)
 	assert_false(jpki_context_wait_for_card(context, 50, &timeout));
 	assert_true(g_error_matches(timeout, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
 
-	GThread *canceller = g_thread_new("cancel", cancel_after_100ms, context);
+	GThread *canceller = g_thread_new("cancel", cancel_once_waiting, context);
 	g_autoptr(GError) cancelled = NULL;
-	assert_false(jpki_context_wait_for_card(context, 10000, &cancelled));
+	assert_false(jpki_context_wait_for_card(context, TEST_WAIT_MS, &cancelled));
 	assert_true(g_error_matches(cancelled, JPKI_ERROR, JPKI_ERROR_CANCELLED));
-	g_thread_join(canceller);
+	assert_true(GPOINTER_TO_INT(g_thread_join(canceller)));
 
-	GThread *inserter = g_thread_new("insert", insert_after_100ms, card_with("adult"));
+	guint waits_before = sim_pcsc_count_waits();
+	GThread *inserter = g_thread_new("insert", insert_once_waiting, card_with("adult"));
 	g_autoptr(GError) error = NULL;
-	assert_true(jpki_context_wait_for_card(context, 10000, &error));
-	g_thread_join(inserter);
+	assert_true(jpki_context_wait_for_card(context, TEST_WAIT_MS, &error));
+	assert_true(GPOINTER_TO_INT(g_thread_join(inserter)));
+	/* The card came while the call was blocked waiting, not before it. */
+	assert_true(sim_pcsc_count_waits() > waits_before);
 	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, NULL);
 	assert_non_null(card);
 }
@@ -538,9 +568,20 @@ test_waits_for_a_reader_to_be_plugged_in(void **state)
 	(void)state;
 	sim_pcsc_reset();
 	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	g_autoptr(GError) timeout = NULL;
+	assert_false(jpki_context_wait_for_card(context, 50, &timeout));
+	assert_true(g_error_matches(timeout, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
+
+	/* Still no reader; one is plugged in while waiting, then a card put in it. */
+	GThread *plugger = g_thread_new("plug", plug_a_reader_once_waiting, card_with("adult"));
 	g_autoptr(GError) error = NULL;
-	assert_false(jpki_context_wait_for_card(context, 50, &error));
-	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
+	gboolean found = jpki_context_wait_for_card(context, TEST_WAIT_MS, &error);
+	assert_true(GPOINTER_TO_INT(g_thread_join(plugger)));
+	if (!found)
+		fail_msg("%s", error->message);
+	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, NULL);
+	assert_non_null(card);
+	assert_string_equal(jpki_card_get_reader(card), OTHER_READER);
 }
 
 static void

@@ -513,7 +513,6 @@ cancel_when_dialog_opens(gpointer data)
 	gint64 give_up = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
 	while (!log_has(canceller->fixture, "GETPIN") && g_get_monotonic_time() < give_up)
 		g_usleep(10 * 1000);
-	g_usleep(50 * 1000);
 	canceller->cancelled_at = g_get_monotonic_time();
 	g_cancellable_cancel(canceller->cancellable);
 	return NULL;
