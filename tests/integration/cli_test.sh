@@ -315,6 +315,30 @@ wait_option_takes_a_card_inserted_later_on_every_command() {
 	done
 }
 
+# PINs come from --pin-fd, the terminal or the desktop's dialog only: never from the command
+# line or the environment, however PIN-like what is found there.
+pins_are_never_taken_from_argv_or_the_environment() {
+	local json status
+	# No terminal (a new session), no desktop, no --pin-fd: nothing else is taken for the PIN.
+	json=$(
+		unset DISPLAY WAYLAND_DISPLAY
+		export JPKI_PIN=1234 PIN=1234 JPKI_SUPPORT_PIN=1234
+		on_card "--stats $work/argv.stats" setsid --wait "$jpki" attributes 1234 --json </dev/null
+	)
+	status=$?
+	expect status "$status" 1 && expect code "$(jq -r .error.code <<<"$json")" invalid-input &&
+		jq -r .error.detail <<<"$json" | grep -q -- --pin-fd &&
+		expect pins-sent "$(pins_sent "$work/argv.stats")" 0 || return 1
+	# On a desktop the dialog asks, and its PIN is the one sent, whatever the environment holds.
+	local log=$work/env-pinentry.log
+	json=$(DISPLAY=:99 JPKI_PINENTRY="$fake_pinentry" FAKE_PINENTRY_PIN=1234 FAKE_PINENTRY_LOG="$log" \
+		JPKI_PIN=0000 PIN=0000 JPKI_SUPPORT_PIN=0000 \
+		on_card "--stats $work/env.stats" "$jpki" attributes --json --lang en) || return 1
+	expect name "$(jq -r .name <<<"$json")" "テスト　太郎" &&
+		tr '\0' '\n' <"$log" | grep -qx GETPIN &&
+		expect pins-sent "$(pins_sent "$work/env.stats")" 1
+}
+
 help_is_in_both_languages() {
 	"$jpki" --help --lang ja | grep -q "署名" && "$jpki" --help --lang en | grep -q "sign a file" &&
 		"$jpki" sign --help --lang ja | grep -q "CAdES-BES" || return 1
@@ -343,6 +367,7 @@ check "after a wrong PIN the pinentry dialog tells 2 tries left (残り2回)" pi
 check "a failed signing (wrong PIN, cancel, card removed) writes no .p7s" failed_signing_writes_no_signature
 check "--reader picks the reader on every command; a wrong name is no-reader" reader_option_picks_the_reader_on_every_command
 check "--wait takes a card inserted later on every command" wait_option_takes_a_card_inserted_later_on_every_command
+check "PINs are never taken from the command line or the environment" pins_are_never_taken_from_argv_or_the_environment
 check "help is in both languages" help_is_in_both_languages
 
 check_summary
