@@ -27,6 +27,34 @@ expect() { # description, actual, expected
 	fi
 }
 
+# How many VERIFYs carrying a PIN reached the card, from `jpki-card-sim --stats FILE` (written
+# when the simulator stops, before on_card returns). Status queries are not counted.
+pins_sent() {
+	sed -n 's/^pin_verifies=//p' "$1" | grep . || echo "no stats in $1"
+}
+
+# Inside on_card "--start-removed": runs `jpki ... --wait` (text output, English), puts the card
+# in once jpki has said it waits for one, and exits with jpki's status; its stdout goes on.
+# shellcheck disable=SC2016
+waits_then_runs='
+	err=$(mktemp)
+	"$@" --wait 60 --lang en 2>"$err" &
+	pid=$!
+	until grep -q "Place your My Number Card" "$err"; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -USR2 "$JPKI_SIM_PID"
+	wait "$pid"
+	status=$?
+	if ! grep -q "Place your My Number Card" "$err"; then
+		echo "jpki did not wait for the card:"
+		cat "$err"
+		status=3
+	fi
+	rm -f "$err"
+	exit "$status"'
+
 status_reports_the_card_certificates_and_tries() {
 	local json
 	json=$(on_card "" "$jpki" status --json) || return 1
@@ -76,9 +104,9 @@ no_card_is_reported_and_waiting_takes_an_inserted_card() {
 	local json
 	json=$(on_card "--start-removed" "$jpki" status --json)
 	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-card || return 1
-	# shellcheck disable=SC2016
-	on_card "--start-removed" bash -c '(sleep 1; kill -USR2 "$JPKI_SIM_PID") & "$0" status --wait 10 --json' "$jpki" >"$work/waited" &&
-		expect waited "$(jq -r .card.type "$work/waited")" mynumber
+	# The card is put in only once jpki says it waits for one.
+	on_card "--start-removed" bash -c "$waits_then_runs" - "$jpki" status >"$work/waited" &&
+		grep -q "Card: My Number Card" "$work/waited"
 }
 
 signs_a_file_that_openssl_and_jpki_verify() {
@@ -120,26 +148,52 @@ expired_signing_certificate_signs_nothing() {
 		[[ ! -e $work/late.txt.p7s ]]
 }
 
+failed_signing_writes_no_signature() {
+	local json status
+	echo "unsigned" >"$work/unsigned.txt"
+	json=$(on_card "" "$jpki" sign "$work/unsigned.txt" --json --pin-fd 3 3<<<WRONG9)
+	status=$?
+	expect wrong-status "$status" 1 && expect wrong "$(jq -r .error.code <<<"$json")" pin-incorrect &&
+		[[ ! -e $work/unsigned.txt.p7s ]] || return 1
+	# An empty line is the user giving up.
+	json=$(on_card "" "$jpki" sign "$work/unsigned.txt" --json --pin-fd 3 3<<<"")
+	status=$?
+	expect cancel-status "$status" 1 && expect cancel "$(jq -r .error.code <<<"$json")" cancelled &&
+		[[ ! -e $work/unsigned.txt.p7s ]] || return 1
+	# The card leaves after the signing password was verified (status query, then VERIFY).
+	json=$(on_card "--remove-after-command 20:2" "$jpki" sign "$work/unsigned.txt" --json --pin-fd 3 3<<<ABC123)
+	status=$?
+	expect removed-status "$status" 1 && expect removed "$(jq -r .error.code <<<"$json")" card-removed &&
+		[[ ! -e $work/unsigned.txt.p7s ]]
+}
+
 wrong_pin_reports_tries_left_and_bad_format_costs_nothing() {
 	# shellcheck disable=SC2016
 	echo "x" >"$work/x"
-	on_card "" bash -c '
-		"$0" attributes --json --pin-fd 3 3<<<0000 >"$1/wrong.json"
-		"$0" attributes --json --pin-fd 3 3<<<12345 >"$1/format.json"
-		"$0" sign "$1/x" --json --pin-fd 3 3<<<"ABC 12" >"$1/format2.json"
+	# shellcheck disable=SC2016
+	on_card "--stats $work/format.stats" bash -c '
+		"$0" attributes --json --pin-fd 3 3<<<0000 >"$1/wrong.json"; echo $? >"$1/wrong.rc"
+		"$0" attributes --json --pin-fd 3 3<<<12345 >"$1/format.json"; echo $? >"$1/format.rc"
+		"$0" sign "$1/x" --json --pin-fd 3 3<<<"ABC 12" >"$1/format2.json"; echo $? >"$1/format2.rc"
 		"$0" pin status --json >"$1/after.json"' "$jpki" "$work"
-	expect code "$(jq -r .error.code "$work/wrong.json")" pin-incorrect &&
+	expect wrong-status "$(<"$work/wrong.rc")" 1 && expect format-status "$(<"$work/format.rc")" 1 &&
+		expect sign-format-status "$(<"$work/format2.rc")" 1 &&
+		expect code "$(jq -r .error.code "$work/wrong.json")" pin-incorrect &&
 		expect tries "$(jq -r .error.tries_left "$work/wrong.json")" 2 &&
 		expect format "$(jq -r .error.code "$work/format.json")" pin-format &&
 		expect sign-format "$(jq -r .error.code "$work/format2.json")" pin-format &&
 		expect support-after "$(jq -r .support.tries_left "$work/after.json")" 2 &&
-		expect sign-after "$(jq -r .sign.tries_left "$work/after.json")" 5
+		expect sign-after "$(jq -r .sign.tries_left "$work/after.json")" 5 &&
+		# Only the wrong PIN 0000 reached the card; the badly formed ones never did.
+		expect pins-sent "$(pins_sent "$work/format.stats")" 1 &&
+		[[ ! -e $work/x.p7s ]]
 }
 
 locked_pin_is_never_asked_for() {
 	local json
-	json=$(on_card "--profile auth-locked" "$jpki" pin change auth --json --pin-fd 3 3<<<$'1234\n5678')
+	json=$(on_card "--profile auth-locked --stats $work/locked.stats" "$jpki" pin change auth --json --pin-fd 3 3<<<$'1234\n5678')
 	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" pin-blocked || return 1
+	expect pins-sent "$(pins_sent "$work/locked.stats")" 0 || return 1
 	on_card "--profile auth-locked" "$jpki" pin status --lang ja | grep -q "市区町村の窓口で再設定"
 }
 
@@ -196,9 +250,100 @@ pinentry_asks_on_a_desktop() {
 		tr '\0' '\n' <"$log" | grep -q "3 tries left"
 }
 
+# After one wrong PIN the dialog says what is left, in both languages.
+pinentry_tells_the_tries_left_after_a_wrong_pin() {
+	local en=$work/tries-en.log ja=$work/tries-ja.log
+	# shellcheck disable=SC2016
+	DISPLAY=:99 JPKI_PINENTRY="$fake_pinentry" FAKE_PINENTRY_PIN=1234 on_card "" bash -c '
+		"$0" attributes --json --pin-fd 3 3<<<0000 >/dev/null
+		FAKE_PINENTRY_LOG=$1 "$0" attributes --json --lang en >/dev/null &&
+			"$0" attributes --json --pin-fd 3 3<<<0000 >/dev/null
+		FAKE_PINENTRY_LOG=$2 "$0" attributes --json --lang ja >/dev/null' "$jpki" "$en" "$ja" || return 1
+	tr '\0' '\n' <"$en" | grep -q "2 tries left" &&
+		tr '\0' '\n' <"$ja" | grep -q "残り2回" &&
+		! tr '\0' '\n' <"$en" | grep -q "3 tries left"
+}
+
+# Every command that uses the card, with the PINs it reads from fd 3 (one per line).
+card_commands=(
+	"status"
+	"cert show auth"
+	"cert check auth --ca $pki/auth-ca.pem"
+	"pin status"
+	"pin change auth|1234 5678"
+	"attributes|1234"
+	"sign $work/reader.txt|ABC123"
+)
+
+# run_card_command "COMMAND|PINS" [jpki options...]: runs it with the PINs on fd 3.
+run_card_command() {
+	local command=${1%%|*} pins=""
+	[[ $1 == *"|"* ]] && pins=${1#*|}
+	shift
+	# shellcheck disable=SC2086
+	"$jpki" $command "$@" --pin-fd 3 3< <(tr ' ' '\n' <<<"$pins")
+}
+
+reader_option_picks_the_reader_on_every_command() {
+	echo "to sign" >"$work/reader.txt"
+	# One card for all: the right name works; a wrong one says there is no such reader.
+	# shellcheck disable=SC2016
+	on_card "--stats $work/reader.stats" bash -c "$(declare -f run_card_command)"'
+		jpki=$0
+		shift
+		for entry in "$@"; do
+			run_card_command "$entry" --json --reader "$JPKI_SIM_READER" >/dev/null ||
+				{ echo "${entry%%|*} --reader right: status $?"; exit 1; }
+			json=$(run_card_command "$entry" --json --reader "No Such Reader 00 00")
+			status=$?
+			code=$(jq -r .error.code <<<"$json")
+			[[ $status -eq 1 && $code == no-reader ]] &&
+				jq -r .error.detail <<<"$json" | grep -q "No Such Reader 00 00" ||
+				{ echo "${entry%%|*} --reader wrong: status $status, $json"; exit 1; }
+		done' "$jpki" - "${card_commands[@]}" || return 1
+	# Only the right runs sent PINs: pin change, attributes and sign, one each.
+	expect pins-sent "$(pins_sent "$work/reader.stats")" 3
+}
+
+wait_option_takes_a_card_inserted_later_on_every_command() {
+	echo "to sign" >"$work/reader.txt"
+	local entry
+	for entry in "${card_commands[@]}"; do
+		on_card "--start-removed" bash -c "$(declare -f run_card_command)
+			jpki=\$0; $waits_then_runs" "$jpki" run_card_command "$entry" >/dev/null
+		expect "${entry%%|*} --wait: status" $? 0 || return 1
+	done
+}
+
+# PINs come from --pin-fd, the terminal or the desktop's dialog only: never from the command
+# line or the environment, however PIN-like what is found there.
+pins_are_never_taken_from_argv_or_the_environment() {
+	local json status
+	# No terminal (a new session), no desktop, no --pin-fd: nothing else is taken for the PIN.
+	json=$(
+		unset DISPLAY WAYLAND_DISPLAY
+		export JPKI_PIN=1234 PIN=1234 JPKI_SUPPORT_PIN=1234
+		on_card "--stats $work/argv.stats" setsid --wait "$jpki" attributes 1234 --json </dev/null
+	)
+	status=$?
+	expect status "$status" 1 && expect code "$(jq -r .error.code <<<"$json")" invalid-input &&
+		jq -r .error.detail <<<"$json" | grep -q -- --pin-fd &&
+		expect pins-sent "$(pins_sent "$work/argv.stats")" 0 || return 1
+	# On a desktop the dialog asks, and its PIN is the one sent, whatever the environment holds.
+	local log=$work/env-pinentry.log
+	json=$(DISPLAY=:99 JPKI_PINENTRY="$fake_pinentry" FAKE_PINENTRY_PIN=1234 FAKE_PINENTRY_LOG="$log" \
+		JPKI_PIN=0000 PIN=0000 JPKI_SUPPORT_PIN=0000 \
+		on_card "--stats $work/env.stats" "$jpki" attributes --json --lang en) || return 1
+	expect name "$(jq -r .name <<<"$json")" "テスト　太郎" &&
+		tr '\0' '\n' <"$log" | grep -qx GETPIN &&
+		expect pins-sent "$(pins_sent "$work/env.stats")" 1
+}
+
 help_is_in_both_languages() {
 	"$jpki" --help --lang ja | grep -q "署名" && "$jpki" --help --lang en | grep -q "sign a file" &&
-		"$jpki" sign --help --lang ja | grep -q "CAdES-BES" && ! "$jpki" frobnicate 2>/dev/null
+		"$jpki" sign --help --lang ja | grep -q "CAdES-BES" || return 1
+	"$jpki" frobnicate 2>/dev/null
+	expect unknown-command-status $? 2
 }
 
 check "status reports the card, its certificates and tries left" status_reports_the_card_certificates_and_tries
@@ -218,6 +363,11 @@ check "cert show writes text, PEM and DER" shows_certificates_in_every_format
 check "cert check verifies the chain and revocation" cert_check_verifies_chain_and_revocation
 check "a card removed while signing is reported" card_removed_mid_signing_is_reported
 check "on a desktop the PIN is asked in pinentry" pinentry_asks_on_a_desktop
+check "after a wrong PIN the pinentry dialog tells 2 tries left (残り2回)" pinentry_tells_the_tries_left_after_a_wrong_pin
+check "a failed signing (wrong PIN, cancel, card removed) writes no .p7s" failed_signing_writes_no_signature
+check "--reader picks the reader on every command; a wrong name is no-reader" reader_option_picks_the_reader_on_every_command
+check "--wait takes a card inserted later on every command" wait_option_takes_a_card_inserted_later_on_every_command
+check "PINs are never taken from the command line or the environment" pins_are_never_taken_from_argv_or_the_environment
 check "help is in both languages" help_is_in_both_languages
 
 check_summary

@@ -65,6 +65,8 @@ struct _SimCard {
 	int current_ap; /* a SimAp, or -1 before any SELECT */
 	const SimEf *current_ef;
 	guint commands_seen[256];
+	guint status_queries; /* VERIFY without data */
+	guint pin_verifies;   /* VERIFY carrying a PIN */
 };
 
 typedef struct {
@@ -252,6 +254,32 @@ guint
 sim_card_count_commands(SimCard *card, guint8 ins)
 {
 	return card->commands_seen[ins];
+}
+
+guint
+sim_card_count_status_queries(SimCard *card)
+{
+	return card->status_queries;
+}
+
+guint
+sim_card_count_pin_verifies(SimCard *card)
+{
+	return card->pin_verifies;
+}
+
+/* Counted before anything is checked: a PIN the card refuses for its form still left the
+ * host. */
+static void
+count_verify(SimCard *card, const guint8 *apdu, gsize len, gboolean parsed, const Command *cmd)
+{
+	if (len < 2 || apdu[1] != 0x20)
+		return;
+	gboolean carries_data = parsed ? cmd->lc > 0 : len > 5;
+	if (carries_data)
+		card->pin_verifies++;
+	else
+		card->status_queries++;
 }
 
 static void
@@ -548,7 +576,9 @@ GBytes *
 sim_card_transmit(SimCard *card, const guint8 *apdu, gsize len)
 {
 	Command cmd;
-	if (!parse_command(apdu, len, &cmd))
+	gboolean parsed = parse_command(apdu, len, &cmd);
+	count_verify(card, apdu, len, parsed, &cmd);
+	if (!parsed)
 		return respond_sw(SW_WRONG_LENGTH);
 	card->commands_seen[cmd.ins]++;
 	if (cmd.extended && !card->extended_length)

@@ -53,6 +53,12 @@ const guint8 *sim_card_get_atr(SimCard *card, gsize *len);
 /* For tests: what the card holds and what it has been sent. */
 guint sim_card_get_tries_left(SimCard *card, SimSecret secret);
 guint sim_card_count_commands(SimCard *card, guint8 ins);
+/* VERIFY (INS 20) in its two uses, told apart: a status query carries no data and spends no
+ * try; a VERIFY with data sent a PIN to the card. "The PIN never reached the card" is
+ * sim_card_count_pin_verifies() == 0, whatever the status queries. Bytes with INS 20 that are
+ * no APDU but carry more than a header count as a PIN sent. */
+guint sim_card_count_status_queries(SimCard *card);
+guint sim_card_count_pin_verifies(SimCard *card);
 
 /* The formats a card accepts for a new secret: 4 digits, or 6-16 of A-Z0-9 for signing. */
 gboolean sim_card_secret_format_ok(SimSecret secret, const char *value);

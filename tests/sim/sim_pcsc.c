@@ -24,11 +24,16 @@ typedef struct {
 
 static GMutex lock;
 static GCond changed;
-static GPtrArray *readers;   /* SimReader */
-static GHashTable *handles;  /* SCARDHANDLE -> SimHandle */
-static GHashTable *contexts; /* SCARDCONTEXT -> cancelled flag */
+static GCond waiters_changed; /* waits_started or blocked_waiters moved */
+static GPtrArray *readers;    /* SimReader */
+static GHashTable *handles;   /* SCARDHANDLE -> SimHandle */
+static GHashTable *contexts;  /* SCARDCONTEXT -> cancelled flag */
 static gboolean service_down;
 static guint reader_list_events; /* readers added */
+static guint pin_verifies;       /* since sim_pcsc_reset(), over every card */
+static guint status_queries;
+static guint waits_started;   /* SCardGetStatusChange calls that blocked */
+static guint blocked_waiters; /* callers blocked in SCardGetStatusChange now */
 static LONG next_id = 1;
 
 static void
@@ -72,6 +77,9 @@ sim_pcsc_reset(void)
 	g_hash_table_remove_all(contexts);
 	service_down = FALSE;
 	reader_list_events = 0;
+	pin_verifies = 0;
+	status_queries = 0;
+	waits_started = 0;
 	g_cond_broadcast(&changed);
 	g_mutex_unlock(&lock);
 }
@@ -177,6 +185,47 @@ sim_pcsc_set_removal_plan(const char *name, const SimRemovalPlan *plan)
 	g_assert(reader != NULL);
 	reader->plan = *plan;
 	g_mutex_unlock(&lock);
+}
+
+guint
+sim_pcsc_count_pin_verifies(void)
+{
+	g_mutex_lock(&lock);
+	guint count = pin_verifies;
+	g_mutex_unlock(&lock);
+	return count;
+}
+
+guint
+sim_pcsc_count_status_queries(void)
+{
+	g_mutex_lock(&lock);
+	guint count = status_queries;
+	g_mutex_unlock(&lock);
+	return count;
+}
+
+guint
+sim_pcsc_count_waits(void)
+{
+	g_mutex_lock(&lock);
+	guint count = waits_started;
+	g_mutex_unlock(&lock);
+	return count;
+}
+
+gboolean
+sim_pcsc_await_wait(guint n, guint timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+	g_mutex_lock(&lock);
+	while (waits_started < n || blocked_waiters == 0) {
+		if (!g_cond_wait_until(&waiters_changed, &lock, deadline))
+			break;
+	}
+	gboolean waiting = waits_started >= n && blocked_waiters > 0;
+	g_mutex_unlock(&lock);
+	return waiting;
 }
 
 /* ---- the SCard* API ---- */
@@ -436,7 +485,11 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 		return rv;
 	}
 	SimReader *reader = sim_handle->reader;
+	guint pins_before = sim_card_count_pin_verifies(reader->card);
+	guint queries_before = sim_card_count_status_queries(reader->card);
 	g_autoptr(GBytes) response = sim_card_transmit(reader->card, send, send_len);
+	pin_verifies += sim_card_count_pin_verifies(reader->card) - pins_before;
+	status_queries += sim_card_count_status_queries(reader->card) - queries_before;
 	gsize size = 0;
 	const guint8 *data = g_bytes_get_data(response, &size);
 	if (*recv_len < size) {
@@ -476,10 +529,14 @@ report_changes_locked(SCARD_READERSTATE *states, DWORD count)
 		DWORD now = current_state_locked(state->szReader);
 		DWORD before = state->dwCurrentState & ~(DWORD)SCARD_STATE_CHANGED;
 		/* An unaware caller, or one that did not track the counter, compares states only.
-		 */
+		 * The PnP entry is pcsc-lite's reader count in the upper 16 bits, compared as it
+		 * is, even when 0 (UNAWARE): the first reader plugged in is a change, and no reader
+		 * at all is none. */
+		gboolean pnp = g_strcmp0(state->szReader, PNP_NOTIFICATION) == 0;
 		DWORD mask = (before & 0xFFFF0000) != 0 ? ~(DWORD)0 : 0xFFFF;
-		gboolean differs = state->dwCurrentState == SCARD_STATE_UNAWARE ||
-				   (now & mask) != (before & mask);
+		gboolean differs = pnp ? now != before
+				       : state->dwCurrentState == SCARD_STATE_UNAWARE ||
+						   (now & mask) != (before & mask);
 		state->dwEventState = now | (differs ? SCARD_STATE_CHANGED : 0);
 		if (differs) {
 			any = TRUE;
@@ -508,10 +565,17 @@ SCardGetStatusChange(SCARDCONTEXT context, DWORD timeout, SCARD_READERSTATE *sta
 	}
 	gint64 deadline = g_get_monotonic_time() + (gint64)timeout * G_TIME_SPAN_MILLISECOND;
 	LONG rv = SCARD_S_SUCCESS;
+	gboolean blocked = FALSE;
 	while (!report_changes_locked(states, count)) {
 		if (GPOINTER_TO_INT(g_hash_table_lookup(contexts, GINT_TO_POINTER(context)))) {
 			rv = SCARD_E_CANCELLED;
 			break;
+		}
+		if (!blocked && timeout > 0) {
+			blocked = TRUE;
+			waits_started++;
+			blocked_waiters++;
+			g_cond_broadcast(&waiters_changed);
 		}
 		if (timeout == INFINITE) {
 			g_cond_wait(&changed, &lock);
@@ -524,6 +588,10 @@ SCardGetStatusChange(SCARDCONTEXT context, DWORD timeout, SCARD_READERSTATE *sta
 								  : SCARD_E_TIMEOUT;
 			break;
 		}
+	}
+	if (blocked) {
+		blocked_waiters--;
+		g_cond_broadcast(&waiters_changed);
 	}
 	if (g_hash_table_contains(contexts, GINT_TO_POINTER(context)))
 		g_hash_table_insert(contexts, GINT_TO_POINTER(context), GINT_TO_POINTER(FALSE));

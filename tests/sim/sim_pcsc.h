@@ -20,3 +20,12 @@ gboolean sim_pcsc_reinsert_card(const char *reader);
 /* Borrowed: the card in the reader (or NULL). */
 SimCard *sim_pcsc_get_card(const char *reader);
 void sim_pcsc_set_removal_plan(const char *reader, const SimRemovalPlan *plan);
+/* What reached any card through SCardTransmit since sim_pcsc_reset(), whichever reader and
+ * however often cards were swapped (see sim_card_count_pin_verifies()). */
+guint sim_pcsc_count_pin_verifies(void);
+guint sim_pcsc_count_status_queries(void);
+/* For tests that act while a caller waits (insert a card, plug a reader, cancel): how many
+ * SCardGetStatusChange calls have blocked waiting for a change since sim_pcsc_reset(), and
+ * waiting until the `n`-th has blocked and some caller is blocked still. FALSE on timeout. */
+guint sim_pcsc_count_waits(void);
+gboolean sim_pcsc_await_wait(guint n, guint timeout_ms);

@@ -8,7 +8,8 @@
  * command APDU, answered with the response APDU. Closing the connection is
  * removing the card; connecting again is inserting it.
  *
- * SIGUSR1 removes the card, SIGUSR2 inserts it, SIGTERM/SIGINT stop. */
+ * SIGUSR1 removes the card, SIGUSR2 inserts it, SIGTERM/SIGINT stop. With --stats, what
+ * reached the card is written to a file when the simulator stops. */
 #include "sim_profile.h"
 #include "sim_removal.h"
 
@@ -231,6 +232,22 @@ on_stop_signal(gpointer user_data)
 	return G_SOURCE_REMOVE;
 }
 
+/* For tests through pcscd, which cannot look inside the card: "status_queries=N" and
+ * "pin_verifies=N" lines (see sim_card_count_pin_verifies()). */
+static gboolean
+write_stats(SimCard *card, const char *path)
+{
+	g_autofree char *text = g_strdup_printf("status_queries=%u\npin_verifies=%u\n",
+						sim_card_count_status_queries(card),
+						sim_card_count_pin_verifies(card));
+	g_autoptr(GError) error = NULL;
+	if (!g_file_set_contents(path, text, -1, &error)) {
+		g_printerr("jpki-card-sim: %s\n", error->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* vpcd may still be starting with pcscd: try for a few seconds. */
 static gboolean
 insert_card_retrying(Simulator *sim)
@@ -253,7 +270,7 @@ main(int argc, char **argv)
 	gint reinsert_after_ms = 0;
 	gboolean start_removed = FALSE;
 	g_autofree char *profile = NULL, *pki_dir = NULL, *auth_pin = NULL, *sign_pin = NULL,
-			*support_pin = NULL;
+			*support_pin = NULL, *stats_file = NULL;
 	GOptionEntry entries[] = {
 		{"profile", 0, 0, G_OPTION_ARG_STRING, &profile,
 		 "adult (default), child, auth-locked, sign-expired, renewal, juki", "NAME"},
@@ -281,6 +298,9 @@ main(int argc, char **argv)
 		 "start with the card out of the reader (SIGUSR2 inserts it)", NULL},
 		{"ready-file", 0, 0, G_OPTION_ARG_FILENAME, &sim.ready_file,
 		 "write this file once pcscd has read the card's ATR", "PATH"},
+		{"stats", 0, 0, G_OPTION_ARG_FILENAME, &stats_file,
+		 "on exit, write how many VERIFYs were status queries and how many carried a PIN",
+		 "PATH"},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	g_autoptr(GOptionContext) context =
@@ -329,6 +349,8 @@ main(int argc, char **argv)
 		g_main_loop_run(sim.loop);
 	}
 	remove_card(&sim);
+	if (stats_file != NULL && !write_stats(sim.card, stats_file))
+		status = 1;
 	g_main_loop_unref(sim.loop);
 	sim_card_free(sim.card);
 	g_free(sim.ready_file);

@@ -39,6 +39,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 #define INS_SIGN     0x2A
 /* Far longer than any test may take: a test that waits this long has failed. */
 #define CARD_WAIT_S 30
+/* "Promptly": far less than the CARD_WAIT_S the host would otherwise wait, with room for a
+ * loaded machine under ASan. */
+#define PROMPT_US (5 * G_TIME_SPAN_SECOND)
 
 static const char *const fake_controls[] = {
 	"FAKE_PINENTRY_PIN",
@@ -137,6 +140,13 @@ sim(void)
 	SimCard *card = sim_pcsc_get_card(READER);
 	assert_non_null(card);
 	return card;
+}
+
+/* How many PINs reached any card in this test (VERIFYs carrying data; status queries aside). */
+static guint
+pins_sent(void)
+{
+	return sim_pcsc_count_pin_verifies();
 }
 
 static void
@@ -450,7 +460,6 @@ test_wrong_then_right_pin_succeeds_and_resets_the_counter(void **state)
 {
 	Fixture *fixture = *state;
 	script_pins("0000;1234");
-	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(json_t) token = run_ok(fixture, json);
 	assert_token_verifies(token);
@@ -465,10 +474,8 @@ test_wrong_then_right_pin_succeeds_and_resets_the_counter(void **state)
 
 	/* The right PIN restored the counter. */
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
-	/* INS 20 counts status queries too: one by the host before the first dialog (is the PIN
-	 * blocked?), then per attempt jpki_pin_verify()'s own status query and the VERIFY with
-	 * the PIN. 1 + 2 attempts * 2 = 5, so exactly two PINs reached the card. */
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 5);
+	/* Exactly the two PINs typed reached the card. */
+	assert_int_equal(pins_sent(), 2);
 }
 
 static void
@@ -480,6 +487,7 @@ test_wrong_then_cancel_is_pin_incorrect_with_tries_left(void **state)
 	int tries_left = run_fails(fixture, json, JPKI_ERROR_PIN_INCORRECT);
 	assert_int_equal(tries_left, 2);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 2);
+	assert_int_equal(pins_sent(), 1);
 	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
 }
 
@@ -488,13 +496,12 @@ test_cancel_at_once_is_cancelled_and_costs_no_try(void **state)
 {
 	Fixture *fixture = *state;
 	script_pins("CANCEL");
-	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
 	g_autofree char *json = authenticate_json();
 	int tries_left = run_fails(fixture, json, JPKI_ERROR_CANCELLED);
 	assert_int_equal(tries_left, -1);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
-	/* Only the status query before the dialog. */
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 1);
+	/* Only the status query before the dialog; no PIN. */
+	assert_int_equal(pins_sent(), 0);
 	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
 }
 
@@ -503,7 +510,6 @@ test_wrong_format_pin_is_asked_again_and_never_sent(void **state)
 {
 	Fixture *fixture = *state;
 	script_pins("12;1234");
-	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(json_t) token = run_ok(fixture, json);
 	assert_token_verifies(token);
@@ -513,10 +519,9 @@ test_wrong_format_pin_is_asked_again_and_never_sent(void **state)
 	const char *shown = nth_argument(records, "SETERROR", 0);
 	assert_contains(shown, "Wrong format");
 	assert_contains(shown, "4 digits");
-	/* "12" never reached the card: no try spent, and 1 status query + one attempt (status
-	 * query + VERIFY with the PIN) = 3. */
+	/* "12" never reached the card: no try spent, and only "1234" was sent. */
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 3);
+	assert_int_equal(pins_sent(), 1);
 }
 
 static void
@@ -531,6 +536,7 @@ test_blocked_pin_is_refused_without_a_dialog(void **state)
 	assert_no_dialog(fixture);
 	/* The status query, never a PIN. */
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 1);
+	assert_int_equal(pins_sent(), 0);
 	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
 }
 
@@ -551,11 +557,13 @@ test_three_wrong_pins_block_the_pin(void **state)
 	assert_contains(nth_argument(records, "SETERROR", 1), "(1 ");
 	assert_contains(nth_argument(records, "SETDESC", 2), "1 tr");
 	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+	assert_int_equal(pins_sent(), 3);
 
-	/* And the next request is refused at once, without a dialog. */
+	/* And the next request is refused at once, without a dialog or a PIN sent. */
 	g_unlink(fixture->log);
 	run_fails(fixture, json, JPKI_ERROR_PIN_BLOCKED);
 	assert_no_dialog(fixture);
+	assert_int_equal(pins_sent(), 3);
 }
 
 static void
@@ -582,24 +590,37 @@ typedef struct {
 	SimCard *card;
 } Inserter;
 
-/* Puts the card in once the waiting dialog has asked its question, and no
- * sooner than 300 ms after the start. */
+/* TRUE once the dialog logged `command` (it is open and asking); FALSE if that did not happen
+ * within CARD_WAIT_S. Polls the log: the fake pinentry has no other way to tell. */
+static gboolean
+await_dialog(const char *log, const char *command)
+{
+	gint64 give_up = g_get_monotonic_time() + CARD_WAIT_S * G_TIME_SPAN_SECOND;
+	for (;;) {
+		g_autoptr(GPtrArray) records = fake_pinentry_log_read(log);
+		if (count_command(records, command) > 0)
+			return TRUE;
+		if (g_get_monotonic_time() >= give_up)
+			return FALSE;
+		g_usleep(10 * G_TIME_SPAN_MILLISECOND);
+	}
+}
+
+/* The waiting dialog is open and the host blocked waiting for a card. */
+static gboolean
+await_waiting_dialog(const char *log)
+{
+	return await_dialog(log, "CONFIRM") && sim_pcsc_await_wait(1, CARD_WAIT_S * 1000);
+}
+
+/* Puts the card in once the waiting dialog is open and the host waits for a card. */
 static gpointer
 insert_while_waiting(gpointer data)
 {
 	Inserter *inserter = data;
-	gint64 start = g_get_monotonic_time();
-	for (;;) {
-		gint64 elapsed = g_get_monotonic_time() - start;
-		g_autoptr(GPtrArray) records = fake_pinentry_log_read(inserter->log);
-		if ((elapsed >= 300 * G_TIME_SPAN_MILLISECOND &&
-		     count_command(records, "CONFIRM") > 0) ||
-		    elapsed >= 10 * G_TIME_SPAN_SECOND)
-			break;
-		g_usleep(10 * G_TIME_SPAN_MILLISECOND);
-	}
+	gboolean seen = await_waiting_dialog(inserter->log);
 	sim_pcsc_insert_card(READER, inserter->card);
-	return NULL;
+	return GINT_TO_POINTER(seen);
 }
 
 static void
@@ -616,7 +637,8 @@ test_waits_for_a_card_then_authenticates(void **state)
 	g_autoptr(GError) error = NULL;
 	int tries_left = 0;
 	g_autoptr(json_t) token = run(fixture, json, &tries_left, &error);
-	g_thread_join(thread);
+	/* The card came while the dialog was open and the host waiting, not before. */
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	if (token == NULL)
 		fail_msg("authenticate failed: %s", error->message);
 	assert_token_verifies(token);
@@ -651,7 +673,7 @@ test_cancel_in_the_waiting_dialog_is_cancelled_promptly(void **state)
 		g_autofree char *json = authenticate_json();
 		run_fails(fixture, json, JPKI_ERROR_CANCELLED);
 		gint64 elapsed = g_get_monotonic_time() - start;
-		if (elapsed >= 5 * G_TIME_SPAN_SECOND)
+		if (elapsed >= PROMPT_US)
 			fail_msg("answer %s: cancelled after %" G_GINT64_FORMAT " ms",
 				 answers[i] != NULL ? answers[i] : "OK",
 				 elapsed / G_TIME_SPAN_MILLISECOND);
@@ -659,6 +681,7 @@ test_cancel_in_the_waiting_dialog_is_cancelled_promptly(void **state)
 		assert_true(index_of(records, "CONFIRM --one-button") >= 0);
 		assert_int_equal(count_command(records, "GETPIN"), 0);
 	}
+	assert_int_equal(pins_sent(), 0);
 }
 
 /* ---- the signing certificate and signatures ---- */
@@ -674,6 +697,7 @@ test_child_card_has_no_signing_certificate_and_asks_nothing(void **state)
 	/* The host learns it from the password's status, before any dialog. */
 	assert_no_dialog(fixture);
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_int_equal(pins_sent(), 0);
 }
 
 static void
@@ -794,6 +818,21 @@ test_expired_signing_certificate_signs_nothing(void **state)
 	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
 }
 
+static void
+test_expired_authentication_certificate_asks_no_pin(void **state)
+{
+	Fixture *fixture = *state;
+	g_autoptr(GBytes) expired = test_pki_load_der("auth-expired.pem");
+	sim_card_set_binary(sim(), SIM_AP_JPKI, 0x000A, expired, -1);
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = authenticate_json();
+	run_fails(fixture, json, JPKI_ERROR_CERTIFICATE_EXPIRED);
+	/* The certificate is public: its date is known before any PIN is asked for or sent. */
+	assert_no_dialog(fixture);
+	assert_int_equal(pins_sent(), 0);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
 /* ---- read-attributes ---- */
 
 static void
@@ -825,13 +864,13 @@ test_refused_consent_asks_no_pin_and_sends_nothing(void **state)
 	Fixture *fixture = *state;
 	g_setenv("FAKE_PINENTRY_CONFIRM", "cancel", TRUE);
 	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
-	guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
 	g_autofree char *json = request_json("read-attributes", NULL);
 	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
 	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "CONFIRM"), 1);
 	assert_int_equal(count_command(records, "GETPIN"), 0);
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 0);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_int_equal(pins_sent(), 0);
 }
 
 static void
@@ -855,17 +894,22 @@ test_consent_dialog_names_the_origin_and_the_attributes(void **state)
 
 typedef struct {
 	GCancellable *cancellable;
+	const char *log;
+	gboolean waiting_dialog; /* else the PIN dialog */
 	gint64 cancelled_at;
 } Canceller;
 
+/* The browser leaves once the dialog is open (and, for the waiting dialog, the host waits for
+ * a card); returns whether that was seen. */
 static gpointer
-cancel_after_200ms(gpointer data)
+cancel_once_open(gpointer data)
 {
 	Canceller *canceller = data;
-	g_usleep(200 * G_TIME_SPAN_MILLISECOND);
+	gboolean seen = canceller->waiting_dialog ? await_waiting_dialog(canceller->log)
+						  : await_dialog(canceller->log, "GETPIN");
 	canceller->cancelled_at = g_get_monotonic_time();
 	g_cancellable_cancel(canceller->cancellable);
-	return NULL;
+	return GINT_TO_POINTER(seen);
 }
 
 static void
@@ -873,24 +917,25 @@ test_cancellable_closes_a_hanging_pin_dialog(void **state)
 {
 	Fixture *fixture = *state;
 	g_setenv("FAKE_PINENTRY_HANG_ON", "GETPIN", TRUE);
-	Canceller canceller = {.cancellable = fixture->cancellable};
-	GThread *thread = g_thread_new("cancel", cancel_after_200ms, &canceller);
+	Canceller canceller = {.cancellable = fixture->cancellable, .log = fixture->log};
+	GThread *thread = g_thread_new("cancel", cancel_once_open, &canceller);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(GError) error = NULL;
 	int tries_left = 0;
 	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
 	gint64 returned_at = g_get_monotonic_time();
-	g_thread_join(thread);
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	assert_null(reply);
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED));
 	assert_int_equal(tries_left, -1);
 	gint64 took = returned_at - canceller.cancelled_at;
-	if (took >= G_TIME_SPAN_SECOND)
+	if (took >= PROMPT_US)
 		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
 			 took / G_TIME_SPAN_MILLISECOND);
 	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 1);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+	assert_int_equal(pins_sent(), 0);
 	assert_no_dialog_process_left();
 }
 
@@ -900,23 +945,25 @@ test_browser_leaving_ends_the_wait_for_a_card(void **state)
 	Fixture *fixture = *state;
 	take_card_out();
 	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
-	Canceller canceller = {.cancellable = fixture->cancellable};
-	GThread *thread = g_thread_new("cancel", cancel_after_200ms, &canceller);
+	Canceller canceller = {
+		.cancellable = fixture->cancellable, .log = fixture->log, .waiting_dialog = TRUE};
+	GThread *thread = g_thread_new("cancel", cancel_once_open, &canceller);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(GError) error = NULL;
 	int tries_left = 0;
 	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
 	gint64 returned_at = g_get_monotonic_time();
-	g_thread_join(thread);
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	assert_null(reply);
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED));
 	gint64 took = returned_at - canceller.cancelled_at;
-	if (took >= G_TIME_SPAN_SECOND)
+	if (took >= PROMPT_US)
 		fail_msg("returned %" G_GINT64_FORMAT " ms after the cancel",
 			 took / G_TIME_SPAN_MILLISECOND);
 	assert_no_dialog_process_left();
 	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
 	assert_int_equal(count_command(records, "GETPIN"), 0);
+	assert_int_equal(pins_sent(), 0);
 }
 
 static void
@@ -947,7 +994,7 @@ test_cancel_before_the_wait_for_a_card_is_not_lost(void **state)
 	gint64 start = g_get_monotonic_time();
 	g_autofree char *json = authenticate_json();
 	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
-	assert_true(g_get_monotonic_time() - start < G_TIME_SPAN_SECOND);
+	assert_true(g_get_monotonic_time() - start < PROMPT_US);
 }
 
 static void
@@ -987,8 +1034,9 @@ test_status_reports_the_card_without_a_dialog(void **state)
 	assert_true(
 		json_is_true(json_object_get(json_object_get(certificates, "sign"), "present")));
 	assert_no_dialog(fixture);
-	/* Asking costs no try. */
+	/* Asking costs no try, and sends no PIN. */
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+	assert_int_equal(pins_sent(), 0);
 }
 
 static void
@@ -1052,6 +1100,7 @@ main(void)
 		COMMAND_TEST(test_sign_with_another_certificate_is_a_mismatch),
 		COMMAND_TEST(test_sign_cms_verifies_against_the_signing_ca),
 		COMMAND_TEST(test_expired_signing_certificate_signs_nothing),
+		COMMAND_TEST(test_expired_authentication_certificate_asks_no_pin),
 		COMMAND_TEST(test_read_attributes_after_consent_and_pin),
 		COMMAND_TEST(test_refused_consent_asks_no_pin_and_sends_nothing),
 		COMMAND_TEST(test_consent_dialog_names_the_origin_and_the_attributes),

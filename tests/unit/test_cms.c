@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "test_skip.h"
+
 static const char content_text[] = "令和8年 契約書 (TEST): the content the holder signs.\n";
 
 static X509_STORE *
@@ -849,7 +851,7 @@ skip_without_openssl_cli(void)
 {
 	g_autofree char *openssl = g_find_program_in_path("openssl");
 	if (openssl == NULL)
-		skip();
+		test_skip_because("no openssl CLI in PATH");
 }
 
 static void

@@ -77,6 +77,13 @@ assert_find_fails(JpkiErrorCode code)
 		fail_msg("expected %s, got: %s", jpki_error_code_name(code), error->message);
 }
 
+/* No PIN reached any card: no VERIFY carrying data, whatever the status queries. */
+static void
+assert_no_pin_sent(void)
+{
+	assert_int_equal(sim_pcsc_count_pin_verifies(), 0);
+}
+
 static JpkiPin *
 pin_for(JpkiSecret secret, const char *typed)
 {
@@ -186,6 +193,7 @@ test_reads_public_certificates_without_a_pin(void **state)
 		assert_true(g_bytes_equal(der, expected));
 	}
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_no_pin_sent();
 }
 
 static void
@@ -262,6 +270,7 @@ test_pin_formats_are_refused_before_reaching_the_card(void **state)
 		assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT));
 	}
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_no_pin_sent();
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SIGN), 5);
 }
@@ -301,14 +310,14 @@ test_wrong_pin_is_sent_once_and_reports_tries_left(void **state)
 	g_autoptr(JpkiContext) context = NULL;
 	g_autoptr(JpkiCard) card = find_card(&context);
 	g_autoptr(JpkiPin) wrong = pin_for(JPKI_SECRET_AUTH, "9999");
-	guint before = sim_card_count_commands(sim(), INS_VERIFY);
 	guint tries = 0;
 	g_autoptr(GError) error = NULL;
 	assert_false(jpki_pin_verify(card, wrong, &tries, &error));
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT));
 	assert_int_equal(tries, 2);
-	/* one status query, one VERIFY: never a second attempt */
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - before, 2);
+	/* one status query, one VERIFY with the PIN: never a second attempt */
+	assert_int_equal(sim_pcsc_count_status_queries(), 1);
+	assert_int_equal(sim_pcsc_count_pin_verifies(), 1);
 }
 
 static void
@@ -330,11 +339,14 @@ test_auth_pin_locks_after_three_wrong_tries_and_is_then_never_sent(void **state)
 	assert_false(jpki_pin_verify(card, wrong, NULL, &last));
 	assert_true(g_error_matches(last, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
 
-	guint before = sim_card_count_commands(sim(), INS_VERIFY);
+	guint pins_before = sim_pcsc_count_pin_verifies();
+	guint queries_before = sim_pcsc_count_status_queries();
 	g_autoptr(GError) blocked = NULL;
 	assert_false(jpki_pin_verify(card, right, NULL, &blocked));
 	assert_true(g_error_matches(blocked, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
-	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - before, 1); /* status only */
+	/* The status query told; the right PIN was never sent to a blocked PIN. */
+	assert_int_equal(sim_pcsc_count_status_queries() - queries_before, 1);
+	assert_int_equal(sim_pcsc_count_pin_verifies() - pins_before, 0);
 }
 
 static void
@@ -367,6 +379,7 @@ test_locked_profile_gets_no_verify_with_a_pin(void **state)
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED));
 	assert_int_equal(tries, 0);
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 1);
+	assert_no_pin_sent();
 }
 
 static void
@@ -385,6 +398,7 @@ test_child_card_reports_no_signing_certificate(void **state)
 	assert_false(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, NULL, &query_error));
 	assert_true(g_error_matches(query_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_no_pin_sent();
 }
 
 static GBytes *
@@ -478,20 +492,47 @@ test_card_removed_at_any_step_is_reported_as_removed(void **state)
 	}
 }
 
+/* Far longer than any wait here may take: reaching it is a failure. */
+#define TEST_WAIT_MS 30000
+
+/* Threads acting once the wait has begun, so that what they do is what ends it; each returns
+ * whether the wait was seen (the test asserts it). */
 static gpointer
-insert_after_100ms(gpointer data)
+insert_once_waiting(gpointer data)
 {
-	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	if (!sim_pcsc_await_wait(1, TEST_WAIT_MS)) {
+		sim_card_free(data);
+		return GINT_TO_POINTER(FALSE);
+	}
 	sim_pcsc_insert_card(READER, data);
-	return NULL;
+	return GINT_TO_POINTER(TRUE);
 }
 
 static gpointer
-cancel_after_100ms(gpointer data)
+cancel_once_waiting(gpointer data)
 {
-	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	if (!sim_pcsc_await_wait(1, TEST_WAIT_MS))
+		return GINT_TO_POINTER(FALSE);
 	jpki_context_cancel(data);
-	return NULL;
+	return GINT_TO_POINTER(TRUE);
+}
+
+/* A reader is plugged in during the wait, the wait goes on watching it, and a card put in it
+ * ends the wait. */
+static gpointer
+plug_a_reader_once_waiting(gpointer data)
+{
+	gboolean seen = sim_pcsc_await_wait(1, TEST_WAIT_MS);
+	guint waits = sim_pcsc_count_waits();
+	if (seen)
+		sim_pcsc_add_reader(OTHER_READER);
+	seen = seen && sim_pcsc_await_wait(waits + 1, TEST_WAIT_MS);
+	if (!seen) {
+		sim_card_free(data);
+		return GINT_TO_POINTER(FALSE);
+	}
+	sim_pcsc_insert_card(OTHER_READER, data);
+	return GINT_TO_POINTER(TRUE);
 }
 
 static void
@@ -504,16 +545,19 @@ test_waits_for_a_card_then_times_out_or_is_cancelled(void **state)
 	assert_false(jpki_context_wait_for_card(context, 50, &timeout));
 	assert_true(g_error_matches(timeout, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
 
-	GThread *canceller = g_thread_new("cancel", cancel_after_100ms, context);
+	GThread *canceller = g_thread_new("cancel", cancel_once_waiting, context);
 	g_autoptr(GError) cancelled = NULL;
-	assert_false(jpki_context_wait_for_card(context, 10000, &cancelled));
+	assert_false(jpki_context_wait_for_card(context, TEST_WAIT_MS, &cancelled));
 	assert_true(g_error_matches(cancelled, JPKI_ERROR, JPKI_ERROR_CANCELLED));
-	g_thread_join(canceller);
+	assert_true(GPOINTER_TO_INT(g_thread_join(canceller)));
 
-	GThread *inserter = g_thread_new("insert", insert_after_100ms, card_with("adult"));
+	guint waits_before = sim_pcsc_count_waits();
+	GThread *inserter = g_thread_new("insert", insert_once_waiting, card_with("adult"));
 	g_autoptr(GError) error = NULL;
-	assert_true(jpki_context_wait_for_card(context, 10000, &error));
-	g_thread_join(inserter);
+	assert_true(jpki_context_wait_for_card(context, TEST_WAIT_MS, &error));
+	assert_true(GPOINTER_TO_INT(g_thread_join(inserter)));
+	/* The card came while the call was blocked waiting, not before it. */
+	assert_true(sim_pcsc_count_waits() > waits_before);
 	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, NULL);
 	assert_non_null(card);
 }
@@ -524,9 +568,20 @@ test_waits_for_a_reader_to_be_plugged_in(void **state)
 	(void)state;
 	sim_pcsc_reset();
 	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	g_autoptr(GError) timeout = NULL;
+	assert_false(jpki_context_wait_for_card(context, 50, &timeout));
+	assert_true(g_error_matches(timeout, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
+
+	/* Still no reader; one is plugged in while waiting, then a card put in it. */
+	GThread *plugger = g_thread_new("plug", plug_a_reader_once_waiting, card_with("adult"));
 	g_autoptr(GError) error = NULL;
-	assert_false(jpki_context_wait_for_card(context, 50, &error));
-	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_TIMEOUT));
+	gboolean found = jpki_context_wait_for_card(context, TEST_WAIT_MS, &error);
+	assert_true(GPOINTER_TO_INT(g_thread_join(plugger)));
+	if (!found)
+		fail_msg("%s", error->message);
+	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, NULL);
+	assert_non_null(card);
+	assert_string_equal(jpki_card_get_reader(card), OTHER_READER);
 }
 
 static void

@@ -270,6 +270,27 @@ test_pin_status_query_spends_no_try(void **state)
 }
 
 static void
+test_status_queries_and_pins_sent_are_counted_apart(void **state)
+{
+	(void)state;
+	g_autoptr(SimCard) card = card_with("adult");
+	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(card, SELECT_AUTH_PIN), 0x9000);
+	assert_int_equal(sw_hex(card, VERIFY_STATUS), 0x63C3);
+	assert_int_equal(sw_hex(card, "0020008000"), 0x6700); /* a status query with Le */
+	assert_int_equal(sim_card_count_status_queries(card), 2);
+	assert_int_equal(sim_card_count_pin_verifies(card), 0);
+
+	assert_int_equal(verify_pin(card, "1234"), 0x9000);
+	/* Refused for its P2 or its form, a PIN still reached the card. */
+	assert_int_equal(sw_hex(card, "0020008104 31323334"), 0x6A86);
+	assert_int_equal(sw_hex(card, "0020008005 31323334"), 0x6700);
+	assert_int_equal(sim_card_count_pin_verifies(card), 3);
+	assert_int_equal(sim_card_count_status_queries(card), 2);
+	assert_int_equal(sim_card_count_commands(card, 0x20), 4); /* the unparsable one aside */
+}
+
+static void
 test_authentication_pin_locks_after_three_wrong_tries(void **state)
 {
 	(void)state;
@@ -682,6 +703,7 @@ main(void)
 		cmocka_unit_test(test_reselecting_the_application_clears_verification),
 		cmocka_unit_test(test_reset_clears_verification_but_keeps_counters),
 		cmocka_unit_test(test_pin_status_query_spends_no_try),
+		cmocka_unit_test(test_status_queries_and_pins_sent_are_counted_apart),
 		cmocka_unit_test(test_authentication_pin_locks_after_three_wrong_tries),
 		cmocka_unit_test(test_signing_password_locks_after_five_wrong_tries),
 		cmocka_unit_test(test_right_pin_restores_the_counter),

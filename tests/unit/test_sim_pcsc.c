@@ -200,12 +200,19 @@ test_removal_after_n_apdus(void **state)
 	SCardReleaseContext(context);
 }
 
+/* Far longer than a wait here may take. */
+#define TEST_WAIT_MS 30000
+
+/* Inserts the card once the wait has blocked: the insertion is what ends it. */
 static gpointer
-insert_later(gpointer data)
+insert_once_waiting(gpointer data)
 {
-	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	if (!sim_pcsc_await_wait(1, TEST_WAIT_MS)) {
+		sim_card_free(data);
+		return GINT_TO_POINTER(FALSE);
+	}
 	sim_pcsc_insert_card(READER, data);
-	return NULL;
+	return GINT_TO_POINTER(TRUE);
 }
 
 static void
@@ -224,21 +231,23 @@ test_get_status_change_waits_for_insertion(void **state)
 	reader_state.dwCurrentState = reader_state.dwEventState;
 	assert_int_equal(SCardGetStatusChange(context, 50, &reader_state, 1), SCARD_E_TIMEOUT);
 
-	GThread *thread = g_thread_new("insert", insert_later, adult_card());
-	assert_int_equal(SCardGetStatusChange(context, 5000, &reader_state, 1), SCARD_S_SUCCESS);
+	GThread *thread = g_thread_new("insert", insert_once_waiting, adult_card());
+	assert_int_equal(SCardGetStatusChange(context, TEST_WAIT_MS, &reader_state, 1),
+			 SCARD_S_SUCCESS);
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	assert_true(reader_state.dwEventState & SCARD_STATE_PRESENT);
 	assert_true(reader_state.dwEventState & SCARD_STATE_CHANGED);
 	assert_int_equal(reader_state.cbAtr, 9);
-	g_thread_join(thread);
 	SCardReleaseContext(context);
 }
 
 static gpointer
-cancel_later(gpointer data)
+cancel_once_waiting(gpointer data)
 {
-	g_usleep(100 * G_TIME_SPAN_MILLISECOND);
+	if (!sim_pcsc_await_wait(1, TEST_WAIT_MS))
+		return GINT_TO_POINTER(FALSE);
 	SCardCancel((SCARDCONTEXT)GPOINTER_TO_INT(data));
-	return NULL;
+	return GINT_TO_POINTER(TRUE);
 }
 
 static void
@@ -250,10 +259,10 @@ test_cancel_ends_a_wait(void **state)
 			 SCARD_S_SUCCESS);
 	SCARD_READERSTATE reader_state = {.szReader = READER,
 					  .dwCurrentState = SCARD_STATE_PRESENT};
-	GThread *thread = g_thread_new("cancel", cancel_later, GINT_TO_POINTER(context));
+	GThread *thread = g_thread_new("cancel", cancel_once_waiting, GINT_TO_POINTER(context));
 	assert_int_equal(SCardGetStatusChange(context, INFINITE, &reader_state, 1),
 			 SCARD_E_CANCELLED);
-	g_thread_join(thread);
+	assert_true(GPOINTER_TO_INT(g_thread_join(thread)));
 	SCardReleaseContext(context);
 }
 
