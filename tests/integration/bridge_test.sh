@@ -18,19 +18,52 @@ source "$source_dir/tests/integration/check.sh"
 export JPKI_PINENTRY=$build/tests/fake-pinentry/fake-pinentry
 export FAKE_PINENTRY_LOG=$work/pinentry.log
 export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES
+# No host.conf but the ones the scenarios write.
+export XDG_CONFIG_HOME=$work/config
 origin=https://myna.example.jp
+# The host's own grace timer for a worker after a disconnect (host/bridge/main.c): a host that
+# really cancels exits well under it, one that only times out does not.
+grace_ms=$(sed -n 's/^#define DISCONNECT_GRACE_MS *\([0-9]*\).*/\1/p' "$source_dir/host/bridge/main.c")
+[[ $grace_ms -gt 0 ]] || { echo "no DISCONNECT_GRACE_MS in host/bridge/main.c"; exit 2; }
+quick_exit_ms=$((grace_ms / 2))
 
 nonce() { head -c 33 /dev/urandom | base64 | tr -d '\n' | head -c 44; }
 
-# drive [sim options] -- REQUEST: the reply on stdout, the driver's notes in $work/driver.err
+# Every run of the host goes through bridge-driver, which fails (and says why in
+# $work/driver.err) when the host sends no reply where one is due, writes a second frame or
+# anything after a disconnect, or exits other than with status 0; the host's stderr goes to
+# $work/host.err, which must hold no sanitizer report (asan preset).
+host_ran_cleanly() { # driver status
+	if [[ $1 -ne 0 ]]; then
+		echo "bridge-driver failed ($1):" >&2
+		sed 's/^/    /' "$work/driver.err" >&2
+		echo "the host's stderr:" >&2
+		sed 's/^/    /' "$work/host.err" >&2
+		return 1
+	fi
+	no_sanitizer_report "$work/host.err" >&2
+}
+
+# run_host [driver options] REQUEST: the host with no card involved; the reply on stdout.
+run_host() {
+	local status=0
+	"$driver" --host-stderr "$work/host.err" "${@:1:$#-1}" "$host" "${@: -1}" \
+		2>"$work/driver.err" || status=$?
+	host_ran_cleanly "$status"
+}
+
+# drive [sim options] -- [driver options] REQUEST: the host with the simulated card.
 drive() {
-	local sim_options=()
+	local sim_options=() status=0
 	while [[ $1 != -- ]]; do
 		sim_options+=("$1")
 		shift
 	done
 	shift
-	"$with_card" "${sim_options[@]}" -- "$driver" "$host" "$1" 2>"$work/driver.err"
+	"$with_card" "${sim_options[@]}" -- "$driver" --host-stderr "$work/host.err" "${@:1:$#-1}" \
+		"$host" "${@: -1}" 2>"$work/driver.err" || status=$?
+	host_ran_cleanly "$status"
 }
 
 expect() { # what, actual, expected
@@ -39,6 +72,25 @@ expect() { # what, actual, expected
 		return 1
 	}
 }
+
+expect_error() { # reply, code[, triesLeft]: exactly the keys of docs/protocol.md ("Errors")
+	local keys='["code","en","ja","message"]' tries=${3:-}
+	[[ -n $tries ]] && keys='["code","en","ja","message","triesLeft"]'
+	jq -e --arg code "$2" --argjson keys "$keys" --arg tries "$tries" '
+		keys == ["error"] and (.error | keys) == $keys and .error.code == $code and
+		([.error.message, .error.ja, .error.en] | all(type == "string" and length > 0)) and
+		($tries == "" or .error.triesLeft == ($tries | tonumber))' <<<"$1" >/dev/null || {
+		echo "expected the error $2${tries:+ with triesLeft $tries} and nothing else, got: $1"
+		return 1
+	}
+}
+
+authenticate() { # origin: an authenticate request with a fresh nonce
+	echo "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$1\",\"challengeNonce\":\"$(nonce)\"}}"
+}
+
+status_of() { echo "{\"command\":\"status\",\"arguments\":{\"origin\":\"$1\"}}"; }
+read_attributes_of() { echo "{\"command\":\"read-attributes\",\"arguments\":{\"origin\":\"$1\"}}"; }
 
 login_token_verifies_for_its_origin_only() {
 	local n reply
@@ -51,7 +103,7 @@ login_token_verifies_for_its_origin_only() {
 
 dialog_names_the_site_and_tries_left() {
 	rm -f "$FAKE_PINENTRY_LOG"
-	FAKE_PINENTRY_PIN=1234 drive -- "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$(nonce)\"}}" >/dev/null || return 1
+	FAKE_PINENTRY_PIN=1234 drive -- "$(authenticate "$origin")" >/dev/null || return 1
 	tr '\0' '\n' <"$FAKE_PINENTRY_LOG" >"$work/log.txt"
 	grep -q "SETDESC $origin asks for a login" "$work/log.txt" && grep -q "3 tries left" "$work/log.txt"
 }
@@ -82,62 +134,97 @@ sign_after_get_signing_certificate_verifies() {
 locked_pin_is_refused_without_a_dialog() {
 	rm -f "$FAKE_PINENTRY_LOG"
 	local reply
-	reply=$(FAKE_PINENTRY_PIN=1234 drive --profile auth-locked -- "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$(nonce)\"}}")
-	expect code "$(jq -r .error.code <<<"$reply")" pin-blocked &&
+	reply=$(FAKE_PINENTRY_PIN=1234 drive --profile auth-locked -- "$(authenticate "$origin")") || return 1
+	expect_error "$reply" pin-blocked &&
 		grep -q "市区町村の窓口" <<<"$(jq -r .error.ja <<<"$reply")" &&
 		[[ ! -s $FAKE_PINENTRY_LOG ]]
 }
 
-disconnect_closes_the_dialog_and_exits_within_a_second() {
-	local pidfile=$work/pinentry.pid
-	rm -f "$pidfile"
-	FAKE_PINENTRY_HANG_ON=GETPIN FAKE_PINENTRY_PIDFILE=$pidfile "$with_card" -- \
-		"$driver" --disconnect-after 500 "$host" \
-		"{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$(nonce)\"}}" \
-		>"$work/disconnect.out" 2>"$work/driver.err" || return 1
-	local ms
-	ms=$(sed -n 's/^exit=0 ms=\([0-9]*\)$/\1/p' "$work/driver.err")
-	[[ -n $ms && $ms -lt 1000 ]] || { cat "$work/driver.err"; return 1; }
-	[[ -s $pidfile ]] || { echo "the dialog never opened"; return 1; }
-	! kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "the dialog is still open"; return 1; }
-	[[ ! -s $work/disconnect.out ]] # no reply to a browser that left
+wrong_pin_then_cancel_is_pin_incorrect_with_the_tries_left() {
+	rm -f "$work/counter"
+	local reply
+	reply=$(FAKE_PINENTRY_PINS="0000;CANCEL" FAKE_PINENTRY_COUNTER=$work/counter \
+		drive -- "$(authenticate "$origin")") || return 1
+	expect_error "$reply" pin-incorrect 2
 }
 
+# The browser goes away while the host waits for the user (FAKE_PINENTRY_HANG_ON: a dialog left
+# open): no reply at all (bridge-driver reads stdout to its end), the host exits well under its
+# grace timer, and the dialog is gone. Extra arguments are simulator options.
+disconnect_ends_the_wait() { # pinentry command that hangs, text the dialog shows, sim options...
+	local hang_on=$1 shown=$2 pidfile=$work/pinentry.pid ms
+	shift 2
+	rm -f "$pidfile" "$FAKE_PINENTRY_LOG"
+	FAKE_PINENTRY_HANG_ON=$hang_on FAKE_PINENTRY_PIDFILE=$pidfile \
+		drive "$@" -- --disconnect-when "$pidfile" "$(authenticate "$origin")" \
+		>"$work/disconnect.out" || return 1
+	[[ ! -s $work/disconnect.out ]] || { echo "a reply to a browser that left"; return 1; }
+	ms=$(sed -n 's/^exit=0 ms=\([0-9]*\)$/\1/p' "$work/driver.err")
+	[[ -n $ms && $ms -lt $quick_exit_ms ]] || {
+		echo "the host took ${ms:-?} ms to exit (grace timer $grace_ms ms, expected under $quick_exit_ms)"
+		return 1
+	}
+	! kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "the dialog is still open"; return 1; }
+	tr '\0' '\n' <"$FAKE_PINENTRY_LOG" | grep -q "$shown" || {
+		echo "the dialog never showed '$shown'"
+		return 1
+	}
+}
+
+disconnect_closes_the_pin_dialog() {
+	disconnect_ends_the_wait GETPIN "asks for a login"
+}
+
+disconnect_cancels_the_wait_for_a_card() {
+	disconnect_ends_the_wait CONFIRM "Place your My Number Card" --start-removed
+}
+
+# tests/bridge/malformed-requests.txt: <code> TAB <request> [TAB <text the message holds>].
 malformed_requests_get_their_codes_and_a_clean_exit() {
-	local count=0 expected request reply code
-	while IFS=$'\t' read -r expected request; do
+	local file=$source_dir/tests/bridge/malformed-requests.txt count=0 lines expected request detail reply
+	lines=$(grep -avc -e '^#' -e '^$' "$file")
+	if [[ -n $(grep -av -e '^#' -e '^$' "$file" | sort | uniq -d) ]]; then
+		echo "duplicate lines in $file:"
+		grep -av -e '^#' -e '^$' "$file" | sort | uniq -d | cut -c1-200
+		return 1
+	fi
+	while IFS=$'\t' read -r expected request detail; do
 		[[ -z $expected || $expected == \#* ]] && continue
-		reply=$("$driver" "$host" "$request" 2>"$work/driver.err")
-		code=$(jq -r .error.code <<<"$reply" 2>/dev/null)
-		if [[ $code != "$expected" ]] || ! grep -q '^exit=0 ' "$work/driver.err" ||
-			grep -q "more than one reply" "$work/driver.err"; then
-			echo "request: $request"
-			echo "expected $expected, got: $reply"
-			cat "$work/driver.err"
+		if ! reply=$(run_host "$request") || ! expect_error "$reply" "$expected" ||
+			[[ $(jq -r .error.message <<<"$reply") != *"$detail"* ]]; then
+			echo "request: ${request:0:300}"
+			echo "expected $expected${detail:+ (\"$detail\")}, got: $reply"
 			return 1
 		fi
 		count=$((count + 1))
-	done <"$source_dir/tests/bridge/malformed-requests.txt"
-	echo "$count malformed requests answered"
-	[[ $count -ge 40 ]]
+	done <"$file"
+	echo "$count of $lines malformed requests answered"
+	[[ $count -eq $lines ]]
+}
+
+request_of_8_kib_is_answered_and_one_byte_more_is_too_large() {
+	local reply
+	reply=$(run_host --pad-to 8192 '{"command":"quit","arguments":{}}') || return 1
+	expect "reply to 8192 bytes" "$reply" "{}" || return 1
+	reply=$(run_host --pad-to 8193 '{"command":"quit","arguments":{}}') || return 1
+	expect_error "$reply" request-too-large
 }
 
 oversized_request_is_refused_before_reading_it() {
 	local reply
-	reply=$("$driver" --length 100000000 "$host" '{}' 2>"$work/driver.err")
-	expect code "$(jq -r .error.code <<<"$reply")" request-too-large && grep -q '^exit=0 ' "$work/driver.err"
+	reply=$(run_host --length 100000000 '{}') || return 1
+	expect_error "$reply" request-too-large
 }
 
 version_comes_first_and_stdout_has_frames_only() {
-	"$driver" "$host" '{"command":"quit","arguments":{}}' >"$work/quit" 2>"$work/driver.err" || return 1
-	grep -q '^version={"version":"' "$work/driver.err" && expect reply "$(cat "$work/quit")" "{}" &&
-		! grep -q "more than one reply" "$work/driver.err"
+	run_host '{"command":"quit","arguments":{}}' >"$work/quit" || return 1
+	grep -q '^version={"version":"' "$work/driver.err" && expect reply "$(cat "$work/quit")" "{}"
 }
 
 status_needs_no_pin() {
 	rm -f "$FAKE_PINENTRY_LOG"
 	local reply
-	reply=$(drive --profile renewal -- "{\"command\":\"status\",\"arguments\":{\"origin\":\"$origin\"}}") || return 1
+	reply=$(drive --profile renewal -- "$(status_of "$origin")") || return 1
 	expect type "$(jq -r .card.type <<<"$reply")" mynumber &&
 		expect validity "$(jq -r .certificates.auth.validity <<<"$reply")" renewal-window &&
 		expect tries "$(jq -r .pins.sign.triesLeft <<<"$reply")" 5 && [[ ! -s $FAKE_PINENTRY_LOG ]]
@@ -148,8 +235,11 @@ check "the PIN dialog names the site and the tries left" dialog_names_the_site_a
 check "sign-cms makes a CMS that openssl verifies" sign_cms_verifies_with_openssl
 check "sign after get-signing-certificate verifies with openssl" sign_after_get_signing_certificate_verifies
 check "a locked PIN is refused without a dialog, in Japanese too" locked_pin_is_refused_without_a_dialog
-check "a browser disconnect closes the dialog and the host exits within a second" disconnect_closes_the_dialog_and_exits_within_a_second
-check "every malformed request gets its code and a clean exit" malformed_requests_get_their_codes_and_a_clean_exit
+check "a wrong PIN, then cancel: pin-incorrect with triesLeft" wrong_pin_then_cancel_is_pin_incorrect_with_the_tries_left
+check "a browser disconnect closes the PIN dialog, no reply, the host exits at once" disconnect_closes_the_pin_dialog
+check "a browser disconnect ends the wait for a card and its dialog, no reply" disconnect_cancels_the_wait_for_a_card
+check "every malformed request gets its code and message and a clean exit" malformed_requests_get_their_codes_and_a_clean_exit
+check "a request of 8192 bytes is answered, 8193 is request-too-large" request_of_8_kib_is_answered_and_one_byte_more_is_too_large
 check "an oversized request is refused before it is read" oversized_request_is_refused_before_reading_it
 check "the version comes first and stdout carries frames only" version_comes_first_and_stdout_has_frames_only
 check "status needs no PIN" status_needs_no_pin
