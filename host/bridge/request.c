@@ -27,6 +27,7 @@ static const char *const error_code_names[] = {
 	[BRIDGE_ERROR_UNKNOWN_COMMAND] = "unknown-command",
 	[BRIDGE_ERROR_REQUEST_TOO_LARGE] = "request-too-large",
 	[BRIDGE_ERROR_ORIGIN_NOT_ALLOWED] = "origin-not-allowed",
+	[BRIDGE_ERROR_REPLY_TOO_LARGE] = "reply-too-large",
 };
 
 const char *
