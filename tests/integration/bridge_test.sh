@@ -179,7 +179,7 @@ disconnect_cancels_the_wait_for_a_card() {
 	disconnect_ends_the_wait CONFIRM "Place your My Number Card" --start-removed
 }
 
-# tests/bridge/malformed-requests.txt: <code> TAB <request> [TAB <text the message holds>].
+# tests/bridge/malformed-requests.txt: <code> TAB <request> TAB <text the message holds>.
 malformed_requests_get_their_codes_and_a_clean_exit() {
 	local file=$source_dir/tests/bridge/malformed-requests.txt count=0 lines expected request detail reply
 	lines=$(grep -avc -e '^#' -e '^$' "$file")
@@ -190,16 +190,39 @@ malformed_requests_get_their_codes_and_a_clean_exit() {
 	fi
 	while IFS=$'\t' read -r expected request detail; do
 		[[ -z $expected || $expected == \#* ]] && continue
-		if ! reply=$(run_host "$request") || ! expect_error "$reply" "$expected" ||
+		if [[ -z $detail ]] || ! reply=$(run_host "$request") ||
+			! expect_error "$reply" "$expected" ||
 			[[ $(jq -r .error.message <<<"$reply") != *"$detail"* ]]; then
 			echo "request: ${request:0:300}"
-			echo "expected $expected${detail:+ (\"$detail\")}, got: $reply"
+			echo "expected $expected (\"$detail\"), got: ${reply:-nothing}"
 			return 1
 		fi
 		count=$((count + 1))
 	done <"$file"
 	echo "$count of $lines malformed requests answered"
 	[[ $count -eq $lines ]]
+}
+
+# tests/bridge/origins.txt, as the extension's tests read it: each origin in a status request,
+# with the development switch off and on. An accepted one goes on to pcscd, which is not there.
+every_origin_gets_its_verdict() {
+	local origin_text verdict verdict_dev development want reply got count=0
+	while IFS=$'\t' read -r origin_text verdict verdict_dev; do
+		[[ -z $origin_text || $origin_text == \#* ]] && continue
+		for development in 0 1; do
+			want=$verdict
+			[[ $development == 1 && -n $verdict_dev ]] && want=$verdict_dev
+			[[ $want == accepted ]] && want=no-service
+			reply=$(JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=$development PCSCLITE_CSOCK_NAME=$work/no-pcscd \
+				run_host "$(jq -nc --arg o "$origin_text" '{command: "status", arguments: {origin: $o}}')") &&
+				expect_error "$reply" "$want" || {
+				echo "origin '$origin_text' (development $development): expected $want"
+				return 1
+			}
+		done
+		count=$((count + 1))
+	done <"$source_dir/tests/bridge/origins.txt"
+	echo "$count origins"
 }
 
 request_of_8_kib_is_answered_and_one_byte_more_is_too_large() {
@@ -239,6 +262,7 @@ check "a wrong PIN, then cancel: pin-incorrect with triesLeft" wrong_pin_then_ca
 check "a browser disconnect closes the PIN dialog, no reply, the host exits at once" disconnect_closes_the_pin_dialog
 check "a browser disconnect ends the wait for a card and its dialog, no reply" disconnect_cancels_the_wait_for_a_card
 check "every malformed request gets its code and message and a clean exit" malformed_requests_get_their_codes_and_a_clean_exit
+check "every origin of tests/bridge/origins.txt gets its verdict" every_origin_gets_its_verdict
 check "a request of 8192 bytes is answered, 8193 is request-too-large" request_of_8_kib_is_answered_and_one_byte_more_is_too_large
 check "an oversized request is refused before it is read" oversized_request_is_refused_before_reading_it
 check "the version comes first and stdout carries frames only" version_comes_first_and_stdout_has_frames_only
