@@ -11,11 +11,12 @@ verify_token=$build/host/verify/jpki-verify-token
 pki=$build/test-pki
 with_card=$source_dir/tests/with-virtual-card
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'stop_pcscd_recorder; rm -rf "$work"' EXIT
 # shellcheck source=tests/integration/check.sh
 source "$source_dir/tests/integration/check.sh"
 
-export JPKI_PINENTRY=$build/tests/fake-pinentry/fake-pinentry
+fake_pinentry=$build/tests/fake-pinentry/fake-pinentry
+export JPKI_PINENTRY=$fake_pinentry
 export FAKE_PINENTRY_LOG=$work/pinentry.log
 export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES
@@ -213,12 +214,12 @@ every_origin_gets_its_verdict() {
 			want=$verdict
 			[[ $development == 1 && -n $verdict_dev ]] && want=$verdict_dev
 			[[ $want == accepted ]] && want=no-service
-			reply=$(JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=$development PCSCLITE_CSOCK_NAME=$work/no-pcscd \
-				run_host "$(jq -nc --arg o "$origin_text" '{command: "status", arguments: {origin: $o}}')") &&
-				expect_error "$reply" "$want" || {
+			if ! reply=$(JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=$development PCSCLITE_CSOCK_NAME=$work/no-pcscd \
+				run_host "$(jq -nc --arg o "$origin_text" '{command: "status", arguments: {origin: $o}}')") ||
+				! expect_error "$reply" "$want"; then
 				echo "origin '$origin_text' (development $development): expected $want"
 				return 1
-			}
+			fi
 		done
 		count=$((count + 1))
 	done <"$source_dir/tests/bridge/origins.txt"
@@ -267,4 +268,181 @@ check "a request of 8192 bytes is answered, 8193 is request-too-large" request_o
 check "an oversized request is refused before it is read" oversized_request_is_refused_before_reading_it
 check "the version comes first and stdout carries frames only" version_comes_first_and_stdout_has_frames_only
 check "status needs no PIN" status_needs_no_pin
+# ---- nothing before a command needs it, and host.conf ----
+
+# A stand-in for pcscd: a Unix socket that notes each connection in `record` and closes it, so
+# the host finds no PC/SC service there (no-service) and we know it looked.
+recorder_pid=""
+start_pcscd_recorder() { # socket, record
+	rm -f "$1" "$2"
+	python3 -c '
+import socket, sys
+server = socket.socket(socket.AF_UNIX)
+server.bind(sys.argv[1])
+server.listen(8)
+while True:
+    connection, _ = server.accept()
+    with open(sys.argv[2], "a") as record:
+        record.write("connected\n")
+    connection.close()
+' "$1" "$2" &
+	recorder_pid=$!
+	for _ in $(seq 200); do
+		[[ -S $1 ]] && return 0
+		kill -0 "$recorder_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "the pcscd stand-in did not start"
+	return 1
+}
+
+stop_pcscd_recorder() {
+	[[ -n $recorder_pid ]] || return 0
+	kill "$recorder_pid" 2>/dev/null
+	wait "$recorder_pid" 2>/dev/null
+	recorder_pid=""
+}
+
+# A pinentry that notes `name` in $work/pinentries when it starts, then is the scripted one.
+recording_pinentry() { # path, name
+	mkdir -p "$(dirname "$1")"
+	printf '#!/bin/sh\necho %s >>"%s"\nexec "%s" "$@"\n' "$2" "$work/pinentries" "$fake_pinentry" >"$1"
+	chmod +x "$1"
+}
+
+# A folder for XDG_CONFIG_HOME whose jpki-bridge/host.conf has these lines in [host].
+config_with() { # name, lines...
+	local dir=$work/config-$1
+	shift
+	mkdir -p "$dir/jpki-bridge"
+	printf '[host]\n' >"$dir/jpki-bridge/host.conf"
+	printf '%s\n' "$@" >>"$dir/jpki-bridge/host.conf"
+	echo "$dir"
+}
+
+nothing_is_touched_before_a_command_needs_it() {
+	local reply
+	recording_pinentry "$work/pinentry-recorded" recorded
+	start_pcscd_recorder "$work/pcscd.sock" "$work/pcscd.log" || return 1
+	rm -f "$work/pinentries"
+	reply=$(PCSCLITE_CSOCK_NAME=$work/pcscd.sock JPKI_PINENTRY=$work/pinentry-recorded \
+		run_host '{"command":"quit","arguments":{}}') || { stop_pcscd_recorder; return 1; }
+	if ! expect quit "$reply" "{}" || ! grep -q '^version={"version":"' "$work/driver.err"; then
+		stop_pcscd_recorder
+		return 1
+	fi
+	reply=$(PCSCLITE_CSOCK_NAME=$work/pcscd.sock JPKI_PINENTRY=$work/pinentry-recorded \
+		run_host "$(status_of "http://example.jp")") || { stop_pcscd_recorder; return 1; }
+	expect_error "$reply" origin-not-allowed || { stop_pcscd_recorder; return 1; }
+	[[ ! -e $work/pcscd.log ]] || { stop_pcscd_recorder; echo "pcscd was reached before a command needed it"; return 1; }
+	[[ ! -e $work/pinentries ]] || { stop_pcscd_recorder; echo "a dialog was started before a command needed it"; return 1; }
+	# The same checks see it when a command does reach for them.
+	reply=$(PCSCLITE_CSOCK_NAME=$work/pcscd.sock JPKI_PINENTRY=$work/pinentry-recorded \
+		run_host "$(status_of "$origin")")
+	stop_pcscd_recorder
+	# what libpcsclite makes of a socket that closes at once: no-service or pcsc-error
+	expect_error "$reply" "$(jq -r '.error.code | select(. == "no-service" or . == "pcsc-error")' <<<"$reply")" || return 1
+	[[ -s $work/pcscd.log ]] || { echo "status did not reach for pcscd: the check cannot fail"; return 1; }
+	reply=$(PCSCLITE_CSOCK_NAME=$work/no-pcscd JPKI_PINENTRY=$work/pinentry-recorded FAKE_PINENTRY_CONFIRM=cancel \
+		run_host "$(read_attributes_of "$origin")") || return 1
+	expect_error "$reply" cancelled && expect pinentries "$(cat "$work/pinentries" 2>/dev/null)" recorded
+}
+
+# read-attributes asks its consent dialog before it needs the card: which pinentry ran, and in
+# which language, without pcscd. Prints the pinentries started; the dialog's text is in the log.
+consent_dialog() { # request environment as NAME=VALUE..., then nothing
+	rm -f "$work/pinentries" "$FAKE_PINENTRY_LOG"
+	local reply
+	reply=$(env "$@" PCSCLITE_CSOCK_NAME="$work/no-pcscd" FAKE_PINENTRY_CONFIRM=cancel \
+		"$driver" --host-stderr "$work/host.err" "$host" "$(read_attributes_of "$origin")" \
+		2>"$work/driver.err") || { host_ran_cleanly 1; return 1; }
+	no_sanitizer_report "$work/host.err" >&2 || return 1
+	expect_error "$reply" cancelled >&2 || return 1
+	cat "$work/pinentries" 2>/dev/null || true
+}
+
+host_conf_pinentry_then_JPKI_PINENTRY_then_pinentry_on_PATH() {
+	local conf got
+	recording_pinentry "$work/pinentry-conf" conf
+	recording_pinentry "$work/pinentry-env" env
+	recording_pinentry "$work/bin/pinentry" path
+	conf=$(config_with pinentry "pinentry=$work/pinentry-conf")
+	got=$(consent_dialog -u JPKI_PINENTRY XDG_CONFIG_HOME="$conf") && expect "host.conf's pinentry" "$got" conf || return 1
+	got=$(consent_dialog JPKI_PINENTRY="$work/pinentry-env" XDG_CONFIG_HOME="$conf") &&
+		expect "JPKI_PINENTRY over host.conf" "$got" env || return 1
+	got=$(consent_dialog -u JPKI_PINENTRY PATH="$work/bin:$PATH") && expect "pinentry on PATH" "$got" path
+}
+
+dialog_text() { tr '\0' '\n' <"$FAKE_PINENTRY_LOG" | grep '^SETDESC'; }
+
+dialog_says() { # text, environment as NAME=VALUE...: the consent dialog holds `text`
+	local text=$1
+	shift
+	consent_dialog "$@" >/dev/null || return 1
+	[[ $(dialog_text) == *"$text"* ]] || {
+		echo "with $*: the dialog says $(dialog_text)"
+		return 1
+	}
+}
+
+host_conf_lang_else_the_locale() {
+	local ja en
+	ja=$(config_with ja lang=ja)
+	en=$(config_with en lang=en)
+	dialog_says "Share the following with $origin" LANG=C.UTF-8 &&
+		dialog_says "$origin に次の情報を提供しますか" LANG=ja_JP.UTF-8 &&
+		dialog_says "$origin に次の情報を提供しますか" LANG=C.UTF-8 XDG_CONFIG_HOME="$ja" &&
+		dialog_says "Share the following with $origin" LANG=ja_JP.UTF-8 XDG_CONFIG_HOME="$en"
+}
+
+loopback_verdict() { # environment as NAME=VALUE...: the code for http://localhost:8080
+	local reply
+	reply=$(env "$@" PCSCLITE_CSOCK_NAME="$work/no-pcscd" "$driver" --host-stderr "$work/host.err" \
+		"$host" "$(status_of http://localhost:8080)" 2>"$work/driver.err") || { host_ran_cleanly 1; return 1; }
+	no_sanitizer_report "$work/host.err" >&2 || return 1
+	jq -r .error.code <<<"$reply"
+}
+
+host_conf_allow_http_loopback_and_its_override() {
+	local on off
+	on=$(config_with loopback-on allow-http-loopback=true)
+	off=$(config_with loopback-off allow-http-loopback=false)
+	# no-service: the origin passed and the host went on to look for pcscd
+	expect "by default" "$(loopback_verdict)" origin-not-allowed &&
+		expect "allow-http-loopback=false" "$(loopback_verdict XDG_CONFIG_HOME="$off")" origin-not-allowed &&
+		expect "allow-http-loopback=true" "$(loopback_verdict XDG_CONFIG_HOME="$on")" no-service &&
+		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1 over false" \
+			"$(loopback_verdict XDG_CONFIG_HOME="$off" JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1)" no-service &&
+		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0" "$(loopback_verdict JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0)" origin-not-allowed
+}
+
+# No card: the host waits card-wait-seconds with its dialog open, then answers timeout.
+waited_ms() { # seconds it must have waited, environment as NAME=VALUE...
+	local seconds=$1 reply ms
+	shift
+	reply=$(env "$@" FAKE_PINENTRY_HANG_ON=CONFIRM "$with_card" --start-removed -- "$driver" \
+		--timeout-ms $(((seconds + 5) * 1000)) --host-stderr "$work/host.err" "$host" \
+		"$(authenticate "$origin")" 2>"$work/driver.err") || { host_ran_cleanly 1; return 1; }
+	no_sanitizer_report "$work/host.err" || return 1
+	expect_error "$reply" timeout || return 1
+	ms=$(sed -n 's/^exit=0 ms=\([0-9]*\)$/\1/p' "$work/driver.err")
+	[[ $ms -ge $((seconds * 1000)) && $ms -lt $((seconds * 1000 + 2000)) ]] || {
+		echo "waited $ms ms for a card, not $seconds s"
+		return 1
+	}
+}
+
+host_conf_card_wait_seconds_and_its_override() {
+	local one sixty
+	one=$(config_with wait-1 card-wait-seconds=1)
+	sixty=$(config_with wait-60 card-wait-seconds=60)
+	waited_ms 1 XDG_CONFIG_HOME="$one" || return 1
+	waited_ms 2 XDG_CONFIG_HOME="$sixty" JPKI_BRIDGE_CARD_WAIT_SECONDS=2
+}
+
+check "nothing touches pcscd or a dialog before a command needs it" nothing_is_touched_before_a_command_needs_it
+check "pinentry: host.conf, then JPKI_PINENTRY over it, else pinentry on PATH" host_conf_pinentry_then_JPKI_PINENTRY_then_pinentry_on_PATH
+check "lang: host.conf's lang over the locale, else the locale" host_conf_lang_else_the_locale
+check "allow-http-loopback: host.conf, and JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1 over it" host_conf_allow_http_loopback_and_its_override
+check "card-wait-seconds: host.conf, and JPKI_BRIDGE_CARD_WAIT_SECONDS over it" host_conf_card_wait_seconds_and_its_override
 check_summary
