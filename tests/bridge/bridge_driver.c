@@ -15,7 +15,8 @@
  *
  * --disconnect-after MS closes the host's stdin MS milliseconds after the
  * request (the browser going away); --disconnect-when PATH closes it as soon
- * as PATH exists (say, a dialog's PID file). --length N sends N as the length
+ * as PATH exists, or with --disconnect-when-holds TEXT as soon as PATH holds
+ * TEXT (say, a dialog's log once the dialog asks). --length N sends N as the length
  * prefix instead of the request's own length; --pad-to N pads the request
  * with spaces to N bytes. --host-stderr FILE sends the host's stderr to FILE
  * (to look for sanitizer reports there) instead of the driver's. */
@@ -106,9 +107,27 @@ drain(Stream *stream)
 }
 
 static gboolean
-wait_for_file(const char *path, gint64 deadline)
+file_holds(const char *path, const char *text)
 {
-	while (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+	if (text == NULL)
+		return g_file_test(path, G_FILE_TEST_EXISTS);
+	g_autofree char *contents = NULL;
+	gsize len = 0;
+	gsize text_len = strlen(text);
+	if (!g_file_get_contents(path, &contents, &len, NULL))
+		return FALSE;
+	/* The file may hold NUL bytes (the scripted pinentry's log does). */
+	for (gsize i = 0; i + text_len <= len; i++) {
+		if (memcmp(contents + i, text, text_len) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+wait_for_file(const char *path, const char *text, gint64 deadline)
+{
+	while (!file_holds(path, text)) {
 		if (ms_until(deadline) == 0)
 			return FALSE;
 		g_usleep(POLL_SLICE_MS * 1000);
@@ -162,6 +181,7 @@ main(int argc, char **argv)
 {
 	gint disconnect_after = -1;
 	g_autofree char *disconnect_when = NULL;
+	g_autofree char *disconnect_when_holds = NULL;
 	gint64 length = -1;
 	gint pad_to = -1;
 	gint timeout_ms = 120000;
@@ -171,6 +191,8 @@ main(int argc, char **argv)
 		 "close the host's stdin MS after the request", "MS"},
 		{"disconnect-when", 0, 0, G_OPTION_ARG_FILENAME, &disconnect_when,
 		 "close the host's stdin once PATH exists", "PATH"},
+		{"disconnect-when-holds", 0, 0, G_OPTION_ARG_STRING, &disconnect_when_holds,
+		 "... and holds TEXT", "TEXT"},
 		{"length", 0, 0, G_OPTION_ARG_INT64, &length, "length prefix to send", "N"},
 		{"pad-to", 0, 0, G_OPTION_ARG_INT, &pad_to,
 		 "pad the request with spaces to N bytes", "N"},
@@ -235,8 +257,11 @@ main(int argc, char **argv)
 
 	g_autofree char *reply = NULL;
 	if (disconnect) {
-		if (disconnect_when != NULL && !wait_for_file(disconnect_when, deadline)) {
-			fprintf(stderr, "bridge-driver: %s never appeared\n", disconnect_when);
+		if (disconnect_when != NULL &&
+		    !wait_for_file(disconnect_when, disconnect_when_holds, deadline)) {
+			fprintf(stderr, "bridge-driver: %s never appeared%s%s\n", disconnect_when,
+				disconnect_when_holds != NULL ? " holding " : "",
+				disconnect_when_holds != NULL ? disconnect_when_holds : "");
 			failures++;
 		}
 		if (disconnect_after > 0)

@@ -157,7 +157,8 @@ disconnect_ends_the_wait() { # pinentry command that hangs, text the dialog show
 	shift 2
 	rm -f "$pidfile" "$FAKE_PINENTRY_LOG"
 	FAKE_PINENTRY_HANG_ON=$hang_on FAKE_PINENTRY_PIDFILE=$pidfile \
-		drive "$@" -- --disconnect-when "$pidfile" "$(authenticate "$origin")" \
+		drive "$@" -- --disconnect-when "$FAKE_PINENTRY_LOG" --disconnect-when-holds "$hang_on" \
+		"$(authenticate "$origin")" \
 		>"$work/disconnect.out" || return 1
 	[[ ! -s $work/disconnect.out ]] || { echo "a reply to a browser that left"; return 1; }
 	ms=$(sed -n 's/^exit=0 ms=\([0-9]*\)$/\1/p' "$work/driver.err")
