@@ -271,22 +271,12 @@ check "the version comes first and stdout carries frames only" version_comes_fir
 check "status needs no PIN" status_needs_no_pin
 # ---- nothing before a command needs it, and host.conf ----
 
-# A stand-in for pcscd: a Unix socket that notes each connection in `record` and closes it, so
-# the host finds no PC/SC service there (no-service) and we know it looked.
+# A stand-in for pcscd (socket-recorder): a Unix socket that notes each connection in `record`
+# and closes it, so the host finds no PC/SC service there and we know it looked.
 recorder_pid=""
 start_pcscd_recorder() { # socket, record
 	rm -f "$1" "$2"
-	python3 -c '
-import socket, sys
-server = socket.socket(socket.AF_UNIX)
-server.bind(sys.argv[1])
-server.listen(8)
-while True:
-    connection, _ = server.accept()
-    with open(sys.argv[2], "a") as record:
-        record.write("connected\n")
-    connection.close()
-' "$1" "$2" &
+	"$build/tests/bridge/socket-recorder" "$1" "$2" &
 	recorder_pid=$!
 	for _ in $(seq 200); do
 		[[ -S $1 ]] && return 0
