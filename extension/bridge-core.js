@@ -71,6 +71,16 @@ export const EXTENSION_ERROR_CODES = Object.freeze([
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
+ * The hosts the native host accepts in an origin (docs/protocol.md, "Requests"): labels of
+ * lower-case letters, digits, `-` and `_` between single dots, at most one trailing dot. IPv6
+ * literals and IPv4 addresses need no pattern: an origin equal to its own `URL.origin` already
+ * has them in the one form the host accepts. `tests/bridge/origins.txt` holds the cases both
+ * sides are tested with.
+ */
+const ORIGIN_HOST = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$/;
+const ORIGIN_MAX_LENGTH = 255;
+
+/**
  * @typedef {object} ErrorDetail
  * @property {string} code
  * @property {string} message English detail for developers
@@ -171,14 +181,15 @@ export function originOfSender(sender) {
 }
 
 /**
- * Whether pages of this origin may use the bridge: https always; loopback http only with the
- * development switch on. Opaque origins ("null"), file:, extension pages and every other http
- * site are refused.
+ * Whether pages of this origin may use the bridge: exactly the origins the native host accepts
+ * (`tests/bridge/origins.txt`), https always, loopback http only with the development switch
+ * on. Opaque origins ("null"), file:, extension pages, every other http site and hosts the
+ * native host would refuse as malformed are refused.
  * @param {string | null} origin
  * @param {{allowHttpLoopback: boolean}} settings
  */
 export function isOriginAllowed(origin, settings) {
-  if (origin === null) return false;
+  if (origin === null || origin.length > ORIGIN_MAX_LENGTH) return false;
   let url;
   try {
     url = new URL(origin);
@@ -186,6 +197,8 @@ export function isOriginAllowed(origin, settings) {
     return false;
   }
   if (url.origin !== origin) return false;
+  if (!url.hostname.startsWith("[") && !ORIGIN_HOST.test(url.hostname)) return false;
+  if (url.port === "0") return false; // no site is served there; the host refuses it
   if (url.protocol === "https:") return true;
   return url.protocol === "http:" && settings.allowHttpLoopback && LOOPBACK_HOSTS.has(url.hostname);
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
 import {
@@ -150,7 +151,20 @@ describe("development switch", () => {
     }
   });
 
-  test("isOriginAllowed refuses non-origins and https IPv6 is left to the host", () => {
+  test("isOriginAllowed allows exactly what the native host accepts (tests/bridge/origins.txt)", () => {
+    const table = readFileSync(new URL("../../tests/bridge/origins.txt", import.meta.url), "utf8");
+    let count = 0;
+    for (const line of table.split("\n")) {
+      if (line === "" || line.startsWith("#")) continue;
+      const [origin, verdict, developmentVerdict = verdict] = line.split("\t");
+      assert.equal(isOriginAllowed(origin, { allowHttpLoopback: false }), verdict === "accepted", origin);
+      assert.equal(isOriginAllowed(origin, { allowHttpLoopback: true }), developmentVerdict === "accepted", `${origin} (development)`);
+      count++;
+    }
+    assert.ok(count > 0, "no origins in the table");
+  });
+
+  test("isOriginAllowed refuses non-origins", () => {
     const off = { allowHttpLoopback: false };
     assert.equal(isOriginAllowed("https://portal.example.jp/path", off), false);
     assert.equal(isOriginAllowed("not a url", off), false);

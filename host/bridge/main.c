@@ -4,7 +4,7 @@
  * once and exits. */
 #include "commands.h"
 #include "framing.h"
-#include "messages.h"
+#include "reply.h"
 #include "request.h"
 
 #include <errno.h>
@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define REQUEST_MAX         (8 * 1024)
 #define DISCONNECT_GRACE_MS 900
 
 typedef struct {
@@ -28,60 +27,12 @@ typedef struct {
 	gboolean done;
 } Host;
 
-#define REPLY_MAX (1024 * 1024)
-#define REPLY_TOO_LARGE                                                                            \
-	"{\"error\":{\"code\":\"reply-too-large\",\"message\":\"the reply exceeds 1 MiB\"}}"
-
 static void
 write_json(Host *host, json_t *json)
 {
-	g_autofree char *text = json_dumps(json, JSON_COMPACT);
-	const char *frame = text != NULL && strlen(text) <= REPLY_MAX ? text : REPLY_TOO_LARGE;
 	g_autoptr(GError) error = NULL;
-	if (!bridge_write_frame(host->out, frame, strlen(frame), &error))
+	if (!bridge_write_reply(host->out, json, &error))
 		g_warning("cannot answer the browser: %s", error->message);
-}
-
-static const char *
-bridge_text(const char *code, JpkiLang lang)
-{
-	gboolean ja = lang == JPKI_LANG_JA;
-	if (g_strcmp0(code, "origin-not-allowed") == 0)
-		return ja ? "このサイトからはマイナンバーカードを使えません（https "
-			    "のサイトだけが使えます）。"
-			  : "This site cannot use the My Number Card: only https sites can.";
-	return ja ? "ブラウザ拡張機能からの要求が正しくありません。拡張機能を最新版に更新してくださ"
-		    "い。"
-		  : "The request from the browser extension is not valid. Update the extension.";
-}
-
-static json_t *
-error_json(const GError *error, int tries_left)
-{
-	const char *code = "internal-error";
-	char *ja = NULL, *en = NULL;
-	if (error->domain == JPKI_ERROR) {
-		JpkiErrorCode jpki_code = (JpkiErrorCode)error->code;
-		code = jpki_error_code_name(jpki_code);
-		ja = g_strconcat(jpki_error_summary(jpki_code, JPKI_LANG_JA),
-				 jpki_error_advice(jpki_code, JPKI_LANG_JA), NULL);
-		en = g_strconcat(jpki_error_summary(jpki_code, JPKI_LANG_EN), " ",
-				 jpki_error_advice(jpki_code, JPKI_LANG_EN), NULL);
-	} else if (error->domain == BRIDGE_ERROR) {
-		code = bridge_error_code_name((BridgeErrorCode)error->code);
-		ja = g_strdup(bridge_text(code, JPKI_LANG_JA));
-		en = g_strdup(bridge_text(code, JPKI_LANG_EN));
-	} else {
-		ja = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_JA));
-		en = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_EN));
-	}
-	json_t *detail = json_pack("{s:s, s:s, s:s%, s:s%}", "code", code, "message",
-				   error->message, "ja", ja, strlen(ja), "en", en, strlen(en));
-	if (tries_left >= 0)
-		json_object_set_new(detail, "triesLeft", json_integer(tries_left));
-	g_free(ja);
-	g_free(en);
-	return json_pack("{s:o}", "error", detail);
 }
 
 static void
@@ -135,13 +86,14 @@ serve(Host *host)
 
 	BridgeFrameStatus status = BRIDGE_FRAME_OK;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) frame = bridge_read_frame(STDIN_FILENO, REQUEST_MAX, &status, &error);
+	g_autoptr(GBytes) frame =
+		bridge_read_frame(STDIN_FILENO, BRIDGE_MAX_REQUEST_LEN, &status, &error);
 	if (frame == NULL) {
 		if (status == BRIDGE_FRAME_TOO_LARGE) {
-			g_autoptr(GError) too_large =
-				g_error_new(BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE,
-					    "requests are at most %d bytes", REQUEST_MAX);
-			json_t *reply = error_json(too_large, -1);
+			g_autoptr(GError) too_large = g_error_new(
+				BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE,
+				"requests are at most %d bytes", BRIDGE_MAX_REQUEST_LEN);
+			json_t *reply = bridge_error_reply(too_large, -1);
 			write_json(host, reply);
 			json_decref(reply);
 		}
@@ -151,7 +103,7 @@ serve(Host *host)
 	const guint8 *data = g_bytes_get_data(frame, &len);
 	host->request = bridge_request_parse(data, len, host->config->allow_http_loopback, &error);
 	if (host->request == NULL) {
-		json_t *reply = error_json(error, -1);
+		json_t *reply = bridge_error_reply(error, -1);
 		write_json(host, reply);
 		json_decref(reply);
 		return 0;
@@ -174,8 +126,8 @@ serve(Host *host)
 		return 0;
 	}
 	g_source_remove(watch);
-	json_t *reply =
-		host->reply != NULL ? host->reply : error_json(host->error, host->tries_left);
+	json_t *reply = host->reply != NULL ? host->reply
+					    : bridge_error_reply(host->error, host->tries_left);
 	write_json(host, reply);
 	json_decref(reply);
 	return 0;

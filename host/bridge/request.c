@@ -2,6 +2,7 @@
 
 #include "framing.h"
 
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ static const char *const error_code_names[] = {
 	[BRIDGE_ERROR_UNKNOWN_COMMAND] = "unknown-command",
 	[BRIDGE_ERROR_REQUEST_TOO_LARGE] = "request-too-large",
 	[BRIDGE_ERROR_ORIGIN_NOT_ALLOWED] = "origin-not-allowed",
+	[BRIDGE_ERROR_REPLY_TOO_LARGE] = "reply-too-large",
 };
 
 const char *
@@ -316,26 +318,128 @@ is_scheme(const char *text, gsize len)
 	return TRUE;
 }
 
-/* Lower-case labels of letters, digits and '-', joined by single dots. */
+/* A decimal octet as the URL standard writes it: 0 to 255, no leading zero. */
+static gboolean
+is_ipv4_part(const char *text, gsize len)
+{
+	if (len == 0 || len > 3 || (len > 1 && text[0] == '0'))
+		return FALSE;
+	guint value = 0;
+	for (gsize i = 0; i < len; i++) {
+		if (!g_ascii_isdigit(text[i]))
+			return FALSE;
+		value = value * 10 + (guint)(text[i] - '0');
+	}
+	return value <= 255;
+}
+
+/* Four decimal octets: how the URL standard serialises every IPv4 host. */
+static gboolean
+is_ipv4(const char *text, gsize len)
+{
+	guint parts = 0;
+	gsize start = 0;
+	for (gsize i = 0; i <= len; i++) {
+		if (i < len && text[i] != '.')
+			continue;
+		if (!is_ipv4_part(text + start, i - start))
+			return FALSE;
+		parts++;
+		start = i + 1;
+	}
+	return parts == 4;
+}
+
+/* Whether the URL standard parses this host as IPv4: its last label is a
+ * number (decimal, or hex after "0x"). */
+static gboolean
+ends_in_a_number(const char *text, gsize len)
+{
+	gsize start = len;
+	while (start > 0 && text[start - 1] != '.')
+		start--;
+	const char *last = text + start;
+	gsize last_len = len - start;
+	if (last_len >= 2 && last[0] == '0' && last[1] == 'x')
+		return TRUE;
+	for (gsize i = 0; i < last_len; i++) {
+		if (!g_ascii_isdigit(last[i]))
+			return FALSE;
+	}
+	return last_len > 0;
+}
+
+/* A host as browsers report it (docs/protocol.md, "Requests"): labels of
+ * lower-case letters, digits, '-' and '_' joined by single dots, with at
+ * most one trailing dot; a host the URL standard reads as IPv4 only in the
+ * four-octet form it serialises. */
 static gboolean
 is_host_name(const char *text, gsize len)
 {
-	if (len == 0)
+	gsize name_len = len > 0 && text[len - 1] == '.' ? len - 1 : len;
+	if (name_len == 0)
 		return FALSE;
 	gsize label = 0;
-	for (gsize i = 0; i < len; i++) {
+	for (gsize i = 0; i < name_len; i++) {
 		char c = text[i];
 		if (c == '.') {
 			if (label == 0)
 				return FALSE;
 			label = 0;
-		} else if (g_ascii_islower(c) || g_ascii_isdigit(c) || c == '-') {
+		} else if (g_ascii_islower(c) || g_ascii_isdigit(c) || c == '-' || c == '_') {
 			label++;
 		} else {
 			return FALSE;
 		}
 	}
-	return label > 0;
+	if (label == 0)
+		return FALSE;
+	if (ends_in_a_number(text, name_len))
+		return name_len == len && is_ipv4(text, len);
+	return TRUE;
+}
+
+/* "[...]" holding an IPv6 address exactly as the URL standard serialises it:
+ * lower-case hex pieces without leading zeros, the first longest run of two
+ * or more zero pieces as "::", no dotted IPv4 tail. */
+static gboolean
+is_ipv6_literal(const char *text, gsize len)
+{
+	if (len < 4 || text[0] != '[' || text[len - 1] != ']' || len - 2 >= INET6_ADDRSTRLEN)
+		return FALSE;
+	char inner[INET6_ADDRSTRLEN];
+	memcpy(inner, text + 1, len - 2);
+	inner[len - 2] = '\0';
+	guint8 address[16];
+	if (inet_pton(AF_INET6, inner, address) != 1)
+		return FALSE;
+	guint pieces[8];
+	for (guint i = 0; i < 8; i++)
+		pieces[i] = (guint)address[2 * i] << 8 | address[2 * i + 1];
+	int compress = -1;
+	guint longest = 1;
+	for (guint i = 0; i < 8;) {
+		guint run = 0;
+		while (i + run < 8 && pieces[i + run] == 0)
+			run++;
+		if (run > longest) {
+			longest = run;
+			compress = (int)i;
+		}
+		i += run > 0 ? run : 1;
+	}
+	g_autoptr(GString) canonical = g_string_new(NULL);
+	for (guint i = 0; i < 8; i++) {
+		if ((int)i == compress) {
+			g_string_append(canonical, i == 0 ? "::" : ":");
+			i += longest - 1;
+			continue;
+		}
+		g_string_append_printf(canonical, "%x", pieces[i]);
+		if (i < 7)
+			g_string_append_c(canonical, ':');
+	}
+	return strcmp(canonical->str, inner) == 0;
 }
 
 /* 1 to 65535 in decimal, without leading zeros. */
@@ -407,24 +511,30 @@ classify_origin(const char *origin, gsize len, gboolean allow_http_loopback, con
 		host_len = (gsize)(close - host) + 1;
 		if (close[1] != '\0' && close[1] != ':')
 			return origin_malformed(why, "has text after the IPv6 literal");
-		if (host_len != strlen("[::1]") || memcmp(host, "[::1]", host_len) != 0)
-			return origin_malformed(why, "may hold no IPv6 literal but [::1]");
+		if (!is_ipv6_literal(host, host_len))
+			return origin_malformed(
+				why, "needs an IPv6 literal as browsers write it (lower case, "
+				     "shortest form)");
 	} else {
 		host_len = strcspn(host, ":");
 		if (host_len > 0 && !is_host_name(host, host_len))
 			return origin_malformed(
-				why, "needs a lower-case host of letters, digits, '-' and "
-				     "non-empty labels between dots");
+				why, "needs a host as browsers write it: lower-case labels of "
+				     "letters, digits, '-' and '_' between single dots, IPv4 as "
+				     "four decimal octets");
 	}
+	gboolean https = scheme_len == 5 && memcmp(origin, "https", 5) == 0;
+	gboolean http = scheme_len == 4 && memcmp(origin, "http", 4) == 0;
 	if (host[host_len] == ':') {
 		port = host + host_len + 1;
 		if (!is_port(port, strlen(port)))
 			return origin_malformed(why,
 						"needs a port of 1 to 65535 without leading zeros");
+		if ((https && strcmp(port, "443") == 0) || (http && strcmp(port, "80") == 0))
+			return origin_malformed(
+				why, "names its scheme's default port, which browsers leave out");
 	}
 
-	gboolean https = scheme_len == 5 && memcmp(origin, "https", 5) == 0;
-	gboolean http = scheme_len == 4 && memcmp(origin, "http", 4) == 0;
 	if (host_len == 0) {
 		/* "file://" is how browsers show a local file's origin; no
 		 * web origin has an empty host. */
@@ -432,7 +542,7 @@ classify_origin(const char *origin, gsize len, gboolean allow_http_loopback, con
 			return origin_malformed(why, "has no host");
 		return ORIGIN_NOT_ALLOWED;
 	}
-	if (https && host[0] != '[')
+	if (https)
 		return ORIGIN_ALLOWED;
 	if (http && allow_http_loopback && is_http_loopback(host, host_len))
 		return ORIGIN_ALLOWED;

@@ -11,26 +11,60 @@ verify_token=$build/host/verify/jpki-verify-token
 pki=$build/test-pki
 with_card=$source_dir/tests/with-virtual-card
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'stop_pcscd_recorder; rm -rf "$work"' EXIT
 # shellcheck source=tests/integration/check.sh
 source "$source_dir/tests/integration/check.sh"
 
-export JPKI_PINENTRY=$build/tests/fake-pinentry/fake-pinentry
+fake_pinentry=$build/tests/fake-pinentry/fake-pinentry
+export JPKI_PINENTRY=$fake_pinentry
 export FAKE_PINENTRY_LOG=$work/pinentry.log
 export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES
+# No host.conf but the ones the scenarios write.
+export XDG_CONFIG_HOME=$work/config
 origin=https://myna.example.jp
+# The host's own grace timer for a worker after a disconnect (host/bridge/main.c): a host that
+# really cancels exits well under it, one that only times out does not.
+grace_ms=$(sed -n 's/^#define DISCONNECT_GRACE_MS *\([0-9]*\).*/\1/p' "$source_dir/host/bridge/main.c")
+[[ $grace_ms -gt 0 ]] || { echo "no DISCONNECT_GRACE_MS in host/bridge/main.c"; exit 2; }
+quick_exit_ms=$((grace_ms / 2))
 
 nonce() { head -c 33 /dev/urandom | base64 | tr -d '\n' | head -c 44; }
 
-# drive [sim options] -- REQUEST: the reply on stdout, the driver's notes in $work/driver.err
+# Every run of the host goes through bridge-driver, which fails (and says why in
+# $work/driver.err) when the host sends no reply where one is due, writes a second frame or
+# anything after a disconnect, or exits other than with status 0; the host's stderr goes to
+# $work/host.err, which must hold no sanitizer report (asan preset).
+host_ran_cleanly() { # driver status
+	if [[ $1 -ne 0 ]]; then
+		echo "bridge-driver failed ($1):" >&2
+		sed 's/^/    /' "$work/driver.err" >&2
+		echo "the host's stderr:" >&2
+		sed 's/^/    /' "$work/host.err" >&2
+		return 1
+	fi
+	no_sanitizer_report "$work/host.err" >&2
+}
+
+# run_host [driver options] REQUEST: the host with no card involved; the reply on stdout.
+run_host() {
+	local status=0
+	"$driver" --host-stderr "$work/host.err" "${@:1:$#-1}" "$host" "${@: -1}" \
+		2>"$work/driver.err" || status=$?
+	host_ran_cleanly "$status"
+}
+
+# drive [sim options] -- [driver options] REQUEST: the host with the simulated card.
 drive() {
-	local sim_options=()
+	local sim_options=() status=0
 	while [[ $1 != -- ]]; do
 		sim_options+=("$1")
 		shift
 	done
 	shift
-	"$with_card" "${sim_options[@]}" -- "$driver" "$host" "$1" 2>"$work/driver.err"
+	"$with_card" "${sim_options[@]}" -- "$driver" --host-stderr "$work/host.err" "${@:1:$#-1}" \
+		"$host" "${@: -1}" 2>"$work/driver.err" || status=$?
+	host_ran_cleanly "$status"
 }
 
 expect() { # what, actual, expected
@@ -39,6 +73,25 @@ expect() { # what, actual, expected
 		return 1
 	}
 }
+
+expect_error() { # reply, code[, triesLeft]: exactly the keys of docs/protocol.md ("Errors")
+	local keys='["code","en","ja","message"]' tries=${3:-}
+	[[ -n $tries ]] && keys='["code","en","ja","message","triesLeft"]'
+	jq -e --arg code "$2" --argjson keys "$keys" --arg tries "$tries" '
+		keys == ["error"] and (.error | keys) == $keys and .error.code == $code and
+		([.error.message, .error.ja, .error.en] | all(type == "string" and length > 0)) and
+		($tries == "" or .error.triesLeft == ($tries | tonumber))' <<<"$1" >/dev/null || {
+		echo "expected the error $2${tries:+ with triesLeft $tries} and nothing else, got: $1"
+		return 1
+	}
+}
+
+authenticate() { # origin: an authenticate request with a fresh nonce
+	echo "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$1\",\"challengeNonce\":\"$(nonce)\"}}"
+}
+
+status_of() { echo "{\"command\":\"status\",\"arguments\":{\"origin\":\"$1\"}}"; }
+read_attributes_of() { echo "{\"command\":\"read-attributes\",\"arguments\":{\"origin\":\"$1\"}}"; }
 
 login_token_verifies_for_its_origin_only() {
 	local n reply
@@ -51,7 +104,7 @@ login_token_verifies_for_its_origin_only() {
 
 dialog_names_the_site_and_tries_left() {
 	rm -f "$FAKE_PINENTRY_LOG"
-	FAKE_PINENTRY_PIN=1234 drive -- "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$(nonce)\"}}" >/dev/null || return 1
+	FAKE_PINENTRY_PIN=1234 drive -- "$(authenticate "$origin")" >/dev/null || return 1
 	tr '\0' '\n' <"$FAKE_PINENTRY_LOG" >"$work/log.txt"
 	grep -q "SETDESC $origin asks for a login" "$work/log.txt" && grep -q "3 tries left" "$work/log.txt"
 }
@@ -82,62 +135,121 @@ sign_after_get_signing_certificate_verifies() {
 locked_pin_is_refused_without_a_dialog() {
 	rm -f "$FAKE_PINENTRY_LOG"
 	local reply
-	reply=$(FAKE_PINENTRY_PIN=1234 drive --profile auth-locked -- "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$(nonce)\"}}")
-	expect code "$(jq -r .error.code <<<"$reply")" pin-blocked &&
+	reply=$(FAKE_PINENTRY_PIN=1234 drive --profile auth-locked -- "$(authenticate "$origin")") || return 1
+	expect_error "$reply" pin-blocked &&
 		grep -q "市区町村の窓口" <<<"$(jq -r .error.ja <<<"$reply")" &&
 		[[ ! -s $FAKE_PINENTRY_LOG ]]
 }
 
-disconnect_closes_the_dialog_and_exits_within_a_second() {
-	local pidfile=$work/pinentry.pid
-	rm -f "$pidfile"
-	FAKE_PINENTRY_HANG_ON=GETPIN FAKE_PINENTRY_PIDFILE=$pidfile "$with_card" -- \
-		"$driver" --disconnect-after 500 "$host" \
-		"{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$(nonce)\"}}" \
-		>"$work/disconnect.out" 2>"$work/driver.err" || return 1
-	local ms
-	ms=$(sed -n 's/^exit=0 ms=\([0-9]*\)$/\1/p' "$work/driver.err")
-	[[ -n $ms && $ms -lt 1000 ]] || { cat "$work/driver.err"; return 1; }
-	[[ -s $pidfile ]] || { echo "the dialog never opened"; return 1; }
-	! kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "the dialog is still open"; return 1; }
-	[[ ! -s $work/disconnect.out ]] # no reply to a browser that left
+wrong_pin_then_cancel_is_pin_incorrect_with_the_tries_left() {
+	rm -f "$work/counter"
+	local reply
+	reply=$(FAKE_PINENTRY_PINS="0000;CANCEL" FAKE_PINENTRY_COUNTER=$work/counter \
+		drive -- "$(authenticate "$origin")") || return 1
+	expect_error "$reply" pin-incorrect 2
 }
 
+# The browser goes away while the host waits for the user (FAKE_PINENTRY_HANG_ON: a dialog left
+# open): no reply at all (bridge-driver reads stdout to its end), the host exits well under its
+# grace timer, and the dialog is gone. Extra arguments are simulator options.
+disconnect_ends_the_wait() { # pinentry command that hangs, text the dialog shows, sim options...
+	local hang_on=$1 shown=$2 pidfile=$work/pinentry.pid ms
+	shift 2
+	rm -f "$pidfile" "$FAKE_PINENTRY_LOG"
+	FAKE_PINENTRY_HANG_ON=$hang_on FAKE_PINENTRY_PIDFILE=$pidfile \
+		drive "$@" -- --disconnect-when "$FAKE_PINENTRY_LOG" --disconnect-when-holds "$hang_on" \
+		"$(authenticate "$origin")" \
+		>"$work/disconnect.out" || return 1
+	[[ ! -s $work/disconnect.out ]] || { echo "a reply to a browser that left"; return 1; }
+	ms=$(sed -n 's/^exit=0 ms=\([0-9]*\)$/\1/p' "$work/driver.err")
+	[[ -n $ms && $ms -lt $quick_exit_ms ]] || {
+		echo "the host took ${ms:-?} ms to exit (grace timer $grace_ms ms, expected under $quick_exit_ms)"
+		return 1
+	}
+	! kill -0 "$(cat "$pidfile")" 2>/dev/null || { echo "the dialog is still open"; return 1; }
+	tr '\0' '\n' <"$FAKE_PINENTRY_LOG" | grep -q "$shown" || {
+		echo "the dialog never showed '$shown'"
+		return 1
+	}
+}
+
+disconnect_closes_the_pin_dialog() {
+	disconnect_ends_the_wait GETPIN "asks for a login"
+}
+
+disconnect_cancels_the_wait_for_a_card() {
+	disconnect_ends_the_wait CONFIRM "Place your My Number Card" --start-removed
+}
+
+# tests/bridge/malformed-requests.txt: <code> TAB <request> TAB <text the message holds>.
 malformed_requests_get_their_codes_and_a_clean_exit() {
-	local count=0 expected request reply code
-	while IFS=$'\t' read -r expected request; do
+	local file=$source_dir/tests/bridge/malformed-requests.txt count=0 lines expected request detail reply
+	lines=$(grep -avc -e '^#' -e '^$' "$file")
+	if [[ -n $(grep -av -e '^#' -e '^$' "$file" | sort | uniq -d) ]]; then
+		echo "duplicate lines in $file:"
+		grep -av -e '^#' -e '^$' "$file" | sort | uniq -d | cut -c1-200
+		return 1
+	fi
+	while IFS=$'\t' read -r expected request detail; do
 		[[ -z $expected || $expected == \#* ]] && continue
-		reply=$("$driver" "$host" "$request" 2>"$work/driver.err")
-		code=$(jq -r .error.code <<<"$reply" 2>/dev/null)
-		if [[ $code != "$expected" ]] || ! grep -q '^exit=0 ' "$work/driver.err" ||
-			grep -q "more than one reply" "$work/driver.err"; then
-			echo "request: $request"
-			echo "expected $expected, got: $reply"
-			cat "$work/driver.err"
+		if [[ -z $detail ]] || ! reply=$(run_host "$request") ||
+			! expect_error "$reply" "$expected" ||
+			[[ $(jq -r .error.message <<<"$reply") != *"$detail"* ]]; then
+			echo "request: ${request:0:300}"
+			echo "expected $expected (\"$detail\"), got: ${reply:-nothing}"
 			return 1
 		fi
 		count=$((count + 1))
-	done <"$source_dir/tests/bridge/malformed-requests.txt"
-	echo "$count malformed requests answered"
-	[[ $count -ge 40 ]]
+	done <"$file"
+	echo "$count of $lines malformed requests answered"
+	[[ $count -eq $lines ]]
+}
+
+# tests/bridge/origins.txt, as the extension's tests read it: each origin in a status request,
+# with the development switch off and on. An accepted one goes on to pcscd, which is not there.
+every_origin_gets_its_verdict() {
+	local origin_text verdict verdict_dev development want reply got count=0
+	while IFS=$'\t' read -r origin_text verdict verdict_dev; do
+		[[ -z $origin_text || $origin_text == \#* ]] && continue
+		for development in 0 1; do
+			want=$verdict
+			[[ $development == 1 && -n $verdict_dev ]] && want=$verdict_dev
+			[[ $want == accepted ]] && want=no-service
+			if ! reply=$(JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=$development PCSCLITE_CSOCK_NAME=$work/no-pcscd \
+				run_host "$(jq -nc --arg o "$origin_text" '{command: "status", arguments: {origin: $o}}')") ||
+				! expect_error "$reply" "$want"; then
+				echo "origin '$origin_text' (development $development): expected $want"
+				return 1
+			fi
+		done
+		count=$((count + 1))
+	done <"$source_dir/tests/bridge/origins.txt"
+	echo "$count origins"
+}
+
+request_of_8_kib_is_answered_and_one_byte_more_is_too_large() {
+	local reply
+	reply=$(run_host --pad-to 8192 '{"command":"quit","arguments":{}}') || return 1
+	expect "reply to 8192 bytes" "$reply" "{}" || return 1
+	reply=$(run_host --pad-to 8193 '{"command":"quit","arguments":{}}') || return 1
+	expect_error "$reply" request-too-large
 }
 
 oversized_request_is_refused_before_reading_it() {
 	local reply
-	reply=$("$driver" --length 100000000 "$host" '{}' 2>"$work/driver.err")
-	expect code "$(jq -r .error.code <<<"$reply")" request-too-large && grep -q '^exit=0 ' "$work/driver.err"
+	reply=$(run_host --length 100000000 '{}') || return 1
+	expect_error "$reply" request-too-large
 }
 
 version_comes_first_and_stdout_has_frames_only() {
-	"$driver" "$host" '{"command":"quit","arguments":{}}' >"$work/quit" 2>"$work/driver.err" || return 1
-	grep -q '^version={"version":"' "$work/driver.err" && expect reply "$(cat "$work/quit")" "{}" &&
-		! grep -q "more than one reply" "$work/driver.err"
+	run_host '{"command":"quit","arguments":{}}' >"$work/quit" || return 1
+	grep -q '^version={"version":"' "$work/driver.err" && expect reply "$(cat "$work/quit")" "{}"
 }
 
 status_needs_no_pin() {
 	rm -f "$FAKE_PINENTRY_LOG"
 	local reply
-	reply=$(drive --profile renewal -- "{\"command\":\"status\",\"arguments\":{\"origin\":\"$origin\"}}") || return 1
+	reply=$(drive --profile renewal -- "$(status_of "$origin")") || return 1
 	expect type "$(jq -r .card.type <<<"$reply")" mynumber &&
 		expect validity "$(jq -r .certificates.auth.validity <<<"$reply")" renewal-window &&
 		expect tries "$(jq -r .pins.sign.triesLeft <<<"$reply")" 5 && [[ ! -s $FAKE_PINENTRY_LOG ]]
@@ -148,9 +260,180 @@ check "the PIN dialog names the site and the tries left" dialog_names_the_site_a
 check "sign-cms makes a CMS that openssl verifies" sign_cms_verifies_with_openssl
 check "sign after get-signing-certificate verifies with openssl" sign_after_get_signing_certificate_verifies
 check "a locked PIN is refused without a dialog, in Japanese too" locked_pin_is_refused_without_a_dialog
-check "a browser disconnect closes the dialog and the host exits within a second" disconnect_closes_the_dialog_and_exits_within_a_second
-check "every malformed request gets its code and a clean exit" malformed_requests_get_their_codes_and_a_clean_exit
+check "a wrong PIN, then cancel: pin-incorrect with triesLeft" wrong_pin_then_cancel_is_pin_incorrect_with_the_tries_left
+check "a browser disconnect closes the PIN dialog, no reply, the host exits at once" disconnect_closes_the_pin_dialog
+check "a browser disconnect ends the wait for a card and its dialog, no reply" disconnect_cancels_the_wait_for_a_card
+check "every malformed request gets its code and message and a clean exit" malformed_requests_get_their_codes_and_a_clean_exit
+check "every origin of tests/bridge/origins.txt gets its verdict" every_origin_gets_its_verdict
+check "a request of 8192 bytes is answered, 8193 is request-too-large" request_of_8_kib_is_answered_and_one_byte_more_is_too_large
 check "an oversized request is refused before it is read" oversized_request_is_refused_before_reading_it
 check "the version comes first and stdout carries frames only" version_comes_first_and_stdout_has_frames_only
 check "status needs no PIN" status_needs_no_pin
+# ---- nothing before a command needs it, and host.conf ----
+
+# A stand-in for pcscd (socket-recorder): a Unix socket that notes each connection in `record`
+# and closes it, so the host finds no PC/SC service there and we know it looked.
+recorder_pid=""
+start_pcscd_recorder() { # socket, record
+	rm -f "$1" "$2"
+	"$build/tests/bridge/socket-recorder" "$1" "$2" &
+	recorder_pid=$!
+	for _ in $(seq 200); do
+		[[ -S $1 ]] && return 0
+		kill -0 "$recorder_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "the pcscd stand-in did not start"
+	return 1
+}
+
+stop_pcscd_recorder() {
+	[[ -n $recorder_pid ]] || return 0
+	kill "$recorder_pid" 2>/dev/null
+	wait "$recorder_pid" 2>/dev/null
+	recorder_pid=""
+}
+
+# A pinentry that notes `name` in $work/pinentries when it starts, then is the scripted one.
+recording_pinentry() { # path, name
+	mkdir -p "$(dirname "$1")"
+	printf '#!/bin/sh\necho %s >>"%s"\nexec "%s" "$@"\n' "$2" "$work/pinentries" "$fake_pinentry" >"$1"
+	chmod +x "$1"
+}
+
+# A folder for XDG_CONFIG_HOME whose jpki-bridge/host.conf has these lines in [host].
+config_with() { # name, lines...
+	local dir=$work/config-$1
+	shift
+	mkdir -p "$dir/jpki-bridge"
+	printf '[host]\n' >"$dir/jpki-bridge/host.conf"
+	printf '%s\n' "$@" >>"$dir/jpki-bridge/host.conf"
+	echo "$dir"
+}
+
+nothing_is_touched_before_a_command_needs_it() {
+	local reply
+	recording_pinentry "$work/pinentry-recorded" recorded
+	start_pcscd_recorder "$work/pcscd.sock" "$work/pcscd.log" || return 1
+	rm -f "$work/pinentries"
+	reply=$(PCSCLITE_CSOCK_NAME=$work/pcscd.sock JPKI_PINENTRY=$work/pinentry-recorded \
+		run_host '{"command":"quit","arguments":{}}') || { stop_pcscd_recorder; return 1; }
+	if ! expect quit "$reply" "{}" || ! grep -q '^version={"version":"' "$work/driver.err"; then
+		stop_pcscd_recorder
+		return 1
+	fi
+	reply=$(PCSCLITE_CSOCK_NAME=$work/pcscd.sock JPKI_PINENTRY=$work/pinentry-recorded \
+		run_host "$(status_of "http://example.jp")") || { stop_pcscd_recorder; return 1; }
+	expect_error "$reply" origin-not-allowed || { stop_pcscd_recorder; return 1; }
+	[[ ! -e $work/pcscd.log ]] || { stop_pcscd_recorder; echo "pcscd was reached before a command needed it"; return 1; }
+	[[ ! -e $work/pinentries ]] || { stop_pcscd_recorder; echo "a dialog was started before a command needed it"; return 1; }
+	# The same checks see it when a command does reach for them.
+	reply=$(PCSCLITE_CSOCK_NAME=$work/pcscd.sock JPKI_PINENTRY=$work/pinentry-recorded \
+		run_host "$(status_of "$origin")")
+	stop_pcscd_recorder
+	# what libpcsclite makes of a socket that closes at once: no-service or pcsc-error
+	expect_error "$reply" "$(jq -r '.error.code | select(. == "no-service" or . == "pcsc-error")' <<<"$reply")" || return 1
+	[[ -s $work/pcscd.log ]] || { echo "status did not reach for pcscd: the check cannot fail"; return 1; }
+	reply=$(PCSCLITE_CSOCK_NAME=$work/no-pcscd JPKI_PINENTRY=$work/pinentry-recorded FAKE_PINENTRY_CONFIRM=cancel \
+		run_host "$(read_attributes_of "$origin")") || return 1
+	expect_error "$reply" cancelled && expect pinentries "$(cat "$work/pinentries" 2>/dev/null)" recorded
+}
+
+# read-attributes asks its consent dialog before it needs the card: which pinentry ran, and in
+# which language, without pcscd. Prints the pinentries started; the dialog's text is in the log.
+consent_dialog() { # request environment as NAME=VALUE..., then nothing
+	rm -f "$work/pinentries" "$FAKE_PINENTRY_LOG"
+	local reply
+	reply=$(env "$@" PCSCLITE_CSOCK_NAME="$work/no-pcscd" FAKE_PINENTRY_CONFIRM=cancel \
+		"$driver" --host-stderr "$work/host.err" "$host" "$(read_attributes_of "$origin")" \
+		2>"$work/driver.err") || { host_ran_cleanly 1; return 1; }
+	no_sanitizer_report "$work/host.err" >&2 || return 1
+	expect_error "$reply" cancelled >&2 || return 1
+	cat "$work/pinentries" 2>/dev/null || true
+}
+
+host_conf_pinentry_then_JPKI_PINENTRY_then_pinentry_on_PATH() {
+	local conf got
+	recording_pinentry "$work/pinentry-conf" conf
+	recording_pinentry "$work/pinentry-env" env
+	recording_pinentry "$work/bin/pinentry" path
+	conf=$(config_with pinentry "pinentry=$work/pinentry-conf")
+	got=$(consent_dialog -u JPKI_PINENTRY XDG_CONFIG_HOME="$conf") && expect "host.conf's pinentry" "$got" conf || return 1
+	got=$(consent_dialog JPKI_PINENTRY="$work/pinentry-env" XDG_CONFIG_HOME="$conf") &&
+		expect "JPKI_PINENTRY over host.conf" "$got" env || return 1
+	got=$(consent_dialog -u JPKI_PINENTRY PATH="$work/bin:$PATH") && expect "pinentry on PATH" "$got" path
+}
+
+dialog_text() { tr '\0' '\n' <"$FAKE_PINENTRY_LOG" | grep '^SETDESC'; }
+
+dialog_says() { # text, environment as NAME=VALUE...: the consent dialog holds `text`
+	local text=$1
+	shift
+	consent_dialog "$@" >/dev/null || return 1
+	[[ $(dialog_text) == *"$text"* ]] || {
+		echo "with $*: the dialog says $(dialog_text)"
+		return 1
+	}
+}
+
+host_conf_lang_else_the_locale() {
+	local ja en
+	ja=$(config_with ja lang=ja)
+	en=$(config_with en lang=en)
+	dialog_says "Share the following with $origin" LANG=C.UTF-8 &&
+		dialog_says "$origin に次の情報を提供しますか" LANG=ja_JP.UTF-8 &&
+		dialog_says "$origin に次の情報を提供しますか" LANG=C.UTF-8 XDG_CONFIG_HOME="$ja" &&
+		dialog_says "Share the following with $origin" LANG=ja_JP.UTF-8 XDG_CONFIG_HOME="$en"
+}
+
+loopback_verdict() { # environment as NAME=VALUE...: the code for http://localhost:8080
+	local reply
+	reply=$(env "$@" PCSCLITE_CSOCK_NAME="$work/no-pcscd" "$driver" --host-stderr "$work/host.err" \
+		"$host" "$(status_of http://localhost:8080)" 2>"$work/driver.err") || { host_ran_cleanly 1; return 1; }
+	no_sanitizer_report "$work/host.err" >&2 || return 1
+	jq -r .error.code <<<"$reply"
+}
+
+host_conf_allow_http_loopback_and_its_override() {
+	local on off
+	on=$(config_with loopback-on allow-http-loopback=true)
+	off=$(config_with loopback-off allow-http-loopback=false)
+	# no-service: the origin passed and the host went on to look for pcscd
+	expect "by default" "$(loopback_verdict)" origin-not-allowed &&
+		expect "allow-http-loopback=false" "$(loopback_verdict XDG_CONFIG_HOME="$off")" origin-not-allowed &&
+		expect "allow-http-loopback=true" "$(loopback_verdict XDG_CONFIG_HOME="$on")" no-service &&
+		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1 over false" \
+			"$(loopback_verdict XDG_CONFIG_HOME="$off" JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1)" no-service &&
+		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0" "$(loopback_verdict JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0)" origin-not-allowed
+}
+
+# No card: the host waits card-wait-seconds with its dialog open, then answers timeout.
+waited_ms() { # seconds it must have waited, environment as NAME=VALUE...
+	local seconds=$1 reply ms
+	shift
+	reply=$(env "$@" FAKE_PINENTRY_HANG_ON=CONFIRM "$with_card" --start-removed -- "$driver" \
+		--timeout-ms $(((seconds + 5) * 1000)) --host-stderr "$work/host.err" "$host" \
+		"$(authenticate "$origin")" 2>"$work/driver.err") || { host_ran_cleanly 1; return 1; }
+	no_sanitizer_report "$work/host.err" || return 1
+	expect_error "$reply" timeout || return 1
+	ms=$(sed -n 's/^exit=0 ms=\([0-9]*\)$/\1/p' "$work/driver.err")
+	[[ $ms -ge $((seconds * 1000)) && $ms -lt $((seconds * 1000 + 2000)) ]] || {
+		echo "waited $ms ms for a card, not $seconds s"
+		return 1
+	}
+}
+
+host_conf_card_wait_seconds_and_its_override() {
+	local one sixty
+	one=$(config_with wait-1 card-wait-seconds=1)
+	sixty=$(config_with wait-60 card-wait-seconds=60)
+	waited_ms 1 XDG_CONFIG_HOME="$one" || return 1
+	waited_ms 2 XDG_CONFIG_HOME="$sixty" JPKI_BRIDGE_CARD_WAIT_SECONDS=2
+}
+
+check "nothing touches pcscd or a dialog before a command needs it" nothing_is_touched_before_a_command_needs_it
+check "pinentry: host.conf, then JPKI_PINENTRY over it, else pinentry on PATH" host_conf_pinentry_then_JPKI_PINENTRY_then_pinentry_on_PATH
+check "lang: host.conf's lang over the locale, else the locale" host_conf_lang_else_the_locale
+check "allow-http-loopback: host.conf, and JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1 over it" host_conf_allow_http_loopback_and_its_override
+check "card-wait-seconds: host.conf, and JPKI_BRIDGE_CARD_WAIT_SECONDS over it" host_conf_card_wait_seconds_and_its_override
 check_summary

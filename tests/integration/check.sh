@@ -23,3 +23,14 @@ check_summary() {
 	echo "$passed passed, $failed failed"
 	[[ $failed -eq 0 ]]
 }
+
+# `no_sanitizer_report FILE`: fails, showing the report, when FILE (a program's stderr) holds
+# what AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer print (asan preset).
+no_sanitizer_report() {
+	local file=${1:?which file}
+	if grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|LeakSanitizer|runtime error:' "$file"; then
+		echo "sanitizer report in $file:"
+		sed 's/^/    /' "$file"
+		return 1
+	fi
+}

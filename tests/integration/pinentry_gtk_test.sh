@@ -120,10 +120,10 @@ nonce() { head -c 33 /dev/urandom | base64 -w0; } # 44 characters, no padding
 
 # Starts the browser side in the background: the driver asks the host to authenticate.
 start_login() { # nonce, en|ja
-	rm -f "$work/driver.pid" "$work/reply.json"
+	rm -f "$work/driver.pid" "$work/reply.json" "$work/host.err"
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	XDG_CONFIG_HOME=$work/$2 "$with_card" -- bash -c 'echo $$ >"$0"; exec "$@"' "$work/driver.pid" \
-		"$driver" "$host" \
+		"$driver" --host-stderr "$work/host.err" "$host" \
 		"{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$1\"}}" \
 		>"$work/reply.json" 2>"$work/driver.err" &
 	drive_pid=$!
@@ -167,7 +167,9 @@ type_pin() { # window id, PIN
 	xdotool type --delay 60 "$2" && xdotool key Return
 }
 
-# Waits up to 30 s for the driver (and with it the host and the card) to finish.
+# Waits up to 30 s for the driver (and with it the host and the card) to finish. bridge-driver
+# fails unless the host wrote one reply and exited with status 0; the host's stderr must hold no
+# sanitizer report (asan preset).
 wait_for_reply() {
 	for _ in $(seq 300); do
 		kill -0 "$drive_pid" 2>/dev/null || break
@@ -180,11 +182,13 @@ wait_for_reply() {
 		return 1
 	fi
 	wait "$drive_pid" || {
-		echo "with-virtual-card failed"
+		echo "with-virtual-card or bridge-driver failed"
 		cat "$work/driver.err"
+		drive_pid=""
 		return 1
 	}
 	drive_pid=""
+	no_sanitizer_report "$work/host.err"
 }
 
 token_verifies() { # nonce

@@ -1,7 +1,10 @@
 /* Native messaging frames over a pipe: lengths in native byte order, the
- * request cap enforced before the payload is touched, and every way a stream
- * can end. */
+ * request cap enforced before the payload is touched, every way a stream
+ * can end, and the reply cap as the host applies it (reply.c). */
 #include "framing.h"
+#include "jpki_error.h"
+#include "reply.h"
+#include "request.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -342,6 +345,104 @@ test_read_survives_a_signal_while_it_waits(void **state)
 	pipe_close(&p);
 }
 
+/* The frame bridge_write_reply() writes for `reply`, read back from a file
+ * (a pipe would hold only 64 KiB). */
+static GBytes *
+written_reply(json_t *reply)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = NULL;
+	int fd = g_file_open_tmp("reply-XXXXXX", &path, &error);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_true(bridge_write_reply(fd, reply, &error));
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	BridgeFrameStatus status = BRIDGE_FRAME_IO_ERROR;
+	GBytes *frame = bridge_read_frame(fd, BRIDGE_MAX_REPLY_LEN, &status, &error);
+	assert_non_null(frame);
+	close(fd);
+	return frame;
+}
+
+/* {"a": "xxx..."} of exactly `len` bytes once written compactly. */
+static json_t *
+reply_of_length(gsize len)
+{
+	g_autofree char *value = g_strnfill(len - strlen("{\"a\":\"\"}"), 'x');
+	return json_pack("{s:s}", "a", value);
+}
+
+static void
+assert_error_reply(const char *text, gsize len, const char *code, int tries_left)
+{
+	json_error_t parse_error;
+	json_t *reply = json_loadb(text, len, 0, &parse_error);
+	assert_non_null(reply);
+	assert_int_equal(json_object_size(reply), 1);
+	json_t *detail = json_object_get(reply, "error");
+	assert_true(json_is_object(detail));
+	assert_int_equal(json_object_size(detail), tries_left >= 0 ? 5 : 4);
+	assert_string_equal(json_string_value(json_object_get(detail, "code")), code);
+	const char *texts[] = {"message", "ja", "en"};
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+		json_t *value = json_object_get(detail, texts[i]);
+		assert_true(json_is_string(value));
+		assert_true(json_string_length(value) > 0);
+	}
+	if (tries_left >= 0)
+		assert_int_equal(json_integer_value(json_object_get(detail, "triesLeft")),
+				 tries_left);
+	json_decref(reply);
+}
+
+static void
+test_reply_of_1_mib_goes_as_it_is_and_one_byte_more_becomes_reply_too_large(void **state)
+{
+	(void)state;
+	json_t *largest = reply_of_length(BRIDGE_MAX_REPLY_LEN);
+	g_autoptr(GBytes) sent = written_reply(largest);
+	g_autofree char *expected = json_dumps(largest, JSON_COMPACT);
+	assert_int_equal(g_bytes_get_size(sent), BRIDGE_MAX_REPLY_LEN);
+	assert_memory_equal(g_bytes_get_data(sent, NULL), expected, BRIDGE_MAX_REPLY_LEN);
+	json_decref(largest);
+
+	json_t *too_large = reply_of_length(BRIDGE_MAX_REPLY_LEN + 1);
+	g_autoptr(GBytes) instead = written_reply(too_large);
+	json_decref(too_large);
+	gsize len = 0;
+	const char *text = g_bytes_get_data(instead, &len);
+	assert_error_reply(text, len, "reply-too-large", -1);
+	g_autofree char *shown = g_strndup(text, len);
+	assert_non_null(strstr(shown, "1048577 bytes"));
+}
+
+static void
+test_error_replies_have_code_message_ja_en_and_tries_left_only_when_given(void **state)
+{
+	(void)state;
+	const struct {
+		GQuark domain;
+		gint code;
+		int tries_left;
+		const char *name;
+	} cases[] = {
+		{JPKI_ERROR, JPKI_ERROR_PIN_INCORRECT, 2, "pin-incorrect"},
+		{JPKI_ERROR, JPKI_ERROR_NO_CARD, -1, "no-card"},
+		{BRIDGE_ERROR, BRIDGE_ERROR_ORIGIN_NOT_ALLOWED, -1, "origin-not-allowed"},
+		{BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE, -1, "request-too-large"},
+		{BRIDGE_ERROR, BRIDGE_ERROR_REPLY_TOO_LARGE, -1, "reply-too-large"},
+		{G_IO_ERROR, G_IO_ERROR_FAILED, -1, "internal-error"},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error =
+			g_error_new_literal(cases[i].domain, cases[i].code, "what happened");
+		json_t *reply = bridge_error_reply(error, cases[i].tries_left);
+		g_autofree char *text = json_dumps(reply, JSON_COMPACT);
+		json_decref(reply);
+		assert_error_reply(text, strlen(text), cases[i].name, cases[i].tries_left);
+	}
+}
+
 int
 main(void)
 {
@@ -357,6 +458,10 @@ main(void)
 		cmocka_unit_test(test_write_refuses_more_than_1_mib_and_writes_nothing),
 		cmocka_unit_test(test_write_sends_exactly_1_mib),
 		cmocka_unit_test(test_read_survives_a_signal_while_it_waits),
+		cmocka_unit_test(
+			test_reply_of_1_mib_goes_as_it_is_and_one_byte_more_becomes_reply_too_large),
+		cmocka_unit_test(
+			test_error_replies_have_code_message_ja_en_and_tries_left_only_when_given),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
