@@ -130,6 +130,7 @@ serve(Host *host)
 					    : bridge_error_reply(host->error, host->tries_left);
 	write_json(host, reply);
 	json_decref(reply);
+	host->reply = NULL;
 	return 0;
 }
 
@@ -151,6 +152,8 @@ main(int argc, char **argv)
 	/* A worker still inside a dialog after the grace period is abandoned. */
 	if (host.done || host.cancellable == NULL) {
 		g_clear_pointer(&host.request, bridge_request_free);
+		if (host.reply != NULL) /* made after the browser had gone */
+			json_decref(host.reply);
 		g_clear_error(&host.error);
 		g_clear_object(&host.cancellable);
 		g_clear_pointer(&host.loop, g_main_loop_unref);

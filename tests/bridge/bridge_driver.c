@@ -13,9 +13,8 @@
  * Every byte of the host's stdout is read until the host closes it, so a
  * late second frame is seen.
  *
- * --disconnect-after MS closes the host's stdin MS milliseconds after the
- * request (the browser going away); --disconnect-when PATH closes it as soon
- * as PATH exists, or with --disconnect-when-holds TEXT as soon as PATH holds
+ * --disconnect-when PATH closes the host's stdin (the browser going away) as
+ * soon as PATH exists, or with --disconnect-when-holds TEXT as soon as PATH holds
  * TEXT (say, a dialog's log once the dialog asks). --length N sends N as the length
  * prefix instead of the request's own length; --pad-to N pads the request
  * with spaces to N bytes. --host-stderr FILE sends the host's stderr to FILE
@@ -179,7 +178,6 @@ write_all(int fd, const void *data, gsize len)
 int
 main(int argc, char **argv)
 {
-	gint disconnect_after = -1;
 	g_autofree char *disconnect_when = NULL;
 	g_autofree char *disconnect_when_holds = NULL;
 	gint64 length = -1;
@@ -187,8 +185,6 @@ main(int argc, char **argv)
 	gint timeout_ms = 120000;
 	g_autofree char *host_stderr = NULL;
 	GOptionEntry entries[] = {
-		{"disconnect-after", 0, 0, G_OPTION_ARG_INT, &disconnect_after,
-		 "close the host's stdin MS after the request", "MS"},
 		{"disconnect-when", 0, 0, G_OPTION_ARG_FILENAME, &disconnect_when,
 		 "close the host's stdin once PATH exists", "PATH"},
 		{"disconnect-when-holds", 0, 0, G_OPTION_ARG_STRING, &disconnect_when_holds,
@@ -209,7 +205,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bridge-driver [options] HOST REQUEST-JSON\n");
 		return 2;
 	}
-	gboolean disconnect = disconnect_after >= 0 || disconnect_when != NULL;
+	gboolean disconnect = disconnect_when != NULL;
 	gint64 start = g_get_monotonic_time();
 	gint64 deadline = start + (gint64)timeout_ms * 1000;
 
@@ -257,15 +253,12 @@ main(int argc, char **argv)
 
 	g_autofree char *reply = NULL;
 	if (disconnect) {
-		if (disconnect_when != NULL &&
-		    !wait_for_file(disconnect_when, disconnect_when_holds, deadline)) {
+		if (!wait_for_file(disconnect_when, disconnect_when_holds, deadline)) {
 			fprintf(stderr, "bridge-driver: %s never appeared%s%s\n", disconnect_when,
 				disconnect_when_holds != NULL ? " holding " : "",
 				disconnect_when_holds != NULL ? disconnect_when_holds : "");
 			failures++;
 		}
-		if (disconnect_after > 0)
-			g_usleep((gulong)disconnect_after * 1000);
 		start = g_get_monotonic_time();
 		close(in);
 	} else {
