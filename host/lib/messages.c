@@ -42,10 +42,10 @@ static const Message messages[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_PIN_FORMAT] =
 		{{"暗証番号の形式が正しくありません（カードには送っていません）。",
 		  "The PIN is not in the right format (it was not sent to the card)."},
-		 {"利用者証明用と券面事項入力補助用は数字4桁、署名用は英大文字と数字の6～16文字です"
-		  "。",
+		 {"利用者証明用と券面事項入力補助用は数字4桁、署名用は英大文字と数字を組み合わせた6"
+		  "～16文字です（英字と数字の両方が必要）。",
 		  "The authentication and card input support PINs are 4 digits; the signing "
-		  "password is 6-16 characters of A-Z and 0-9."}},
+		  "password is 6-16 characters of A-Z and 0-9 with both letters and digits."}},
 	[JPKI_ERROR_PIN_INCORRECT] = {{"暗証番号が違います。", "The PIN is incorrect."},
 				      {"残り回数に注意して入力し直してください。0回になるとロックさ"
 				       "れ、市区町村の窓口でしか解除できません。",
@@ -115,6 +115,24 @@ static const Message messages[JPKI_ERROR_LAST] = {
 			   {"ファイル名と権限を確認してください。",
 			    "Check the file name and its permissions."}},
 };
+
+const char *
+jpki_pin_rule_text(JpkiSecret secret, JpkiLang lang)
+{
+	static const char *const rules[JPKI_SECRET_COUNT][2] = {
+		[JPKI_SECRET_AUTH] = {"利用者証明用電子証明書の暗証番号（数字4桁）",
+				      "user-authentication PIN (4 digits)"},
+		[JPKI_SECRET_SIGN] = {"署名用電子証明書の暗証番号（英大文字と数字を組み合わせた6～"
+				      "16文字）",
+				      "signing password (6-16 characters of A-Z and 0-9, with "
+				      "both letters and digits)"},
+		[JPKI_SECRET_SUPPORT] = {"券面事項入力補助用の暗証番号（数字4桁）",
+					 "card input support PIN (4 digits)"},
+	};
+	if ((guint)secret >= JPKI_SECRET_COUNT)
+		secret = JPKI_SECRET_AUTH;
+	return rules[secret][lang];
+}
 
 static gboolean
 is_japanese(const char *locale)

@@ -17,7 +17,7 @@ struct _JpkiPin {
 typedef struct {
 	const char *name;
 	gsize min_len, max_len;
-	gboolean letters; /* A-Z allowed besides 0-9 */
+	gboolean letters; /* A-Z and 0-9, at least one of each (J-LIS: 英数字を組み合わせた) */
 	guint max_tries;
 	JpkiApp app;
 	guint16 fid;
@@ -59,21 +59,27 @@ jpki_pin_new(JpkiSecret secret, const char *typed, GError **error)
 	const SecretRule *rule = &rules[secret];
 	gsize len = typed != NULL ? strlen(typed) : 0;
 	gboolean ok = len >= rule->min_len && len <= rule->max_len;
+	gboolean has_letter = FALSE, has_digit = FALSE;
 	JpkiPin *pin = g_new0(JpkiPin, 1);
 	pin->secret = secret;
 	for (gsize i = 0; ok && i < len; i++) {
 		char c = typed[i];
 		if (rule->letters && c >= 'a' && c <= 'z')
 			c = (char)(c - 'a' + 'A');
+		has_digit |= c >= '0' && c <= '9';
+		has_letter |= rule->letters && c >= 'A' && c <= 'Z';
 		ok = (c >= '0' && c <= '9') || (rule->letters && c >= 'A' && c <= 'Z');
 		pin->value[i] = (guint8)c;
 	}
+	/* A card never holds an all-digit or all-letter signing password. */
+	if (rule->letters)
+		ok = ok && has_letter && has_digit;
 	if (!ok) {
 		jpki_pin_free(pin);
 		if (rule->letters)
 			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
 				    "the %s password must be %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT
-				    " characters of A-Z and 0-9",
+				    " characters of A-Z and 0-9, letters and digits mixed",
 				    rule->name, rule->min_len, rule->max_len);
 		else
 			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,

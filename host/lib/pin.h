@@ -7,7 +7,7 @@
 
 typedef enum {
 	JPKI_SECRET_AUTH,    /* 利用者証明用: 4 digits, 3 tries */
-	JPKI_SECRET_SIGN,    /* 署名用: 6-16 of A-Z 0-9, 5 tries */
+	JPKI_SECRET_SIGN,    /* 署名用: 6-16 of A-Z 0-9 with both letters and digits, 5 tries */
 	JPKI_SECRET_SUPPORT, /* 券面事項入力補助用: 4 digits, 3 tries */
 	JPKI_SECRET_COUNT
 } JpkiSecret;
@@ -21,7 +21,8 @@ guint jpki_secret_max_tries(JpkiSecret secret);
 typedef struct _JpkiPin JpkiPin;
 
 /* Lower-case letters in the signing password are folded to upper case (the
- * card holds A-Z only); anything else outside the rule is refused with
+ * card holds A-Z only); anything else outside the rule (including a signing
+ * password of digits only or letters only) is refused with
  * JPKI_ERROR_PIN_FORMAT, and nothing is sent. */
 JpkiPin *jpki_pin_new(JpkiSecret secret, const char *typed, GError **error);
 JpkiSecret jpki_pin_get_secret(const JpkiPin *pin);

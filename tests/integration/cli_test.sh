@@ -136,6 +136,23 @@ wrong_pin_reports_tries_left_and_bad_format_costs_nothing() {
 		expect sign-after "$(jq -r .sign.tries_left "$work/after.json")" 5
 }
 
+signing_password_of_digits_or_letters_only_is_never_sent() {
+	# J-LIS: 英数字を組み合わせた6文字から16文字. Either would cost one of the 5 tries.
+	echo "x" >"$work/mixed"
+	# shellcheck disable=SC2016
+	on_card "" bash -c '
+		"$0" sign "$1/mixed" --json --pin-fd 3 3<<<123456 >"$1/digits.json"
+		"$0" sign "$1/mixed" --lang ja --pin-fd 3 3<<<abcdef 2>"$1/letters.txt"
+		"$0" pin change sign --json --pin-fd 3 3<<<$'"'"'ABC123\nABCDEFGH'"'"' >"$1/new.json"
+		"$0" pin status --json >"$1/after.json"' "$jpki" "$work"
+	expect code "$(jq -r .error.code "$work/digits.json")" pin-format &&
+		jq -r .error.advice "$work/digits.json" | grep -q "with both letters and digits" &&
+		grep -q "英大文字と数字を組み合わせた" "$work/letters.txt" &&
+		expect new-code "$(jq -r .error.code "$work/new.json")" pin-format &&
+		expect sign-after "$(jq -r .sign.tries_left "$work/after.json")" 5 &&
+		[[ ! -e $work/mixed.p7s ]]
+}
+
 locked_pin_is_never_asked_for() {
 	local json
 	json=$(on_card "--profile auth-locked" "$jpki" pin change auth --json --pin-fd 3 3<<<$'1234\n5678')
@@ -212,6 +229,7 @@ check "verify rejects a changed file and an untrusted signer" verify_rejects_a_c
 check "verify accepts a signature openssl made with the same key" verifies_a_signature_made_by_openssl_with_the_same_key
 check "an expired signing certificate signs nothing" expired_signing_certificate_signs_nothing
 check "a wrong PIN reports tries left; a bad format costs no try" wrong_pin_reports_tries_left_and_bad_format_costs_nothing
+check "a signing password of digits or letters only is never sent" signing_password_of_digits_or_letters_only_is_never_sent
 check "a locked PIN is never asked for" locked_pin_is_never_asked_for
 check "pin change changes the authentication PIN" changes_the_authentication_pin
 check "cert show writes text, PEM and DER" shows_certificates_in_every_format

@@ -445,20 +445,25 @@ verify(SimCard *card, const Command *cmd)
 	return respond_sw(SW_OK);
 }
 
-/* The card keeps its secrets in the same formats the municipal office sets. */
+/* The card keeps its secrets in the same formats the municipal office sets:
+ * 4 digits, or 6-16 of A-Z0-9 mixing letters and digits for signing. */
 static gboolean
 secret_value_ok(SimSecret secret, const guint8 *value, gsize len)
 {
 	gboolean sign = secret == SIM_SECRET_SIGN;
 	if (sign ? (len < 6 || len > 16) : len != 4)
 		return FALSE;
+	gboolean has_digit = FALSE, has_letter = FALSE;
 	for (gsize i = 0; i < len; i++) {
 		gboolean digit = g_ascii_isdigit(value[i]);
 		gboolean upper = value[i] >= 'A' && value[i] <= 'Z';
 		if (!(digit || (sign && upper)))
 			return FALSE;
+		has_digit |= digit;
+		has_letter |= upper;
 	}
-	return TRUE;
+	/* J-LIS: the signing password combines letters and digits. */
+	return !sign || (has_digit && has_letter);
 }
 
 gboolean

@@ -54,5 +54,6 @@ const guint8 *sim_card_get_atr(SimCard *card, gsize *len);
 guint sim_card_get_tries_left(SimCard *card, SimSecret secret);
 guint sim_card_count_commands(SimCard *card, guint8 ins);
 
-/* The formats a card accepts for a new secret: 4 digits, or 6-16 of A-Z0-9 for signing. */
+/* The formats a card accepts for a new secret: 4 digits, or 6-16 of A-Z0-9
+ * with both letters and digits for signing. */
 gboolean sim_card_secret_format_ok(SimSecret secret, const char *value);

@@ -235,7 +235,8 @@ check_pins(const char *auth, const char *sign, const char *support, GError **err
 		return TRUE;
 	g_set_error_literal(error, SIM_PROFILE_ERROR, SIM_PROFILE_ERROR_BAD_PIN,
 			    "PINs must be as a real card holds them: 4 digits for authentication "
-			    "and card input support, 6-16 of A-Z0-9 for signing");
+			    "and card input support, 6-16 of A-Z0-9 mixing letters and digits for "
+			    "signing");
 	return FALSE;
 }
 

@@ -248,18 +248,28 @@ test_pin_formats_are_refused_before_reaching_the_card(void **state)
 		JpkiSecret secret;
 		const char *typed;
 	} bad[] = {
-		{JPKI_SECRET_AUTH, "123"},      {JPKI_SECRET_AUTH, "12345"},
-		{JPKI_SECRET_AUTH, "12a4"},     {JPKI_SECRET_AUTH, ""},
+		{JPKI_SECRET_AUTH, "123"},
+		{JPKI_SECRET_AUTH, "12345"},
+		{JPKI_SECRET_AUTH, "12a4"},
+		{JPKI_SECRET_AUTH, ""},
 		{JPKI_SECRET_AUTH, "１２３４"}, /* full-width digits */
-		{JPKI_SECRET_SIGN, "ABC12"},    {JPKI_SECRET_SIGN, "ABCDEFGHIJ1234567"},
-		{JPKI_SECRET_SIGN, "ABC-123"},  {JPKI_SECRET_SIGN, "ＡＢＣ１２３"},
+		{JPKI_SECRET_SIGN, "ABC12"},
+		{JPKI_SECRET_SIGN, "ABCDEFGHIJ1234567"},
+		{JPKI_SECRET_SIGN, "ABC-123"},
+		{JPKI_SECRET_SIGN, "ＡＢＣ１２３"},
 		{JPKI_SECRET_SUPPORT, "12 4"},
+		/* J-LIS: 英数字を組み合わせた 6-16 characters: both letters and digits. */
+		{JPKI_SECRET_SIGN, "123456"},
+		{JPKI_SECRET_SIGN, "ABCDEF"},
+		{JPKI_SECRET_SIGN, "abcdef"},
+		{JPKI_SECRET_SIGN, "1234567890123456"},
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(JpkiPin) pin = jpki_pin_new(bad[i].secret, bad[i].typed, &error);
 		assert_null(pin);
-		assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT));
+		if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT))
+			fail_msg("\"%s\" was accepted", bad[i].typed);
 	}
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);

@@ -439,6 +439,24 @@ test_change_reference_data_needs_verify_and_a_valid_new_pin(void **state)
 	assert_int_equal(verify_pin(card, "5678"), 0x9000);
 }
 
+/* J-LIS: the signing password mixes letters and digits, so a card never
+ * holds one of digits only or letters only. */
+static void
+test_signing_password_must_mix_letters_and_digits(void **state)
+{
+	(void)state;
+	g_autoptr(SimCard) card = card_with("adult");
+	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(verify_pin(card, "ABC123"), 0x9000);
+	assert_int_equal(sw_hex(card, "0024018006313233343536"), 0x6A80); /* 123456 */
+	assert_int_equal(sw_hex(card, "0024018006414243444546"), 0x6A80); /* ABCDEF */
+	assert_int_equal(sw_hex(card, "0024018006313233414243"), 0x9000); /* 123ABC */
+	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(verify_pin(card, "123ABC"), 0x9000);
+}
+
 static void
 test_card_input_support_attributes_are_behind_their_pin(void **state)
 {
@@ -623,7 +641,8 @@ static void
 test_profiles_refuse_pins_a_card_could_not_hold(void **state)
 {
 	(void)state;
-	const char *bad_sign[] = {"abc123", "ABC12", "ABCDEFGHIJKLMNOPQ", "ABC-123"};
+	const char *bad_sign[] = {"abc123",  "ABC12",  "ABCDEFGHIJKLMNOPQ",
+				  "ABC-123", "123456", "ABCDEF"};
 	for (guint i = 0; i < G_N_ELEMENTS(bad_sign); i++) {
 		SimProfileOptions options = {.sign_pin = bad_sign[i]};
 		g_autoptr(GError) error = NULL;
@@ -690,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_signs_with_the_signing_key_only_after_the_signing_password),
 		cmocka_unit_test(test_signature_command_checks_class_length_and_key),
 		cmocka_unit_test(test_change_reference_data_needs_verify_and_a_valid_new_pin),
+		cmocka_unit_test(test_signing_password_must_mix_letters_and_digits),
 		cmocka_unit_test(test_card_input_support_attributes_are_behind_their_pin),
 		cmocka_unit_test(test_card_input_support_pin_locks_after_three_wrong_tries),
 		cmocka_unit_test(test_common_application_record_carries_the_manufacture_number),
