@@ -129,7 +129,7 @@ with_pin(Session *session, JpkiSecret secret, BridgePurpose purpose, PinAttempt 
 	 GError **error)
 {
 	guint tries = 0;
-	if (!jpki_pin_query(session->card, secret, &tries, NULL, error))
+	if (!jpki_pin_query(session->card, secret, &tries, error))
 		return NULL;
 	int wrong_tries_left = -1;
 	for (;;) {
@@ -221,7 +221,7 @@ run_status(Session *session, GError **error)
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
 		guint tries = 0;
 		g_autoptr(GError) local = NULL;
-		if (!jpki_pin_query(session->card, (JpkiSecret)secret, &tries, NULL, &local)) {
+		if (!jpki_pin_query(session->card, (JpkiSecret)secret, &tries, &local)) {
 			if (!g_error_matches(local, JPKI_ERROR,
 					     JPKI_ERROR_NO_SIGNING_CERTIFICATE)) {
 				json_decref(pins);

@@ -19,7 +19,7 @@ pin_status(Cli *cli)
 		guint tries = 0;
 		const char *name = jpki_secret_name((JpkiSecret)secret);
 		guint max = jpki_secret_max_tries((JpkiSecret)secret);
-		if (!jpki_pin_query(card, (JpkiSecret)secret, &tries, NULL, &local)) {
+		if (!jpki_pin_query(card, (JpkiSecret)secret, &tries, &local)) {
 			if (!g_error_matches(local, JPKI_ERROR,
 					     JPKI_ERROR_NO_SIGNING_CERTIFICATE)) {
 				json_decref(json);

@@ -64,8 +64,8 @@ read_status(JpkiCard *card, Status *status, GError **error)
 	}
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
 		g_autoptr(GError) local = NULL;
-		gboolean present = jpki_pin_query(card, (JpkiSecret)secret, &status->tries[secret],
-						  NULL, &local);
+		gboolean present =
+			jpki_pin_query(card, (JpkiSecret)secret, &status->tries[secret], &local);
 		if (!present &&
 		    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE) &&
 		    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD)) {

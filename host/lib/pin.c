@@ -129,10 +129,12 @@ select_secret(JpkiCard *card, JpkiSecret secret, GError **error)
 	return TRUE;
 }
 
-/* VERIFY without data on the selected PIN file. */
+/* VERIFY without data on the selected PIN file. A real card answers 63Cx,
+ * even right after a successful VERIFY, so nothing here reads "verified" from
+ * it; a blocked secret answers 63C0 on some cards and 6984 on others. 9000 is
+ * no answer a My Number Card gives: it is taken as "not blocked". */
 static gboolean
-query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
-	       GError **error)
+query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
 {
 	g_autoptr(GByteArray) apdu = jpki_apdu_verify_status();
 	guint16 sw = 0;
@@ -140,7 +142,6 @@ query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *v
 		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
 	if (response == NULL)
 		return FALSE;
-	*verified = sw == JPKI_SW_OK;
 	if (sw == JPKI_SW_OK) {
 		*tries_left = rules[secret].max_tries;
 		return TRUE;
@@ -156,16 +157,10 @@ query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *v
 }
 
 gboolean
-jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
-	       GError **error)
+jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
 {
-	gboolean is_verified = FALSE;
-	if (!select_secret(card, secret, error) ||
-	    !query_selected(card, secret, tries_left, &is_verified, error))
-		return FALSE;
-	if (verified != NULL)
-		*verified = is_verified;
-	return TRUE;
+	return select_secret(card, secret, error) &&
+	       query_selected(card, secret, tries_left, error);
 }
 
 static void
@@ -182,8 +177,7 @@ static gboolean
 verify_selected(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **error)
 {
 	guint left = 0;
-	gboolean verified = FALSE;
-	if (!query_selected(card, pin->secret, &left, &verified, error))
+	if (!query_selected(card, pin->secret, &left, error))
 		return FALSE;
 	*tries_left = left;
 	if (left == 0) {

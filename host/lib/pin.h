@@ -30,10 +30,10 @@ JpkiSecret jpki_pin_get_secret(const JpkiPin *pin);
 void jpki_pin_free(JpkiPin *pin);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiPin, jpki_pin_free)
 
-/* Tries left without spending one (VERIFY with no data). `verified` is set
- * when the secret is already verified in this session. */
-gboolean jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
-			GError **error);
+/* Tries left without spending one (VERIFY with no data); 0 when blocked
+ * (63C0 or 6984). It cannot tell whether the secret is verified: a real card
+ * answers 63Cx after a successful VERIFY too. */
+gboolean jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error);
 /* One VERIFY. Blocked: JPKI_ERROR_PIN_BLOCKED and no VERIFY is sent. Wrong:
  * JPKI_ERROR_PIN_INCORRECT with *tries_left set (0: now blocked).
  * Selects the secret's application first, which logs out any other secret. */

@@ -61,6 +61,7 @@ struct _SimCard {
 	gboolean ap_present[SIM_AP_COUNT];
 	GByteArray *atr;
 	gboolean extended_length;
+	guint16 blocked_status_sw; /* the status query's answer on a blocked secret */
 	/* volatile state */
 	int current_ap; /* a SimAp, or -1 before any SELECT */
 	const SimEf *current_ef;
@@ -111,6 +112,7 @@ sim_card_new(void)
 	card->atr = g_byte_array_new();
 	g_byte_array_append(card->atr, default_atr, sizeof(default_atr));
 	card->extended_length = TRUE;
+	card->blocked_status_sw = 0x63C0;
 	for (guint i = 0; i < SIM_AP_COUNT; i++)
 		card->ap_present[i] = TRUE;
 	card->current_ap = -1;
@@ -233,6 +235,12 @@ void
 sim_card_set_extended_length(SimCard *card, gboolean accepted)
 {
 	card->extended_length = accepted;
+}
+
+void
+sim_card_set_blocked_status(SimCard *card, guint16 sw)
+{
+	card->blocked_status_sw = sw;
 }
 
 const guint8 *
@@ -425,9 +433,10 @@ verify(SimCard *card, const Command *cmd)
 	SimSecretState *state = &card->secrets[ef->secret];
 
 	if (cmd->lc == 0) {
-		/* Status query: spends no try. */
-		if (state->verified)
-			return respond_sw(SW_OK);
+		/* Status query: spends no try. A real card answers 63Cx even right after a
+		 * successful VERIFY (OpenSC PR 959), never 9000. */
+		if (state->tries_left == 0)
+			return respond_sw(card->blocked_status_sw);
 		return respond_sw(sw_for_tries_left(state->tries_left));
 	}
 	if (state->tries_left == 0)

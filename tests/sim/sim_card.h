@@ -42,6 +42,10 @@ void sim_card_set_atr(SimCard *card, const guint8 *atr, gsize len);
 /* Extended-length APDUs are accepted unless refused here; refused, they get 6700. */
 void sim_card_set_extended_length(SimCard *card, gboolean accepted);
 
+/* What the status query (VERIFY without data) answers on a blocked secret:
+ * 63C0 (the default; myna-card, tested on a card) or 6984 (older myna code). */
+void sim_card_set_blocked_status(SimCard *card, guint16 sw);
+
 /* One command APDU in, one response APDU out (always at least SW1 SW2). */
 GBytes *sim_card_transmit(SimCard *card, const guint8 *apdu, gsize len);
 /* Power-on or warm reset: the volatile state (selection, verified secrets)

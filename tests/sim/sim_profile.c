@@ -287,5 +287,6 @@ sim_profile_build(const SimProfileOptions *options, GError **error)
 	if (options->contactless)
 		sim_card_set_atr(card, contactless_atr, sizeof(contactless_atr));
 	sim_card_set_extended_length(card, !options->refuse_extended_length);
+	sim_card_set_blocked_status(card, options->blocked_status_6984 ? 0x6984 : 0x63C0);
 	return g_steal_pointer(&card);
 }

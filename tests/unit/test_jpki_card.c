@@ -296,12 +296,60 @@ test_pin_status_costs_no_try(void **state)
 	g_autoptr(JpkiCard) card = find_card(&context);
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
 		guint tries = 99;
-		gboolean verified = TRUE;
-		assert_true(jpki_pin_query(card, (JpkiSecret)secret, &tries, &verified, NULL));
+		assert_true(jpki_pin_query(card, (JpkiSecret)secret, &tries, NULL));
 		assert_int_equal(tries, jpki_secret_max_tries((JpkiSecret)secret));
-		assert_false(verified);
 	}
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+}
+
+/* A real card answers the status query with 63Cx even right after a good
+ * VERIFY: the library reads tries from it, never "verified", and signs. */
+static void
+test_status_after_a_good_verify_is_tries_left_and_signing_works(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_AUTH, "1234");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_pin_verify(card, pin, NULL, &error));
+	guint tries = 0;
+	assert_true(jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, &error));
+	assert_int_equal(tries, 3);
+	assert_true(jpki_pin_verify(card, pin, NULL, &error));
+	g_autoptr(GBytes) digest_info = jpki_digestinfo_build(
+		JPKI_HASH_SHA256, (const guint8 *)"0123456789abcdef0123456789abcdef", 32, NULL);
+	g_autoptr(GBytes) signature = jpki_ap_sign(card, JPKI_SECRET_AUTH, digest_info, &error);
+	if (signature == NULL)
+		fail_msg("%s", error->message);
+	assert_int_equal(g_bytes_get_size(signature), 256);
+}
+
+/* On a blocked PIN the status query answers 63C0 on some cards and 6984 on
+ * others: both are "blocked", and the PIN is never sent. */
+static void
+test_both_blocked_status_answers_mean_pin_blocked(void **state)
+{
+	(void)state;
+	for (guint variant = 0; variant < 2; variant++) {
+		SimProfileOptions options = {.profile = "auth-locked",
+					     .blocked_status_6984 = variant == 1};
+		sim_pcsc_insert_card(READER, sim_profile_build(&options, NULL));
+		g_autoptr(JpkiContext) context = NULL;
+		g_autoptr(JpkiCard) card = find_card(&context);
+		guint tries = 9;
+		g_autoptr(GError) query_error = NULL;
+		assert_true(jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, &query_error));
+		assert_int_equal(tries, 0);
+		g_autoptr(JpkiPin) right = pin_for(JPKI_SECRET_AUTH, "1234");
+		g_autoptr(GError) error = NULL;
+		assert_false(jpki_pin_verify(card, right, &tries, &error));
+		if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED))
+			fail_msg("variant %u: %s", variant, error->message);
+		assert_int_equal(tries, 0);
+		/* Two status queries, no VERIFY with the PIN. */
+		assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 2);
+	}
 }
 
 static void
@@ -392,7 +440,7 @@ test_child_card_reports_no_signing_certificate(void **state)
 	assert_true(g_error_matches(verify_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
 	g_autoptr(GError) query_error = NULL;
 	guint tries = 0;
-	assert_false(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, NULL, &query_error));
+	assert_false(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, &query_error));
 	assert_true(g_error_matches(query_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
 }
@@ -622,6 +670,8 @@ main(void)
 		CARD_TEST(test_pin_formats_are_refused_before_reaching_the_card),
 		CARD_TEST(test_lower_case_signing_password_is_folded_to_upper_case),
 		CARD_TEST(test_pin_status_costs_no_try),
+		CARD_TEST(test_status_after_a_good_verify_is_tries_left_and_signing_works),
+		CARD_TEST(test_both_blocked_status_answers_mean_pin_blocked),
 		CARD_TEST(test_wrong_pin_is_sent_once_and_reports_tries_left),
 		CARD_TEST(test_auth_pin_locks_after_three_wrong_tries_and_is_then_never_sent),
 		CARD_TEST(test_signing_password_locks_after_five_wrong_tries),

@@ -230,7 +230,10 @@ test_reselecting_the_application_clears_verification(void **state)
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
 	assert_int_equal(verify_pin(card, "ABC123"), 0x9000);
-	assert_int_equal(sw_hex(card, VERIFY_STATUS), 0x9000); /* verified in this session */
+	/* As a real card (OpenSC PR 959): tries left even right after a good VERIFY. */
+	assert_int_equal(sw_hex(card, VERIFY_STATUS), 0x63C5);
+	assert_int_equal(sw_hex(card, SELECT_SIGN_CERT), 0x9000);
+	assert_int_equal(sw_hex(card, "00B0000004"), 0x9000); /* verified in this session */
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_SIGN_CERT), 0x9000);
 	assert_int_equal(sw_hex(card, "00B0000004"), 0x6982);
@@ -573,6 +576,16 @@ test_auth_locked_card_refuses_even_the_right_pin(void **state)
 	assert_int_equal(verify_pin(card, "1234"), 0x6984);
 	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
 	assert_int_equal(sw_hex(card, VERIFY_STATUS), 0x63C5);
+
+	/* Older myna code saw 6984 to the status query of a blocked PIN. */
+	SimProfileOptions options = {.profile = "auth-locked", .blocked_status_6984 = TRUE};
+	g_autoptr(SimCard) older = sim_profile_build(&options, NULL);
+	assert_int_equal(sw_hex(older, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(older, SELECT_AUTH_PIN), 0x9000);
+	assert_int_equal(sw_hex(older, VERIFY_STATUS), 0x6984);
+	assert_int_equal(verify_pin(older, "1234"), 0x6984);
+	assert_int_equal(sw_hex(older, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(sw_hex(older, VERIFY_STATUS), 0x63C5);
 }
 
 static time_t
