@@ -26,6 +26,7 @@ export type JpkiBridgeErrorCode =
   | "pin-incorrect"
   | "pin-blocked"
   | "no-signing-certificate"
+  | "no-auth-certificate"
   | "certificate-expired"
   | "certificate-not-yet-valid"
   | "certificate-mismatch"

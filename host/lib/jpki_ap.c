@@ -137,6 +137,24 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	return NULL;
 }
 
+/* The holder's own certificates may be missing (a child, a declined
+ * certificate); the CA certificates never are. */
+static gboolean
+set_absent_error(GError **error, JpkiCertSlot slot)
+{
+	if (slot == JPKI_SLOT_SIGN) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
+				    "the card has no signing certificate");
+		return TRUE;
+	}
+	if (slot == JPKI_SLOT_AUTH) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE,
+				    "the card has no user-authentication certificate");
+		return TRUE;
+	}
+	return FALSE;
+}
+
 GBytes *
 jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error)
 {
@@ -145,17 +163,17 @@ jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error)
 	guint16 sw = 0;
 	if (!jpki_files_select_ef(card, slots[slot].fid, &sw, error))
 		return NULL;
-	if (sw == 0x6A82 && slot == JPKI_SLOT_SIGN) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
-				    "the card has no signing certificate");
+	if (sw == JPKI_SW_FILE_NOT_FOUND && set_absent_error(error, slot))
 		return NULL;
-	}
 	if (sw != JPKI_SW_OK) {
 		jpki_sw_set_error(error, sw, "SELECT certificate");
 		return NULL;
 	}
 	g_autoptr(GError) local = NULL;
 	GBytes *der = jpki_files_read_tlv(card, 1, &sw, &local);
+	/* No file, or a blank one: the holder's certificate was never written. */
+	if (der == NULL && sw == JPKI_SW_FILE_NOT_FOUND && set_absent_error(error, slot))
+		return NULL;
 	if (der == NULL && sw == 0x6982) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
 				    "the signing certificate is read after the signing password");

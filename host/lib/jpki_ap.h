@@ -24,8 +24,9 @@ JpkiCard *jpki_ap_find_card(JpkiContext *context, const char *reader, GError **e
 
 /* Reads a certificate (DER). The signing certificate is read in the session
  * the signing password was verified in (see jpki_pin_verify); the others
- * select the JPKI application first. A card without a signing certificate:
- * JPKI_ERROR_NO_SIGNING_CERTIFICATE. */
+ * select the JPKI application first. A card without the certificate (no EF,
+ * or a blank one): JPKI_ERROR_NO_SIGNING_CERTIFICATE or
+ * JPKI_ERROR_NO_AUTH_CERTIFICATE. */
 GBytes *jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error);
 
 /* COMPUTE DIGITAL SIGNATURE with the key `secret` unlocks (AUTH or SIGN),

@@ -17,6 +17,7 @@ static const char *const code_names[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_PIN_INCORRECT] = "pin-incorrect",
 	[JPKI_ERROR_PIN_BLOCKED] = "pin-blocked",
 	[JPKI_ERROR_NO_SIGNING_CERTIFICATE] = "no-signing-certificate",
+	[JPKI_ERROR_NO_AUTH_CERTIFICATE] = "no-auth-certificate",
 	[JPKI_ERROR_CERTIFICATE_EXPIRED] = "certificate-expired",
 	[JPKI_ERROR_CERTIFICATE_NOT_YET_VALID] = "certificate-not-yet-valid",
 	[JPKI_ERROR_CERTIFICATE_REVOKED] = "certificate-revoked",

@@ -20,6 +20,7 @@ typedef enum {
 	JPKI_ERROR_PIN_INCORRECT,          /* the card refused the PIN; tries left in the message */
 	JPKI_ERROR_PIN_BLOCKED,            /* locked: only the municipal office can reset it */
 	JPKI_ERROR_NO_SIGNING_CERTIFICATE, /* e.g. a child's card */
+	JPKI_ERROR_NO_AUTH_CERTIFICATE,    /* the holder declined it, or it was never written */
 	JPKI_ERROR_CERTIFICATE_EXPIRED,    /* the certificate's validity has ended */
 	JPKI_ERROR_CERTIFICATE_NOT_YET_VALID,
 	JPKI_ERROR_CERTIFICATE_REVOKED,   /* listed in the given CRL */

@@ -56,12 +56,21 @@ static const Message messages[JPKI_ERROR_LAST] = {
 		 {"マイナンバーカードを持って、お住まいの市区町村の窓口で暗証番号の再設定を受けてく"
 		  "ださい。",
 		  "Take your My Number Card to your municipal office to have the PIN reset."}},
-	[JPKI_ERROR_NO_SIGNING_CERTIFICATE] = {{"このカードには署名用電子証明書がありません。",
-						"This card has no signing certificate."},
+	[JPKI_ERROR_NO_SIGNING_CERTIFICATE] = {{"このカードには署名用電子証明書が搭載されていませ"
+						"ん。",
+						"The signing certificate is not on this card."},
 					       {"署名用電子証明書は市区町村の窓口で発行を受けられま"
 						"す（15歳未満の方には発行されません）。",
 						"A signing certificate is issued at the municipal "
 						"office (not to children under 15)."}},
+	[JPKI_ERROR_NO_AUTH_CERTIFICATE] =
+		{{"このカードには利用者証明用電子証明書が搭載されていません。",
+		  "The user-authentication certificate is not on this card."},
+		 {"利用者証明用電子証明書は、マイナンバーカードを持って市区町村の窓口で発行を受けて"
+		  "く"
+		  "ださい。",
+		  "Take your My Number Card to your municipal office to have a user-authentication "
+		  "certificate issued."}},
 	[JPKI_ERROR_CERTIFICATE_EXPIRED] =
 		{{"電子証明書の有効期限が切れています。", "The certificate has expired."},
 		 {"お住まいの市区町村の窓口で電子証明書の更新を受けてください。",

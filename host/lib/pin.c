@@ -2,6 +2,7 @@
 #include "pin.h"
 
 #include "files.h"
+#include "presence.h"
 
 #include <openssl/crypto.h>
 #include <string.h>
@@ -106,20 +107,53 @@ jpki_pin_free(JpkiPin *pin)
 	g_free(pin);
 }
 
-/* Selects the secret's application and PIN file. A signing password the card
- * lacks means a card without a signing certificate (a child's card). */
+static void
+set_no_certificate_error(GError **error, JpkiSecret secret)
+{
+	if (secret == JPKI_SECRET_SIGN)
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
+				    "the card has no signing certificate");
+	else
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE,
+				    "the card has no user-authentication certificate");
+}
+
+/* Whether EF 0008 says the secret's certificate is absent. Then its PIN,
+ * whatever state it is in (missing, blocked, never set), is not the user's
+ * problem: the certificate is, and no PIN is asked or sent. */
+static gboolean
+certificate_absent(JpkiCard *card, JpkiSecret secret, gboolean *absent, GError **error)
+{
+	JpkiCertificatePresence presence;
+	if (!jpki_presence_read(card, &presence, error))
+		return FALSE;
+	JpkiPresence of_secret = secret == JPKI_SECRET_SIGN ? presence.sign : presence.auth;
+	*absent = of_secret == JPKI_PRESENCE_ABSENT;
+	return TRUE;
+}
+
+/* Selects the secret's application and PIN file. A JPKI PIN whose certificate
+ * the card lacks (EF 0008, or no PIN file at all: a child's card) is
+ * JPKI_ERROR_NO_SIGNING_CERTIFICATE or JPKI_ERROR_NO_AUTH_CERTIFICATE. */
 static gboolean
 select_secret(JpkiCard *card, JpkiSecret secret, GError **error)
 {
 	const SecretRule *rule = &rules[secret];
 	if (!jpki_files_select_app(card, rule->app, error))
 		return FALSE;
+	gboolean jpki = secret == JPKI_SECRET_SIGN || secret == JPKI_SECRET_AUTH;
+	gboolean absent = FALSE;
+	if (jpki && !certificate_absent(card, secret, &absent, error))
+		return FALSE;
+	if (absent) {
+		set_no_certificate_error(error, secret);
+		return FALSE;
+	}
 	guint16 sw = 0;
 	if (!jpki_files_select_ef(card, rule->fid, &sw, error))
 		return FALSE;
-	if (sw == 0x6A82 && secret == JPKI_SECRET_SIGN) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
-				    "the card has no signing certificate");
+	if (sw == JPKI_SW_FILE_NOT_FOUND && jpki) {
+		set_no_certificate_error(error, secret);
 		return FALSE;
 	}
 	if (sw != JPKI_SW_OK) {

@@ -62,6 +62,27 @@ child_card_has_no_signing_certificate() {
 	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-signing-certificate
 }
 
+declined_certificates_are_not_on_the_card_not_locked() {
+	local json text
+	json=$(on_card "--profile no-auth-cert" "$jpki" status --json) || return 1
+	expect auth "$(jq -r .certificates.auth.present <<<"$json")" false &&
+		expect auth-pin "$(jq -r .pins.auth.present <<<"$json")" false &&
+		expect sign-tries "$(jq -r .pins.sign.tries_left <<<"$json")" 5 || return 1
+	text=$(on_card "--profile no-auth-cert" "$jpki" status --lang ja) || return 1
+	grep -q "利用者証明用電子証明書: この証明書は搭載されていません" <<<"$text" || return 1
+	# The adult who declined the signing certificate: blank EF, blocked password EF.
+	json=$(on_card "--profile no-sign-cert" "$jpki" status --json) || return 1
+	expect sign "$(jq -r .certificates.sign.present <<<"$json")" false &&
+		expect sign-pin "$(jq -r .pins.sign.present <<<"$json")" false || return 1
+	text=$(on_card "--profile no-sign-cert" "$jpki" status --lang en) || return 1
+	grep -q "Signing certificate: not on this card" <<<"$text" && ! grep -q "0/5" <<<"$text" || return 1
+	echo "x" >"$work/declined"
+	json=$(on_card "--profile no-sign-cert" "$jpki" sign "$work/declined" --json --pin-fd 3 3<<<ABC123)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-signing-certificate || return 1
+	json=$(on_card "--profile no-auth-cert" "$jpki" cert show auth --json)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-auth-certificate
+}
+
 juki_card_is_reported_as_no_longer_usable() {
 	local json
 	json=$(on_card "--profile juki" "$jpki" status --json)
@@ -222,6 +243,7 @@ check "status reports the card, its certificates and tries left" status_reports_
 check "status speaks Japanese and English" status_speaks_japanese_and_english
 check "status warns inside the renewal window" status_warns_inside_the_renewal_window
 check "a child's card has no signing certificate" child_card_has_no_signing_certificate
+check "a declined certificate is 'not on this card', never locked" declined_certificates_are_not_on_the_card_not_locked
 check "a Juki card is reported as no longer usable" juki_card_is_reported_as_no_longer_usable
 check "no card is reported; --wait takes a card inserted later" no_card_is_reported_and_waiting_takes_an_inserted_card
 check "sign writes a .p7s that openssl and jpki verify" signs_a_file_that_openssl_and_jpki_verify

@@ -15,31 +15,45 @@
 G_DEFINE_QUARK(sim-profile-error-quark, sim_profile_error)
 /* clang-format on */
 
+/* How a certificate the holder does not have is laid out. Not public
+ * (docs/simulator.md): the simulator plays both layouts readers must expect. */
+typedef enum {
+	ABSENT_NO_FILES,    /* certificate, key and PIN EFs missing: SELECT answers 6A82 */
+	ABSENT_BLANK_BLOCK, /* blank certificate EF (FF), no key, a PIN EF that is blocked */
+} AbsentLayout;
+
 typedef struct {
 	const char *name;
 	const char *description;
-	const char *auth_cert; /* file in the PKI dir */
+	const char *auth_cert; /* file in the PKI dir; NULL: no authentication certificate */
 	const char *sign_cert; /* NULL: no signing certificate (a child's card) */
 	gboolean auth_locked;  /* authentication PIN already blocked */
 	gboolean juki;         /* an old 住基カード token */
+	AbsentLayout absent;   /* for a certificate the profile lacks */
 } Profile;
 
 static const Profile profiles[] = {
 	{"adult", "a typical adult's card: both certificates valid", "auth-valid.pem",
-	 "sign-valid.pem", FALSE, FALSE},
-	{"child", "a child's card: no signing certificate", "auth-valid.pem", NULL, FALSE, FALSE},
+	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES},
+	{"child", "a child's card: no signing certificate", "auth-valid.pem", NULL, FALSE, FALSE,
+	 ABSENT_NO_FILES},
+	{"no-sign-cert", "an adult who declined the signing certificate (blank EF, blocked PIN)",
+	 "auth-valid.pem", NULL, FALSE, FALSE, ABSENT_BLANK_BLOCK},
+	{"no-auth-cert", "an adult who declined the authentication certificate", NULL,
+	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES},
 	{"auth-locked", "the authentication PIN is already blocked", "auth-valid.pem",
-	 "sign-valid.pem", TRUE, FALSE},
+	 "sign-valid.pem", TRUE, FALSE, ABSENT_NO_FILES},
 	{"sign-expired", "the signing certificate has expired", "auth-valid.pem",
-	 "sign-expired.pem", FALSE, FALSE},
+	 "sign-expired.pem", FALSE, FALSE, ABSENT_NO_FILES},
 	{"renewal", "both certificates expire within 3 months (renewal window)", "auth-renewal.pem",
-	 "sign-renewal.pem", FALSE, FALSE},
+	 "sign-renewal.pem", FALSE, FALSE, ABSENT_NO_FILES},
 	{"juki", "an old 住基カード (Juki card) with expired certificates", "auth-expired.pem",
-	 "sign-expired.pem", FALSE, TRUE},
+	 "sign-expired.pem", FALSE, TRUE, ABSENT_NO_FILES},
 };
 
-static const char *const profile_names[] = {"adult",   "child", "auth-locked", "sign-expired",
-					    "renewal", "juki",  NULL};
+static const char *const profile_names[] = {"adult",        "child",       "no-sign-cert",
+					    "no-auth-cert", "auth-locked", "sign-expired",
+					    "renewal",      "juki",        NULL};
 
 /* Contactless readers build the ATR from ATQB; this one was seen on a real card. */
 static const guint8 contactless_atr[] = {0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05,
@@ -142,6 +156,32 @@ add_token_info(SimCard *card, gboolean juki)
 	memcpy(token, label, strlen(label));
 	g_autoptr(GBytes) bytes = g_bytes_new(token, sizeof(token));
 	sim_card_set_binary(card, SIM_AP_JPKI, 0x0006, bytes, -1);
+}
+
+/* EF 0008: byte 0 the signing certificate, byte 1 the authentication one;
+ * 8F present (myna-card, on a card with both), 00 absent. */
+static void
+add_certificate_presence(SimCard *card, const Profile *profile)
+{
+	guint8 presence[3] = {profile->sign_cert != NULL ? 0x8F : 0x00,
+			      profile->auth_cert != NULL ? 0x8F : 0x00, 0x00};
+	g_autoptr(GBytes) bytes = g_bytes_new(presence, sizeof(presence));
+	sim_card_set_binary(card, SIM_AP_JPKI, 0x0008, bytes, -1);
+}
+
+/* A certificate the holder does not have, as `layout` lays it out. */
+static void
+add_absent_certificate(SimCard *card, AbsentLayout layout, guint16 cert_fid, SimSecret secret,
+		       guint max_tries)
+{
+	if (layout == ABSENT_NO_FILES)
+		return;
+	guint8 blank[256];
+	memset(blank, 0xFF, sizeof(blank));
+	g_autoptr(GBytes) bytes = g_bytes_new(blank, sizeof(blank));
+	sim_card_set_binary(card, SIM_AP_JPKI, cert_fid, bytes, -1);
+	sim_card_set_secret(card, secret, secret == SIM_SECRET_SIGN ? "UNSET0" : "0000", max_tries,
+			    0);
 }
 
 static void
@@ -260,12 +300,21 @@ sim_profile_build(const SimProfileOptions *options, GError **error)
 
 	g_autoptr(SimCard) card = sim_card_new();
 	add_token_info(card, profile->juki);
-	if (!add_certificate(card, dir, profile->auth_cert, 0x000A, -1, error) ||
-	    !add_certificate(card, dir, "auth-ca.pem", 0x000B, -1, error) ||
-	    !add_certificate(card, dir, "sign-ca.pem", 0x0002, -1, error) ||
-	    !add_key(card, dir, "auth.key", 0x0017, SIM_SECRET_AUTH, error))
+	if (!profile->juki)
+		add_certificate_presence(card, profile);
+	if (!add_certificate(card, dir, "auth-ca.pem", 0x000B, -1, error) ||
+	    !add_certificate(card, dir, "sign-ca.pem", 0x0002, -1, error))
 		return NULL;
-	sim_card_set_secret(card, SIM_SECRET_AUTH, auth_pin, 3, profile->auth_locked ? 0 : 3);
+
+	if (profile->auth_cert != NULL) {
+		if (!add_certificate(card, dir, profile->auth_cert, 0x000A, -1, error) ||
+		    !add_key(card, dir, "auth.key", 0x0017, SIM_SECRET_AUTH, error))
+			return NULL;
+		sim_card_set_secret(card, SIM_SECRET_AUTH, auth_pin, 3,
+				    profile->auth_locked ? 0 : 3);
+	} else {
+		add_absent_certificate(card, profile->absent, 0x000A, SIM_SECRET_AUTH, 3);
+	}
 
 	if (profile->sign_cert != NULL) {
 		if (!add_certificate(card, dir, profile->sign_cert, 0x0001, SIM_SECRET_SIGN,
@@ -273,6 +322,8 @@ sim_profile_build(const SimProfileOptions *options, GError **error)
 		    !add_key(card, dir, "sign.key", 0x001A, SIM_SECRET_SIGN, error))
 			return NULL;
 		sim_card_set_secret(card, SIM_SECRET_SIGN, sign_pin, 5, 5);
+	} else {
+		add_absent_certificate(card, profile->absent, 0x0001, SIM_SECRET_SIGN, 5);
 	}
 
 	if (profile->juki) {

@@ -256,7 +256,9 @@ main(int argc, char **argv)
 			*support_pin = NULL;
 	GOptionEntry entries[] = {
 		{"profile", 0, 0, G_OPTION_ARG_STRING, &profile,
-		 "adult (default), child, auth-locked, sign-expired, renewal, juki", "NAME"},
+		 "adult (default), child, no-sign-cert, no-auth-cert, auth-locked, sign-expired, "
+		 "renewal, juki",
+		 "NAME"},
 		{"pki-dir", 0, 0, G_OPTION_ARG_FILENAME, &pki_dir,
 		 "test PKI folder (default: the build's)", "DIR"},
 		{"auth-pin", 0, 0, G_OPTION_ARG_STRING, &auth_pin,

@@ -1046,6 +1046,39 @@ test_status_tells_a_child_card_and_the_renewal_window(void **state)
 	assert_no_dialog(fixture);
 }
 
+/* A card without a certificate: status says so, and the operation that needs
+ * it fails with its own code before any dialog or VERIFY (never card-error,
+ * never "0/5 locked"). */
+static void
+test_missing_certificates_are_reported_not_locked(void **state)
+{
+	Fixture *fixture = *state;
+	g_autofree char *status = request_json("status", NULL);
+	replace_card("no-auth-cert");
+	g_autoptr(json_t) no_auth = run_ok(fixture, status);
+	json_t *certificates = json_object_get(no_auth, "certificates");
+	assert_true(
+		json_is_false(json_object_get(json_object_get(certificates, "auth"), "present")));
+	assert_true(
+		json_is_true(json_object_get(json_object_get(certificates, "sign"), "present")));
+	assert_null(json_object_get(json_object_get(no_auth, "pins"), "auth"));
+	g_autofree char *login = authenticate_json();
+	run_fails(fixture, login, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	assert_no_dialog(fixture);
+	/* Only the status queries of sign and support: none for auth, no PIN. */
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 2);
+
+	replace_card("no-sign-cert");
+	g_autoptr(json_t) no_sign = run_ok(fixture, status);
+	certificates = json_object_get(no_sign, "certificates");
+	assert_true(
+		json_is_false(json_object_get(json_object_get(certificates, "sign"), "present")));
+	assert_null(json_object_get(json_object_get(no_sign, "pins"), "sign"));
+	g_autofree char *read_sign = request_json("get-signing-certificate", NULL);
+	run_fails(fixture, read_sign, JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+	assert_no_dialog(fixture);
+}
+
 static void
 test_status_without_a_card_is_no_card_at_once(void **state)
 {
@@ -1099,6 +1132,7 @@ main(void)
 		COMMAND_TEST(test_a_broken_pinentry_is_not_taken_for_a_cancel_while_waiting),
 		COMMAND_TEST(test_status_reports_the_card_without_a_dialog),
 		COMMAND_TEST(test_status_tells_a_child_card_and_the_renewal_window),
+		COMMAND_TEST(test_missing_certificates_are_reported_not_locked),
 		COMMAND_TEST(test_status_without_a_card_is_no_card_at_once),
 	};
 	int failed = cmocka_run_group_tests_name("bridge_commands", tests, NULL, NULL);

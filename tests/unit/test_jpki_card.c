@@ -2,6 +2,7 @@
  * PIN rules and counters, signatures, removal and waiting. */
 #include "digestinfo.h"
 #include "jpki_ap.h"
+#include "presence.h"
 #include "sim_pcsc.h"
 #include "sim_profile.h"
 #include "support_ap.h"
@@ -445,6 +446,105 @@ test_child_card_reports_no_signing_certificate(void **state)
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
 }
 
+static void
+test_certificate_presence_follows_ef_0008(void **state)
+{
+	(void)state;
+	JpkiCertificatePresence presence;
+	jpki_presence_parse((const guint8 *)"\x8F\x8F\x00", 3, &presence); /* myna-card */
+	assert_int_equal(presence.sign, JPKI_PRESENCE_PRESENT);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_PRESENT);
+	jpki_presence_parse((const guint8 *)"\x00\x8F\x00", 3, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_ABSENT);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_PRESENT);
+	jpki_presence_parse((const guint8 *)"\x8F\x00\x00", 3, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_PRESENT);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_ABSENT);
+	/* No filler in this EF: another length, or a value no source explains, is unknown. */
+	jpki_presence_parse((const guint8 *)"\x8F\x8F", 2, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_UNKNOWN);
+	jpki_presence_parse((const guint8 *)"\x8F\x8F\x00\xFF", 4, &presence);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_UNKNOWN);
+	jpki_presence_parse((const guint8 *)"\x8E\x8F\x00", 3, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_UNKNOWN);
+}
+
+/* `ok` and `error` of a call made before this one (never in its arguments:
+ * their order of evaluation is unspecified). */
+static void
+assert_fails_with(gboolean ok, const GError *error, JpkiErrorCode code)
+{
+	assert_false(ok);
+	if (!g_error_matches(error, JPKI_ERROR, code))
+		fail_msg("expected %s, got: %s", jpki_error_code_name(code),
+			 error != NULL ? error->message : "no error");
+}
+
+static void
+test_declined_authentication_certificate_is_absent_not_an_error(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("no-auth-cert"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(GError) read_error = NULL;
+	g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, &read_error);
+	assert_fails_with(der != NULL, read_error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	guint tries = 0;
+	g_autoptr(GError) query_error = NULL;
+	gboolean queried = jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, &query_error);
+	assert_fails_with(queried, query_error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_AUTH, "1234");
+	g_autoptr(GError) verify_error = NULL;
+	gboolean verified = jpki_pin_verify(card, pin, NULL, &verify_error);
+	assert_fails_with(verified, verify_error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	/* The signing side is untouched. */
+	assert_true(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, NULL));
+	assert_int_equal(tries, 5);
+}
+
+/* An adult who declined the signing certificate: a blank EF and a blocked
+ * password EF. EF 0008 says the certificate is absent, so it is reported as
+ * such, never as a locked password, and no password is sent. */
+static void
+test_declined_signing_certificate_is_absent_not_locked(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("no-sign-cert"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	guint tries = 9;
+	g_autoptr(GError) query_error = NULL;
+	gboolean queried = jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, &query_error);
+	assert_fails_with(queried, query_error, JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SIGN, "ABC123");
+	g_autoptr(GError) verify_error = NULL;
+	gboolean verified = jpki_pin_verify(card, pin, NULL, &verify_error);
+	assert_fails_with(verified, verify_error, JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_true(jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, NULL));
+	assert_int_equal(tries, 3);
+}
+
+/* Without EF 0008's help, a blank certificate EF still reads as "absent". */
+static void
+test_blank_certificate_file_is_absent(void **state)
+{
+	(void)state;
+	guint8 blank[64];
+	memset(blank, 0xFF, sizeof(blank));
+	g_autoptr(GBytes) erased = g_bytes_new(blank, sizeof(blank));
+	sim_card_set_binary(sim(), SIM_AP_JPKI, 0x000A, erased, -1);
+	g_autoptr(GBytes) unknown = g_bytes_new("\x01\x02", 2);
+	sim_card_set_binary(sim(), SIM_AP_JPKI, 0x0008, unknown, -1);
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, &error);
+	assert_fails_with(der != NULL, error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+}
+
 static GBytes *
 digest_info_of(const char *message)
 {
@@ -669,6 +769,10 @@ main(void)
 		CARD_TEST(test_short_reads_are_the_default),
 		CARD_TEST(test_pin_formats_are_refused_before_reaching_the_card),
 		CARD_TEST(test_lower_case_signing_password_is_folded_to_upper_case),
+		CARD_TEST(test_certificate_presence_follows_ef_0008),
+		CARD_TEST(test_declined_authentication_certificate_is_absent_not_an_error),
+		CARD_TEST(test_declined_signing_certificate_is_absent_not_locked),
+		CARD_TEST(test_blank_certificate_file_is_absent),
 		CARD_TEST(test_pin_status_costs_no_try),
 		CARD_TEST(test_status_after_a_good_verify_is_tries_left_and_signing_works),
 		CARD_TEST(test_both_blocked_status_answers_mean_pin_blocked),

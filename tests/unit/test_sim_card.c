@@ -565,6 +565,49 @@ test_child_card_has_no_signing_certificate(void **state)
 	assert_int_equal(sw_hex(card, SELECT_AUTH_CERT), 0x9000);
 }
 
+/* EF 0008 (myna-card): byte 0 the signing certificate, byte 1 the
+ * authentication one; 8F present. A declined certificate is played in both
+ * layouts readers must expect: no files, or a blank EF and a blocked PIN. */
+static void
+test_certificate_presence_and_declined_certificates(void **state)
+{
+	(void)state;
+	const struct {
+		const char *profile;
+		const char *presence;
+	} cases[] = {
+		{"adult", "\x8F\x8F\x00"},
+		{"child", "\x00\x8F\x00"},
+		{"no-sign-cert", "\x00\x8F\x00"},
+		{"no-auth-cert", "\x8F\x00\x00"},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(SimCard) card = card_with(cases[i].profile);
+		assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+		assert_int_equal(sw_hex(card, "00A4020C020008"), 0x9000);
+		g_autoptr(GBytes) presence = send_hex(card, "00B0000000");
+		assert_int_equal(g_bytes_get_size(presence), 3 + 2);
+		assert_memory_equal(g_bytes_get_data(presence, NULL), cases[i].presence, 3);
+	}
+
+	g_autoptr(SimCard) no_sign = card_with("no-sign-cert");
+	assert_int_equal(sw_hex(no_sign, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(no_sign, SELECT_SIGN_CERT), 0x9000);
+	g_autoptr(GBytes) blank = send_hex(no_sign, "00B0000004");
+	assert_memory_equal(g_bytes_get_data(blank, NULL), "\xFF\xFF\xFF\xFF\x90\x00", 6);
+	assert_int_equal(sw_hex(no_sign, SELECT_SIGN_KEY), 0x6A82);
+	assert_int_equal(sw_hex(no_sign, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(sw_hex(no_sign, VERIFY_STATUS), 0x63C0);
+
+	g_autoptr(SimCard) no_auth = card_with("no-auth-cert");
+	assert_int_equal(sw_hex(no_auth, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(no_auth, SELECT_AUTH_CERT), 0x6A82);
+	assert_int_equal(sw_hex(no_auth, SELECT_AUTH_KEY), 0x6A82);
+	assert_int_equal(sw_hex(no_auth, SELECT_AUTH_PIN), 0x6A82);
+	assert_int_equal(sw_hex(no_auth, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(verify_pin(no_auth, "ABC123"), 0x9000);
+}
+
 static void
 test_auth_locked_card_refuses_even_the_right_pin(void **state)
 {
@@ -729,6 +772,7 @@ main(void)
 		cmocka_unit_test(test_extended_length_reads_a_whole_certificate_unless_refused),
 		cmocka_unit_test(test_unsupported_commands_get_card_status_words),
 		cmocka_unit_test(test_child_card_has_no_signing_certificate),
+		cmocka_unit_test(test_certificate_presence_and_declined_certificates),
 		cmocka_unit_test(test_auth_locked_card_refuses_even_the_right_pin),
 		cmocka_unit_test(test_expiry_profiles_carry_the_right_validity),
 		cmocka_unit_test(test_juki_card_has_the_old_token_and_no_other_applications),
