@@ -22,6 +22,7 @@ export type JpkiBridgeErrorCode =
   | "card-removed"
   | "unsupported-card"
   | "juki-card"
+  | "smartphone-certificate"
   | "several-cards"
   | "pin-incorrect"
   | "pin-blocked"

@@ -12,6 +12,7 @@ static const char *const code_names[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_CARD_REMOVED] = "card-removed",
 	[JPKI_ERROR_UNSUPPORTED_CARD] = "unsupported-card",
 	[JPKI_ERROR_JUKI_CARD] = "juki-card",
+	[JPKI_ERROR_SMARTPHONE_CERTIFICATE] = "smartphone-certificate",
 	[JPKI_ERROR_SEVERAL_CARDS] = "several-cards",
 	[JPKI_ERROR_PIN_FORMAT] = "pin-format",
 	[JPKI_ERROR_PIN_INCORRECT] = "pin-incorrect",

@@ -33,6 +33,14 @@ static const Message messages[JPKI_ERROR_LAST] = {
 		  "The certificates on a Juki card (住基カード) can no longer be used."},
 		 {"お住まいの市区町村の窓口でマイナンバーカードを申請してください。",
 		  "Apply for a My Number Card at your municipal office."}},
+	[JPKI_ERROR_SMARTPHONE_CERTIFICATE] =
+		{{"スマートフォン用電子証明書には対応していません。",
+		  "JPKI certificates on a smartphone are not supported here."},
+		 {"マイナンバーカードをICカードリーダーに置いてください（スマートフォン用電子証明書"
+		  "は"
+		  "スマートフォンの対応アプリで使えます）。",
+		  "Put your My Number Card on the card reader (the smartphone certificate works in "
+		  "the apps on your phone)."}},
 	[JPKI_ERROR_SEVERAL_CARDS] = {{"複数のマイナンバーカードが見つかりました。",
 				       "More than one My Number Card was found."},
 				      {"使うカード1枚だけをリーダーに残してください（または "

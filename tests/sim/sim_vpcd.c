@@ -257,7 +257,7 @@ main(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{"profile", 0, 0, G_OPTION_ARG_STRING, &profile,
 		 "adult (default), child, no-sign-cert, no-auth-cert, auth-locked, sign-expired, "
-		 "renewal, juki",
+		 "renewal, juki, smartphone",
 		 "NAME"},
 		{"pki-dir", 0, 0, G_OPTION_ARG_FILENAME, &pki_dir,
 		 "test PKI folder (default: the build's)", "DIR"},

@@ -1,5 +1,6 @@
 /* libjpki against the in-process simulator: finding the card, certificates,
  * PIN rules and counters, signatures, removal and waiting. */
+#include "common_ap.h"
 #include "digestinfo.h"
 #include "jpki_ap.h"
 #include "presence.h"
@@ -165,6 +166,45 @@ test_a_juki_card_beside_a_my_number_card_is_skipped(void **state)
 	g_autoptr(JpkiContext) context = NULL;
 	g_autoptr(JpkiCard) card = find_card(&context);
 	assert_string_equal(jpki_card_get_reader(card), READER);
+}
+
+/* A smartphone's JPKI token (Android GPSE, iPhone) is said plainly not to be
+ * supported, and skipped beside a My Number Card. */
+static void
+test_a_smartphone_token_is_not_supported(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("smartphone"));
+	assert_find_fails(JPKI_ERROR_SMARTPHONE_CERTIFICATE);
+
+	guint8 ios[160];
+	memset(ios, ' ', sizeof(ios));
+	memcpy(ios, "JPKIAPIOSTOKEN", strlen("JPKIAPIOSTOKEN"));
+	g_autoptr(GBytes) ios_info = g_bytes_new(ios, sizeof(ios));
+	sim_card_set_binary(sim(), SIM_AP_JPKI, 0x0006, ios_info, -1);
+	assert_find_fails(JPKI_ERROR_SMARTPHONE_CERTIFICATE);
+
+	sim_pcsc_add_reader(OTHER_READER);
+	sim_pcsc_insert_card(OTHER_READER, card_with("adult"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	assert_string_equal(jpki_card_get_reader(card), OTHER_READER);
+}
+
+static void
+test_reads_the_card_information_of_the_common_application(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	JpkiCardInfo info;
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_common_read_card_info(card, &info, &error));
+	assert_string_equal(info.serial, "990000000000001");
+	assert_string_equal(info.municipality_code, "13101");
+	assert_string_equal(info.expiry, "20350101");
+	assert_string_equal(info.manufacture_number, "0000000000001");
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
 }
 
 static void
@@ -763,6 +803,8 @@ main(void)
 		CARD_TEST(test_a_juki_card_is_no_longer_usable),
 		CARD_TEST(test_two_my_number_cards_are_never_guessed_between),
 		CARD_TEST(test_a_juki_card_beside_a_my_number_card_is_skipped),
+		CARD_TEST(test_a_smartphone_token_is_not_supported),
+		CARD_TEST(test_reads_the_card_information_of_the_common_application),
 		CARD_TEST(test_reads_public_certificates_without_a_pin),
 		CARD_TEST(test_signing_certificate_needs_the_signing_password),
 		CARD_TEST(test_extended_length_reads_fewer_apdus_and_falls_back_when_refused),
