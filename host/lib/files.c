@@ -1,6 +1,10 @@
 #include "files.h"
 
 #define SHORT_READ_MAX 256
+/* No EF the library reads is near this: certificates are under 2 KiB. A TLV
+ * claiming more is a broken or hostile card, and an error. (READ BINARY's
+ * 15-bit offset could not reach past 32 KiB anyway.) */
+#define EF_MAX_SIZE 8192
 
 static GBytes *
 send(JpkiCard *card, GByteArray *apdu, guint16 *sw, GError **error)
@@ -131,6 +135,13 @@ jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
 	if (!jpki_tlv_lengths(head_bytes, head_len, tag_len, NULL, &total) || total < head_len) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
 				    "the file does not start with a TLV length");
+		return NULL;
+	}
+	if (total > EF_MAX_SIZE) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_CARD,
+			    "the file claims %" G_GSIZE_FORMAT
+			    " bytes, more than any EF of a My Number Card",
+			    total);
 		return NULL;
 	}
 	g_autoptr(GByteArray) out = g_byte_array_sized_new((guint)total);

@@ -30,6 +30,8 @@ static GHashTable *contexts; /* SCARDCONTEXT -> cancelled flag */
 static gboolean service_down;
 static guint reader_list_events; /* readers added */
 static LONG next_id = 1;
+static SimPcscAnswerHook answer_hook;
+static gpointer answer_hook_data;
 
 static void
 sim_reader_free(gpointer data)
@@ -72,7 +74,18 @@ sim_pcsc_reset(void)
 	g_hash_table_remove_all(contexts);
 	service_down = FALSE;
 	reader_list_events = 0;
+	answer_hook = NULL;
+	answer_hook_data = NULL;
 	g_cond_broadcast(&changed);
+	g_mutex_unlock(&lock);
+}
+
+void
+sim_pcsc_set_answer_hook(SimPcscAnswerHook hook, gpointer user_data)
+{
+	g_mutex_lock(&lock);
+	answer_hook = hook;
+	answer_hook_data = user_data;
 	g_mutex_unlock(&lock);
 }
 
@@ -437,6 +450,13 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 	}
 	SimReader *reader = sim_handle->reader;
 	g_autoptr(GBytes) response = sim_card_transmit(reader->card, send, send_len);
+	if (answer_hook != NULL) {
+		GBytes *instead = answer_hook(send, send_len, response, answer_hook_data);
+		if (instead != NULL) {
+			g_bytes_unref(response);
+			response = instead;
+		}
+	}
 	gsize size = 0;
 	const guint8 *data = g_bytes_get_data(response, &size);
 	if (*recv_len < size) {

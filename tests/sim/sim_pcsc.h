@@ -20,3 +20,11 @@ gboolean sim_pcsc_reinsert_card(const char *reader);
 /* Borrowed: the card in the reader (or NULL). */
 SimCard *sim_pcsc_get_card(const char *reader);
 void sim_pcsc_set_removal_plan(const char *reader, const SimRemovalPlan *plan);
+
+/* A fault hook for transport tests: sees every command APDU and the card's
+ * answer, and returns the answer to give instead (or NULL to pass the card's
+ * on). Runs under the adapter's lock, for every reader; sim_pcsc_reset()
+ * removes it. */
+typedef GBytes *(*SimPcscAnswerHook)(const guint8 *apdu, gsize len, GBytes *answer,
+				     gpointer user_data);
+void sim_pcsc_set_answer_hook(SimPcscAnswerHook hook, gpointer user_data);
