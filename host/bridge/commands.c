@@ -129,7 +129,7 @@ with_pin(Session *session, JpkiSecret secret, BridgePurpose purpose, PinAttempt 
 	 GError **error)
 {
 	guint tries = 0;
-	if (!jpki_pin_query(session->card, secret, &tries, NULL, error))
+	if (!jpki_pin_query(session->card, secret, &tries, error))
 		return NULL;
 	int wrong_tries_left = -1;
 	for (;;) {
@@ -210,25 +210,30 @@ run_status(Session *session, GError **error)
 {
 	if (!session_open_card(session, FALSE, error))
 		return NULL;
-	g_autoptr(JpkiCert) auth = read_certificate(session, JPKI_SLOT_AUTH, error);
-	if (auth == NULL)
+	g_autoptr(GError) auth_error = NULL;
+	g_autoptr(JpkiCert) auth = read_certificate(session, JPKI_SLOT_AUTH, &auth_error);
+	if (auth == NULL &&
+	    !g_error_matches(auth_error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE)) {
+		g_propagate_error(error, g_steal_pointer(&auth_error));
 		return NULL;
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autofree char *not_after =
-		g_date_time_format(jpki_cert_get_not_after(auth), "%Y-%m-%dT%H:%M:%SZ");
+	}
 	json_t *pins = json_object();
 	gboolean sign_present = TRUE;
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
 		guint tries = 0;
 		g_autoptr(GError) local = NULL;
-		if (!jpki_pin_query(session->card, (JpkiSecret)secret, &tries, NULL, &local)) {
-			if (!g_error_matches(local, JPKI_ERROR,
-					     JPKI_ERROR_NO_SIGNING_CERTIFICATE)) {
+		if (secret == JPKI_SECRET_AUTH && auth == NULL)
+			continue; /* no certificate: its PIN is nothing to show */
+		if (!jpki_pin_query(session->card, (JpkiSecret)secret, &tries, &local)) {
+			gboolean no_sign = g_error_matches(local, JPKI_ERROR,
+							   JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+			if (!no_sign &&
+			    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE)) {
 				json_decref(pins);
 				g_propagate_error(error, g_steal_pointer(&local));
 				return NULL;
 			}
-			sign_present = FALSE;
+			sign_present = sign_present && !no_sign;
 			continue;
 		}
 		json_object_set_new(pins, jpki_secret_name((JpkiSecret)secret),
@@ -239,11 +244,20 @@ run_status(Session *session, GError **error)
 	json_t *reader_list = json_array();
 	for (guint i = 0; readers != NULL && readers[i] != NULL; i++)
 		json_array_append_new(reader_list, json_string(readers[i]));
-	return json_pack("{s:o, s:{s:s, s:s}, s:{s:{s:b, s:s, s:s}, s:{s:b}}, s:o}", "readers",
-			 reader_list, "card", "reader", jpki_card_get_reader(session->card), "type",
-			 "mynumber", "certificates", "auth", "present", 1, "notAfter", not_after,
-			 "validity", jpki_cert_validity_name(jpki_cert_validity_at(auth, now)),
-			 "sign", "present", sign_present, "pins", pins);
+	json_t *auth_json = json_pack("{s:b}", "present", auth != NULL);
+	if (auth != NULL) {
+		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+		g_autofree char *not_after =
+			g_date_time_format(jpki_cert_get_not_after(auth), "%Y-%m-%dT%H:%M:%SZ");
+		json_object_set_new(auth_json, "notAfter", json_string(not_after));
+		json_object_set_new(
+			auth_json, "validity",
+			json_string(jpki_cert_validity_name(jpki_cert_validity_at(auth, now))));
+	}
+	return json_pack("{s:o, s:{s:s, s:s}, s:{s:o, s:{s:b}}, s:o}", "readers", reader_list,
+			 "card", "reader", jpki_card_get_reader(session->card), "type", "mynumber",
+			 "certificates", "auth", auth_json, "sign", "present", sign_present, "pins",
+			 pins);
 }
 
 /* ---- authenticate ---- */

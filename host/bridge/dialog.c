@@ -26,22 +26,6 @@ purpose_text(BridgeDialog *dialog, BridgePurpose purpose)
 	}
 }
 
-static const char *
-secret_text(BridgeDialog *dialog, JpkiSecret secret)
-{
-	switch (secret) {
-	case JPKI_SECRET_AUTH:
-		return TR(dialog, "利用者証明用電子証明書の暗証番号（数字4桁）",
-			  "user-authentication PIN (4 digits)");
-	case JPKI_SECRET_SIGN:
-		return TR(dialog, "署名用電子証明書の暗証番号（英大文字と数字の6～16文字）",
-			  "signing password (6-16 characters of A-Z and 0-9)");
-	default:
-		return TR(dialog, "券面事項入力補助用の暗証番号（数字4桁）",
-			  "card input support PIN (4 digits)");
-	}
-}
-
 static JpkiPinentryRequest
 base_request(BridgeDialog *dialog)
 {
@@ -65,8 +49,8 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 		   "ロックされ、市区町村の窓口でしか解除できません）。",
 		   "%s asks for %s.\n\nEnter your %s.\n%s (after %u wrong tries in a row it "
 		   "locks, and only the municipal office can reset it)."),
-		dialog->origin, purpose_text(dialog, purpose), secret_text(dialog, secret), tries,
-		max);
+		dialog->origin, purpose_text(dialog, purpose),
+		jpki_pin_rule_text(secret, dialog->config->lang), tries, max);
 	g_autofree char *wrong = NULL;
 	if (wrong_tries_left >= 0) {
 		g_autofree char *left =
@@ -90,7 +74,7 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 		/* Never sent: ask again, saying what the rule is. */
 		g_free(wrong);
 		wrong = g_strdup_printf(TR(dialog, "形式が違います: %s", "Wrong format: %s"),
-					secret_text(dialog, secret));
+					jpki_pin_rule_text(secret, dialog->config->lang));
 	}
 }
 

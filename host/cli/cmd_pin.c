@@ -19,15 +19,18 @@ pin_status(Cli *cli)
 		guint tries = 0;
 		const char *name = jpki_secret_name((JpkiSecret)secret);
 		guint max = jpki_secret_max_tries((JpkiSecret)secret);
-		if (!jpki_pin_query(card, (JpkiSecret)secret, &tries, NULL, &local)) {
+		if (!jpki_pin_query(card, (JpkiSecret)secret, &tries, &local)) {
 			if (!g_error_matches(local, JPKI_ERROR,
-					     JPKI_ERROR_NO_SIGNING_CERTIFICATE)) {
+					     JPKI_ERROR_NO_SIGNING_CERTIFICATE) &&
+			    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE)) {
 				json_decref(json);
 				return cli_fail(cli, local);
 			}
 			json_object_set_new(json, name, json_pack("{s:b}", "present", 0));
 			if (!cli->json)
-				printf("%-8s %s\n", name, TR(cli, "なし", "none"));
+				printf("%-8s %s\n", name,
+				       TR(cli, "なし（この証明書は搭載されていません）",
+					  "none (the certificate is not on this card)"));
 			continue;
 		}
 		json_object_set_new(json, name,

@@ -6,9 +6,8 @@
 typedef struct {
 	GStrv readers;
 	char *reader;
-	JpkiCert *certs[JPKI_SLOT_COUNT]; /* NULL where not read or absent */
-	gboolean sign_present;
-	gboolean support_present;
+	JpkiCert *certs[JPKI_SLOT_COUNT];    /* NULL where not read or absent */
+	gboolean present[JPKI_SECRET_COUNT]; /* the secret, and for auth/sign its certificate */
 	guint tries[JPKI_SECRET_COUNT];
 } Status;
 
@@ -49,34 +48,47 @@ secret_label(Cli *cli, JpkiSecret secret)
 	}
 }
 
+/* Not an error for `status`: a certificate (and its PIN) the card does not
+ * carry, or an application it lacks. */
+static gboolean
+is_absence(const GError *error)
+{
+	return g_error_matches(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE) ||
+	       g_error_matches(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE) ||
+	       g_error_matches(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD);
+}
+
 /* Everything readable without a PIN, in one transaction. */
 static gboolean
 read_status(JpkiCard *card, Status *status, GError **error)
 {
 	const JpkiCertSlot public_slots[] = {JPKI_SLOT_AUTH, JPKI_SLOT_AUTH_CA, JPKI_SLOT_SIGN_CA};
 	for (guint i = 0; i < G_N_ELEMENTS(public_slots); i++) {
-		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, public_slots[i], error);
-		if (der == NULL)
+		g_autoptr(GError) local = NULL;
+		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, public_slots[i], &local);
+		if (der == NULL &&
+		    g_error_matches(local, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE))
+			continue;
+		if (der == NULL) {
+			g_propagate_error(error, g_steal_pointer(&local));
 			return FALSE;
+		}
 		status->certs[public_slots[i]] = jpki_cert_new_from_der(der, error);
 		if (status->certs[public_slots[i]] == NULL)
 			return FALSE;
 	}
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
 		g_autoptr(GError) local = NULL;
-		gboolean present = jpki_pin_query(card, (JpkiSecret)secret, &status->tries[secret],
-						  NULL, &local);
-		if (!present &&
-		    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE) &&
-		    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD)) {
+		status->present[secret] =
+			jpki_pin_query(card, (JpkiSecret)secret, &status->tries[secret], &local);
+		if (!status->present[secret] && !is_absence(local)) {
 			g_propagate_error(error, g_steal_pointer(&local));
 			return FALSE;
 		}
-		if (secret == JPKI_SECRET_SIGN)
-			status->sign_present = present;
-		if (secret == JPKI_SECRET_SUPPORT)
-			status->support_present = present;
 	}
+	/* A certificate the card lacks has no PIN to show, whatever its PIN EF says. */
+	if (status->certs[JPKI_SLOT_AUTH] == NULL)
+		status->present[JPKI_SECRET_AUTH] = FALSE;
 	return TRUE;
 }
 
@@ -88,20 +100,20 @@ status_json(Status *status)
 		json_array_append_new(readers, json_string(status->readers[i]));
 	json_t *certs = json_object();
 	for (guint slot = 0; slot < JPKI_SLOT_COUNT; slot++) {
+		gboolean sign_present = status->present[JPKI_SECRET_SIGN];
 		json_t *entry = status->certs[slot] != NULL
 					? cli_certificate_json(status->certs[slot])
 					: json_pack("{s:b}", "present",
-						    slot == JPKI_SLOT_SIGN && status->sign_present);
-		if (slot == JPKI_SLOT_SIGN && status->sign_present)
+						    slot == JPKI_SLOT_SIGN && sign_present);
+		if (slot == JPKI_SLOT_SIGN && sign_present)
 			json_object_set_new(entry, "needs_password", json_true());
 		json_object_set_new(certs, jpki_cert_slot_name((JpkiCertSlot)slot), entry);
 	}
 	json_t *pins = json_object();
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
-		gboolean present = (secret != JPKI_SECRET_SIGN || status->sign_present) &&
-				   (secret != JPKI_SECRET_SUPPORT || status->support_present);
 		json_t *entry =
-			present ? json_pack("{s:b, s:i, s:i, s:b}", "present", 1, "tries_left",
+			status->present[secret]
+				? json_pack("{s:b, s:i, s:i, s:b}", "present", 1, "tries_left",
 					    status->tries[secret], "max_tries",
 					    jpki_secret_max_tries((JpkiSecret)secret), "blocked",
 					    status->tries[secret] == 0)
@@ -123,24 +135,29 @@ print_text(Cli *cli, Status *status)
 		if (status->certs[slot] != NULL) {
 			g_autofree char *state = cli_describe_validity(cli, status->certs[slot]);
 			printf("%s: %s\n", label, state);
-		} else if (slot == JPKI_SLOT_SIGN && status->sign_present) {
+		} else if (slot == JPKI_SLOT_SIGN && status->present[JPKI_SECRET_SIGN]) {
 			printf("%s: %s\n", label,
 			       TR(cli,
 				  "あり（期限の確認には署名用の暗証番号が必要: jpki cert show "
 				  "sign）",
 				  "present (its expiry needs the signing password: jpki cert show "
 				  "sign)"));
+		} else if (slot == JPKI_SLOT_SIGN) {
+			printf("%s: %s\n", label,
+			       TR(cli,
+				  "この証明書は搭載されていません（発行は市区町村の窓口で。15歳未満"
+				  "には発行されません）",
+				  "not on this card (issued at the municipal office; not to "
+				  "children under 15)"));
 		} else {
 			printf("%s: %s\n", label,
-			       TR(cli, "なし（発行は市区町村の窓口で。15歳未満には発行されません）",
-				  "none (issued at the municipal office; not to children under "
-				  "15)"));
+			       TR(cli, "この証明書は搭載されていません（発行は市区町村の窓口で）",
+				  "not on this card (issued at the municipal office)"));
 		}
 	}
 	printf("%s\n", TR(cli, "暗証番号の残り回数:", "PIN tries left:"));
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
-		if ((secret == JPKI_SECRET_SIGN && !status->sign_present) ||
-		    (secret == JPKI_SECRET_SUPPORT && !status->support_present))
+		if (!status->present[secret])
 			continue;
 		guint tries = status->tries[secret];
 		printf("  %s: %u/%u", secret_label(cli, (JpkiSecret)secret), tries,

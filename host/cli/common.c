@@ -46,7 +46,7 @@ JpkiPin *
 cli_ask_pin(Cli *cli, JpkiCard *card, JpkiSecret secret, GError **error)
 {
 	guint tries = 0;
-	if (!jpki_pin_query(card, secret, &tries, NULL, error))
+	if (!jpki_pin_query(card, secret, &tries, error))
 		return NULL;
 	if (tries == 0) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,

@@ -46,22 +46,6 @@ read_line(int fd, char *line, gsize size, GError **error)
 	return TRUE;
 }
 
-static const char *
-describe_secret(Cli *cli, JpkiSecret secret)
-{
-	switch (secret) {
-	case JPKI_SECRET_AUTH:
-		return TR(cli, "利用者証明用電子証明書の暗証番号（数字4桁）",
-			  "user-authentication PIN (4 digits)");
-	case JPKI_SECRET_SIGN:
-		return TR(cli, "署名用電子証明書の暗証番号（英大文字と数字の6～16文字）",
-			  "signing password (6-16 characters of A-Z and 0-9)");
-	default:
-		return TR(cli, "券面事項入力補助用の暗証番号（数字4桁）",
-			  "card input support PIN (4 digits)");
-	}
-}
-
 static gboolean
 read_from_terminal(const char *prompt, char *line, gsize size, GError **error)
 {
@@ -106,10 +90,11 @@ ask_with_pinentry(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_
 {
 	g_autofree char *tries = jpki_tries_left_text(tries_left, cli->lang);
 	g_autofree char *description =
-		purpose != NULL ? g_strdup_printf("%s %s", purpose, describe_secret(cli, secret))
-				: g_strdup_printf(TR(cli, "jpki: %sを入力してください。\n%sです。",
-						     "jpki: enter your %s.\n%s."),
-						  describe_secret(cli, secret), tries);
+		purpose != NULL
+			? g_strdup_printf("%s %s", purpose, jpki_pin_rule_text(secret, cli->lang))
+			: g_strdup_printf(TR(cli, "jpki: %sを入力してください。\n%sです。",
+					     "jpki: enter your %s.\n%s."),
+					  jpki_pin_rule_text(secret, cli->lang), tries);
 	JpkiPinentryRequest request = {
 		.title = TR(cli, "マイナンバーカード", "My Number Card"),
 		.description = description,
@@ -137,9 +122,10 @@ cli_read_pin(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left,
 		g_autofree char *tries = jpki_tries_left_text(tries_left, cli->lang);
 		g_autofree char *prompt =
 			purpose != NULL
-				? g_strdup_printf("%s %s: ", purpose, describe_secret(cli, secret))
+				? g_strdup_printf("%s %s: ", purpose,
+						  jpki_pin_rule_text(secret, cli->lang))
 				: g_strdup_printf(TR(cli, "%s（%s）: ", "%s (%s): "),
-						  describe_secret(cli, secret), tries);
+						  jpki_pin_rule_text(secret, cli->lang), tries);
 		ok = read_from_terminal(prompt, line, sizeof(line), error);
 	}
 	JpkiPin *pin = ok ? jpki_pin_new(secret, line, error) : NULL;

@@ -3,7 +3,8 @@
 
 #include "jpki_error.h"
 
-#define JPKI_SW_OK 0x9000
+#define JPKI_SW_OK             0x9000
+#define JPKI_SW_FILE_NOT_FOUND 0x6A82
 
 typedef enum {
 	JPKI_APP_JPKI,    /* 公的個人認証 AP */

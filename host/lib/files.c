@@ -1,6 +1,10 @@
 #include "files.h"
 
 #define SHORT_READ_MAX 256
+/* No EF the library reads is near this: certificates are under 2 KiB. A TLV
+ * claiming more is a broken or hostile card, and an error. (READ BINARY's
+ * 15-bit offset could not reach past 32 KiB anyway.) */
+#define EF_MAX_SIZE 8192
 
 static GBytes *
 send(JpkiCard *card, GByteArray *apdu, guint16 *sw, GError **error)
@@ -100,6 +104,19 @@ read_rest_extended(JpkiCard *card, GByteArray *out, gsize total, GError **error)
 	return TRUE;
 }
 
+/* Erased (FF) or zeroed bytes where a tag and its length should be. FF alone is
+ * a valid first tag byte (FF20), so the whole head must be blank. */
+static gboolean
+is_blank(const guint8 *head, gsize len)
+{
+	gboolean all_ff = len > 0, all_zero = len > 0;
+	for (gsize i = 0; i < len; i++) {
+		all_ff = all_ff && head[i] == 0xFF;
+		all_zero = all_zero && head[i] == 0x00;
+	}
+	return all_ff || all_zero;
+}
+
 GBytes *
 jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
 {
@@ -108,10 +125,23 @@ jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
 		return NULL;
 	gsize head_len = 0;
 	const guint8 *head_bytes = g_bytes_get_data(head, &head_len);
+	if (is_blank(head_bytes, head_len)) {
+		*sw = JPKI_SW_FILE_NOT_FOUND;
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
+				    "the file is blank: nothing was written to it");
+		return NULL;
+	}
 	gsize total = 0;
 	if (!jpki_tlv_lengths(head_bytes, head_len, tag_len, NULL, &total) || total < head_len) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
 				    "the file does not start with a TLV length");
+		return NULL;
+	}
+	if (total > EF_MAX_SIZE) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_CARD,
+			    "the file claims %" G_GSIZE_FORMAT
+			    " bytes, more than any EF of a My Number Card",
+			    total);
 		return NULL;
 	}
 	g_autoptr(GByteArray) out = g_byte_array_sized_new((guint)total);

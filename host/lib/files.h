@@ -12,7 +12,9 @@ gboolean jpki_files_select_ef(JpkiCard *card, guint16 fid, guint16 *sw, GError *
  * certificate, 2 for FF20): the length comes from its header. Short READ
  * BINARYs of 256 bytes, or one extended read where the card allows it
  * (falling back to short ones when it refuses). `sw` is set to the status
- * of a refused first read (e.g. 6982 before the signing password). */
+ * of a refused first read (e.g. 6982 before the signing password), and to
+ * 6A82 (as for a missing file) when the file holds no TLV at all but erased
+ * bytes (FF or 00): an EF the card has but nothing was ever written to. */
 GBytes *jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error);
 /* A TLV's header length (tag + length bytes) and whole length, from its first
  * bytes; definite lengths up to 82 LL LL. */

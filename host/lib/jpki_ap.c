@@ -4,10 +4,8 @@
 
 #include <string.h>
 
-#define TOKEN_INFO_FID   0x0006
-#define TOKEN_MYNUMBER   "JPKIAPICCTOKEN2"
-#define TOKEN_JUKI       "JPKIAPICCTOKEN"
-#define TOKEN_READ_BYTES 32
+#define TOKEN_INFO_FID  0x0006
+#define TOKEN_LABEL_LEN 32 /* CK_TOKEN_INFO.label, space-padded */
 
 static const struct {
 	const char *name;
@@ -37,14 +35,38 @@ jpki_cert_slot_from_name(const char *name, JpkiCertSlot *slot)
 	return FALSE;
 }
 
-typedef enum { PROBE_NOT_JPKI, PROBE_MYNUMBER, PROBE_JUKI } ProbeResult;
+JpkiToken
+jpki_token_from_info(const guint8 *info, gsize len)
+{
+	static const struct {
+		const char *label;
+		JpkiToken token;
+	} labels[] = {
+		{"JPKIAPICCTOKEN2", JPKI_TOKEN_MYNUMBER_CARD},
+		{"JPKIAPICCTOKEN", JPKI_TOKEN_JUKI_CARD},
+		{"JPKIAPGPSETOKEN", JPKI_TOKEN_SMARTPHONE},
+		{"JPKIAPIOSTOKEN", JPKI_TOKEN_SMARTPHONE},
+	};
+	if (info == NULL || len < TOKEN_LABEL_LEN)
+		return JPKI_TOKEN_UNKNOWN;
+	gsize label_len = TOKEN_LABEL_LEN;
+	while (label_len > 0 && info[label_len - 1] == ' ')
+		label_len--;
+	for (guint i = 0; i < G_N_ELEMENTS(labels); i++) {
+		/* The whole label: JPKIAPICCTOKEN is a prefix of JPKIAPICCTOKEN2. */
+		if (strlen(labels[i].label) == label_len &&
+		    memcmp(info, labels[i].label, label_len) == 0)
+			return labels[i].token;
+	}
+	return JPKI_TOKEN_UNKNOWN;
+}
 
 /* What the card in one reader is, by its answers (not its ATR). */
 static gboolean
-probe(JpkiCard *card, ProbeResult *result, GError **error)
+probe(JpkiCard *card, JpkiToken *result, GError **error)
 {
 	g_autoptr(GError) local = NULL;
-	*result = PROBE_NOT_JPKI;
+	*result = JPKI_TOKEN_UNKNOWN;
 	if (!jpki_card_begin_transaction(card, error))
 		return FALSE;
 	gboolean ok = jpki_files_select_app(card, JPKI_APP_JPKI, &local);
@@ -53,7 +75,7 @@ probe(JpkiCard *card, ProbeResult *result, GError **error)
 		ok = jpki_files_select_ef(card, TOKEN_INFO_FID, &sw, &local);
 	g_autoptr(GBytes) token = NULL;
 	if (ok && sw == JPKI_SW_OK)
-		token = jpki_files_read_head(card, TOKEN_READ_BYTES, &sw, &local);
+		token = jpki_files_read_head(card, TOKEN_LABEL_LEN, &sw, &local);
 	jpki_card_end_transaction(card);
 
 	if (local != NULL && !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD) &&
@@ -64,12 +86,8 @@ probe(JpkiCard *card, ProbeResult *result, GError **error)
 	if (token == NULL)
 		return TRUE;
 	gsize len = 0;
-	const char *data = g_bytes_get_data(token, &len);
-	if (len >= strlen(TOKEN_MYNUMBER) &&
-	    memcmp(data, TOKEN_MYNUMBER, strlen(TOKEN_MYNUMBER)) == 0)
-		*result = PROBE_MYNUMBER;
-	else if (len >= strlen(TOKEN_JUKI) && memcmp(data, TOKEN_JUKI, strlen(TOKEN_JUKI)) == 0)
-		*result = PROBE_JUKI;
+	const guint8 *data = g_bytes_get_data(token, &len);
+	*result = jpki_token_from_info(data, len);
 	return TRUE;
 }
 
@@ -95,11 +113,11 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	}
 
 	g_autoptr(JpkiCard) found = NULL;
-	guint mynumber_cards = 0, juki_cards = 0, other_cards = 0;
+	guint mynumber_cards = 0, juki_cards = 0, smartphones = 0, other_cards = 0;
 	for (guint i = 0; with_card[i] != NULL; i++) {
 		g_autoptr(GError) local = NULL;
 		g_autoptr(JpkiCard) card = jpki_card_connect(context, with_card[i], &local);
-		ProbeResult result = PROBE_NOT_JPKI;
+		JpkiToken result = JPKI_TOKEN_UNKNOWN;
 		if (card == NULL || !probe(card, &result, &local)) {
 			if (reader != NULL) {
 				g_propagate_error(error, g_steal_pointer(&local));
@@ -108,12 +126,14 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 			g_debug("skipping reader %s: %s", with_card[i], local->message);
 			continue;
 		}
-		if (result == PROBE_MYNUMBER) {
+		if (result == JPKI_TOKEN_MYNUMBER_CARD) {
 			mynumber_cards++;
 			if (found == NULL)
 				found = g_steal_pointer(&card);
-		} else if (result == PROBE_JUKI) {
+		} else if (result == JPKI_TOKEN_JUKI_CARD) {
 			juki_cards++;
+		} else if (result == JPKI_TOKEN_SMARTPHONE) {
+			smartphones++;
 		} else {
 			other_cards++;
 		}
@@ -125,7 +145,10 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	}
 	if (found != NULL)
 		return g_steal_pointer(&found);
-	if (juki_cards > 0)
+	if (smartphones > 0)
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_SMARTPHONE_CERTIFICATE,
+				    "the token is a smartphone's JPKI certificate, not a card");
+	else if (juki_cards > 0)
 		g_set_error_literal(
 			error, JPKI_ERROR, JPKI_ERROR_JUKI_CARD,
 			"the card is a Juki card (住基カード), which is no longer usable");
@@ -137,6 +160,24 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	return NULL;
 }
 
+/* The holder's own certificates may be missing (a child, a declined
+ * certificate); the CA certificates never are. */
+static gboolean
+set_absent_error(GError **error, JpkiCertSlot slot)
+{
+	if (slot == JPKI_SLOT_SIGN) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
+				    "the card has no signing certificate");
+		return TRUE;
+	}
+	if (slot == JPKI_SLOT_AUTH) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE,
+				    "the card has no user-authentication certificate");
+		return TRUE;
+	}
+	return FALSE;
+}
+
 GBytes *
 jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error)
 {
@@ -145,17 +186,17 @@ jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error)
 	guint16 sw = 0;
 	if (!jpki_files_select_ef(card, slots[slot].fid, &sw, error))
 		return NULL;
-	if (sw == 0x6A82 && slot == JPKI_SLOT_SIGN) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
-				    "the card has no signing certificate");
+	if (sw == JPKI_SW_FILE_NOT_FOUND && set_absent_error(error, slot))
 		return NULL;
-	}
 	if (sw != JPKI_SW_OK) {
 		jpki_sw_set_error(error, sw, "SELECT certificate");
 		return NULL;
 	}
 	g_autoptr(GError) local = NULL;
 	GBytes *der = jpki_files_read_tlv(card, 1, &sw, &local);
+	/* No file, or a blank one: the holder's certificate was never written. */
+	if (der == NULL && sw == JPKI_SW_FILE_NOT_FOUND && set_absent_error(error, slot))
+		return NULL;
 	if (der == NULL && sw == 0x6982) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
 				    "the signing certificate is read after the signing password");

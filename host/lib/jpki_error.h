@@ -15,11 +15,13 @@ typedef enum {
 	JPKI_ERROR_CARD_REMOVED,           /* the card left during the operation */
 	JPKI_ERROR_UNSUPPORTED_CARD,       /* a card, but not a My Number Card */
 	JPKI_ERROR_JUKI_CARD,              /* an old 住基カード: no longer usable */
+	JPKI_ERROR_SMARTPHONE_CERTIFICATE, /* a smartphone's JPKI token: not supported here */
 	JPKI_ERROR_SEVERAL_CARDS,          /* more than one My Number Card present */
 	JPKI_ERROR_PIN_FORMAT,             /* the PIN does not fit the secret's rule; not sent */
 	JPKI_ERROR_PIN_INCORRECT,          /* the card refused the PIN; tries left in the message */
 	JPKI_ERROR_PIN_BLOCKED,            /* locked: only the municipal office can reset it */
 	JPKI_ERROR_NO_SIGNING_CERTIFICATE, /* e.g. a child's card */
+	JPKI_ERROR_NO_AUTH_CERTIFICATE,    /* the holder declined it, or it was never written */
 	JPKI_ERROR_CERTIFICATE_EXPIRED,    /* the certificate's validity has ended */
 	JPKI_ERROR_CERTIFICATE_NOT_YET_VALID,
 	JPKI_ERROR_CERTIFICATE_REVOKED,   /* listed in the given CRL */

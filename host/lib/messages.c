@@ -33,6 +33,14 @@ static const Message messages[JPKI_ERROR_LAST] = {
 		  "The certificates on a Juki card (住基カード) can no longer be used."},
 		 {"お住まいの市区町村の窓口でマイナンバーカードを申請してください。",
 		  "Apply for a My Number Card at your municipal office."}},
+	[JPKI_ERROR_SMARTPHONE_CERTIFICATE] =
+		{{"スマートフォン用電子証明書には対応していません。",
+		  "JPKI certificates on a smartphone are not supported here."},
+		 {"マイナンバーカードをICカードリーダーに置いてください（スマートフォン用電子証明書"
+		  "は"
+		  "スマートフォンの対応アプリで使えます）。",
+		  "Put your My Number Card on the card reader (the smartphone certificate works in "
+		  "the apps on your phone)."}},
 	[JPKI_ERROR_SEVERAL_CARDS] = {{"複数のマイナンバーカードが見つかりました。",
 				       "More than one My Number Card was found."},
 				      {"使うカード1枚だけをリーダーに残してください（または "
@@ -42,10 +50,10 @@ static const Message messages[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_PIN_FORMAT] =
 		{{"暗証番号の形式が正しくありません（カードには送っていません）。",
 		  "The PIN is not in the right format (it was not sent to the card)."},
-		 {"利用者証明用と券面事項入力補助用は数字4桁、署名用は英大文字と数字の6～16文字です"
-		  "。",
+		 {"利用者証明用と券面事項入力補助用は数字4桁、署名用は英大文字と数字を組み合わせた6"
+		  "～16文字です（英字と数字の両方が必要）。",
 		  "The authentication and card input support PINs are 4 digits; the signing "
-		  "password is 6-16 characters of A-Z and 0-9."}},
+		  "password is 6-16 characters of A-Z and 0-9 with both letters and digits."}},
 	[JPKI_ERROR_PIN_INCORRECT] = {{"暗証番号が違います。", "The PIN is incorrect."},
 				      {"残り回数に注意して入力し直してください。0回になるとロックさ"
 				       "れ、市区町村の窓口でしか解除できません。",
@@ -56,12 +64,21 @@ static const Message messages[JPKI_ERROR_LAST] = {
 		 {"マイナンバーカードを持って、お住まいの市区町村の窓口で暗証番号の再設定を受けてく"
 		  "ださい。",
 		  "Take your My Number Card to your municipal office to have the PIN reset."}},
-	[JPKI_ERROR_NO_SIGNING_CERTIFICATE] = {{"このカードには署名用電子証明書がありません。",
-						"This card has no signing certificate."},
+	[JPKI_ERROR_NO_SIGNING_CERTIFICATE] = {{"このカードには署名用電子証明書が搭載されていませ"
+						"ん。",
+						"The signing certificate is not on this card."},
 					       {"署名用電子証明書は市区町村の窓口で発行を受けられま"
 						"す（15歳未満の方には発行されません）。",
 						"A signing certificate is issued at the municipal "
 						"office (not to children under 15)."}},
+	[JPKI_ERROR_NO_AUTH_CERTIFICATE] =
+		{{"このカードには利用者証明用電子証明書が搭載されていません。",
+		  "The user-authentication certificate is not on this card."},
+		 {"利用者証明用電子証明書は、マイナンバーカードを持って市区町村の窓口で発行を受けて"
+		  "く"
+		  "ださい。",
+		  "Take your My Number Card to your municipal office to have a user-authentication "
+		  "certificate issued."}},
 	[JPKI_ERROR_CERTIFICATE_EXPIRED] =
 		{{"電子証明書の有効期限が切れています。", "The certificate has expired."},
 		 {"お住まいの市区町村の窓口で電子証明書の更新を受けてください。",
@@ -115,6 +132,24 @@ static const Message messages[JPKI_ERROR_LAST] = {
 			   {"ファイル名と権限を確認してください。",
 			    "Check the file name and its permissions."}},
 };
+
+const char *
+jpki_pin_rule_text(JpkiSecret secret, JpkiLang lang)
+{
+	static const char *const rules[JPKI_SECRET_COUNT][2] = {
+		[JPKI_SECRET_AUTH] = {"利用者証明用電子証明書の暗証番号（数字4桁）",
+				      "user-authentication PIN (4 digits)"},
+		[JPKI_SECRET_SIGN] = {"署名用電子証明書の暗証番号（英大文字と数字を組み合わせた6～"
+				      "16文字）",
+				      "signing password (6-16 characters of A-Z and 0-9, with "
+				      "both letters and digits)"},
+		[JPKI_SECRET_SUPPORT] = {"券面事項入力補助用の暗証番号（数字4桁）",
+					 "card input support PIN (4 digits)"},
+	};
+	if ((guint)secret >= JPKI_SECRET_COUNT)
+		secret = JPKI_SECRET_AUTH;
+	return rules[secret][lang];
+}
 
 static gboolean
 is_japanese(const char *locale)

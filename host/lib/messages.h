@@ -3,6 +3,7 @@
 #pragma once
 
 #include "jpki_error.h"
+#include "pin.h"
 
 typedef enum {
 	JPKI_LANG_JA,
@@ -18,6 +19,10 @@ gboolean jpki_lang_from_name(const char *name, JpkiLang *lang);
 const char *jpki_error_summary(JpkiErrorCode code, JpkiLang lang);
 /* One sentence: what to do next (insert the card, go to the municipal office...). */
 const char *jpki_error_advice(JpkiErrorCode code, JpkiLang lang);
+
+/* The secret and its rule, as a dialog or prompt names it: "signing password
+ * (6-16 characters of A-Z and 0-9, with both letters and digits)". */
+const char *jpki_pin_rule_text(JpkiSecret secret, JpkiLang lang);
 
 /* "残り2回" / "2 tries left" / "1 try left". */
 char *jpki_tries_left_text(guint tries_left, JpkiLang lang);

@@ -7,6 +7,10 @@
 
 #define PNP_NOTIFICATION "\\\\?PnP?\\Notification"
 #define MAX_RESPONSE     (65536 + 2)
+/* One command's answer, however it arrives: the most an extended Le can ask
+ * for. A card that keeps answering 61xx is cut off well before that. */
+#define MAX_TOTAL_RESPONSE 65536
+#define MAX_CONTINUATIONS  64 /* GET RESPONSEs for one command */
 
 struct _JpkiContext {
 	SCARDCONTEXT handle;
@@ -302,6 +306,25 @@ transmit_once(JpkiCard *card, const guint8 *apdu, gsize len, guint8 *response, D
 	return SCardTransmit(card->handle, pci, apdu, (DWORD)len, NULL, response, response_len);
 }
 
+/* Whether the APDU's last byte is a short Le (ISO 7816-4 cases 2S and 4S).
+ * Only then may a 6Cxx answer rewrite it: in any other APDU the last byte is
+ * data (SELECT EF 0006 would become SELECT EF 00xx). */
+static gboolean
+ends_with_short_le(const guint8 *apdu, gsize len)
+{
+	if (len == 5)
+		return TRUE; /* case 2S: CLA INS P1 P2 Le */
+	if (len < 6 || apdu[4] == 0)
+		return FALSE;             /* case 1, or extended length */
+	return len == 6 + (gsize)apdu[4]; /* case 4S: ... Lc data Le */
+}
+
+static void
+set_answer_error(GError **error, const char *what)
+{
+	g_set_error(error, JPKI_ERROR, JPKI_ERROR_CARD, "the card's answer %s", what);
+}
+
 GBytes *
 jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16 *sw,
 		   GError **error)
@@ -309,6 +332,8 @@ jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secre
 	g_autofree guint8 *response = g_malloc(MAX_RESPONSE);
 	g_autoptr(GByteArray) data = g_byte_array_new();
 	DWORD response_len = 0;
+	guint continuations = 0;
+	gboolean le_corrected = FALSE;
 	LONG rv = transmit_once(card, apdu, len, response, &response_len);
 	for (;;) {
 		if (rv == SCARD_E_NOT_TRANSACTED && card_left(card))
@@ -323,18 +348,28 @@ jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secre
 			return NULL;
 		}
 		guint8 sw1 = response[response_len - 2], sw2 = response[response_len - 1];
+		if (data->len + response_len - 2 > MAX_TOTAL_RESPONSE) {
+			set_answer_error(error, "is longer than any command can ask for");
+			return NULL;
+		}
 		g_byte_array_append(data, response, response_len - 2);
 		if (sw1 == 0x61) {
 			/* More data waits: GET RESPONSE (T=0 and some contactless readers). */
+			if (++continuations > MAX_CONTINUATIONS) {
+				set_answer_error(error, "never ends (61xx after 61xx)");
+				return NULL;
+			}
 			guint8 get_response[5] = {0x00, 0xC0, 0x00, 0x00, sw2};
 			rv = transmit_once(card, get_response, sizeof(get_response), response,
 					   &response_len);
 			continue;
 		}
-		if (sw1 == 0x6C && !secret && len >= 5) {
-			/* Wrong Le: send the same command again with the Le the card wants. */
+		if (sw1 == 0x6C && !secret && !le_corrected && continuations == 0 &&
+		    ends_with_short_le(apdu, len)) {
+			/* Wrong Le: send the same command once more with the Le the card wants. */
 			g_autofree guint8 *again = g_memdup2(apdu, len);
 			again[len - 1] = sw2;
+			le_corrected = TRUE;
 			g_byte_array_set_size(data, 0);
 			rv = transmit_once(card, again, len, response, &response_len);
 			continue;

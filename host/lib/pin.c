@@ -2,6 +2,7 @@
 #include "pin.h"
 
 #include "files.h"
+#include "presence.h"
 
 #include <openssl/crypto.h>
 #include <string.h>
@@ -17,7 +18,7 @@ struct _JpkiPin {
 typedef struct {
 	const char *name;
 	gsize min_len, max_len;
-	gboolean letters; /* A-Z allowed besides 0-9 */
+	gboolean letters; /* A-Z and 0-9, at least one of each (J-LIS: 英数字を組み合わせた) */
 	guint max_tries;
 	JpkiApp app;
 	guint16 fid;
@@ -59,21 +60,27 @@ jpki_pin_new(JpkiSecret secret, const char *typed, GError **error)
 	const SecretRule *rule = &rules[secret];
 	gsize len = typed != NULL ? strlen(typed) : 0;
 	gboolean ok = len >= rule->min_len && len <= rule->max_len;
+	gboolean has_letter = FALSE, has_digit = FALSE;
 	JpkiPin *pin = g_new0(JpkiPin, 1);
 	pin->secret = secret;
 	for (gsize i = 0; ok && i < len; i++) {
 		char c = typed[i];
 		if (rule->letters && c >= 'a' && c <= 'z')
 			c = (char)(c - 'a' + 'A');
+		has_digit |= c >= '0' && c <= '9';
+		has_letter |= rule->letters && c >= 'A' && c <= 'Z';
 		ok = (c >= '0' && c <= '9') || (rule->letters && c >= 'A' && c <= 'Z');
 		pin->value[i] = (guint8)c;
 	}
+	/* A card never holds an all-digit or all-letter signing password. */
+	if (rule->letters)
+		ok = ok && has_letter && has_digit;
 	if (!ok) {
 		jpki_pin_free(pin);
 		if (rule->letters)
 			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
 				    "the %s password must be %" G_GSIZE_FORMAT "-%" G_GSIZE_FORMAT
-				    " characters of A-Z and 0-9",
+				    " characters of A-Z and 0-9, letters and digits mixed",
 				    rule->name, rule->min_len, rule->max_len);
 		else
 			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
@@ -100,20 +107,53 @@ jpki_pin_free(JpkiPin *pin)
 	g_free(pin);
 }
 
-/* Selects the secret's application and PIN file. A signing password the card
- * lacks means a card without a signing certificate (a child's card). */
+static void
+set_no_certificate_error(GError **error, JpkiSecret secret)
+{
+	if (secret == JPKI_SECRET_SIGN)
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
+				    "the card has no signing certificate");
+	else
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE,
+				    "the card has no user-authentication certificate");
+}
+
+/* Whether EF 0008 says the secret's certificate is absent. Then its PIN,
+ * whatever state it is in (missing, blocked, never set), is not the user's
+ * problem: the certificate is, and no PIN is asked or sent. */
+static gboolean
+certificate_absent(JpkiCard *card, JpkiSecret secret, gboolean *absent, GError **error)
+{
+	JpkiCertificatePresence presence;
+	if (!jpki_presence_read(card, &presence, error))
+		return FALSE;
+	JpkiPresence of_secret = secret == JPKI_SECRET_SIGN ? presence.sign : presence.auth;
+	*absent = of_secret == JPKI_PRESENCE_ABSENT;
+	return TRUE;
+}
+
+/* Selects the secret's application and PIN file. A JPKI PIN whose certificate
+ * the card lacks (EF 0008, or no PIN file at all: a child's card) is
+ * JPKI_ERROR_NO_SIGNING_CERTIFICATE or JPKI_ERROR_NO_AUTH_CERTIFICATE. */
 static gboolean
 select_secret(JpkiCard *card, JpkiSecret secret, GError **error)
 {
 	const SecretRule *rule = &rules[secret];
 	if (!jpki_files_select_app(card, rule->app, error))
 		return FALSE;
+	gboolean jpki = secret == JPKI_SECRET_SIGN || secret == JPKI_SECRET_AUTH;
+	gboolean absent = FALSE;
+	if (jpki && !certificate_absent(card, secret, &absent, error))
+		return FALSE;
+	if (absent) {
+		set_no_certificate_error(error, secret);
+		return FALSE;
+	}
 	guint16 sw = 0;
 	if (!jpki_files_select_ef(card, rule->fid, &sw, error))
 		return FALSE;
-	if (sw == 0x6A82 && secret == JPKI_SECRET_SIGN) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
-				    "the card has no signing certificate");
+	if (sw == JPKI_SW_FILE_NOT_FOUND && jpki) {
+		set_no_certificate_error(error, secret);
 		return FALSE;
 	}
 	if (sw != JPKI_SW_OK) {
@@ -123,10 +163,12 @@ select_secret(JpkiCard *card, JpkiSecret secret, GError **error)
 	return TRUE;
 }
 
-/* VERIFY without data on the selected PIN file. */
+/* VERIFY without data on the selected PIN file. A real card answers 63Cx,
+ * even right after a successful VERIFY, so nothing here reads "verified" from
+ * it; a blocked secret answers 63C0 on some cards and 6984 on others. 9000 is
+ * no answer a My Number Card gives: it is taken as "not blocked". */
 static gboolean
-query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
-	       GError **error)
+query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
 {
 	g_autoptr(GByteArray) apdu = jpki_apdu_verify_status();
 	guint16 sw = 0;
@@ -134,7 +176,6 @@ query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *v
 		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
 	if (response == NULL)
 		return FALSE;
-	*verified = sw == JPKI_SW_OK;
 	if (sw == JPKI_SW_OK) {
 		*tries_left = rules[secret].max_tries;
 		return TRUE;
@@ -150,16 +191,10 @@ query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *v
 }
 
 gboolean
-jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
-	       GError **error)
+jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
 {
-	gboolean is_verified = FALSE;
-	if (!select_secret(card, secret, error) ||
-	    !query_selected(card, secret, tries_left, &is_verified, error))
-		return FALSE;
-	if (verified != NULL)
-		*verified = is_verified;
-	return TRUE;
+	return select_secret(card, secret, error) &&
+	       query_selected(card, secret, tries_left, error);
 }
 
 static void
@@ -176,8 +211,7 @@ static gboolean
 verify_selected(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **error)
 {
 	guint left = 0;
-	gboolean verified = FALSE;
-	if (!query_selected(card, pin->secret, &left, &verified, error))
+	if (!query_selected(card, pin->secret, &left, error))
 		return FALSE;
 	*tries_left = left;
 	if (left == 0) {

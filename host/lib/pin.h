@@ -7,7 +7,7 @@
 
 typedef enum {
 	JPKI_SECRET_AUTH,    /* 利用者証明用: 4 digits, 3 tries */
-	JPKI_SECRET_SIGN,    /* 署名用: 6-16 of A-Z 0-9, 5 tries */
+	JPKI_SECRET_SIGN,    /* 署名用: 6-16 of A-Z 0-9 with both letters and digits, 5 tries */
 	JPKI_SECRET_SUPPORT, /* 券面事項入力補助用: 4 digits, 3 tries */
 	JPKI_SECRET_COUNT
 } JpkiSecret;
@@ -21,7 +21,8 @@ guint jpki_secret_max_tries(JpkiSecret secret);
 typedef struct _JpkiPin JpkiPin;
 
 /* Lower-case letters in the signing password are folded to upper case (the
- * card holds A-Z only); anything else outside the rule is refused with
+ * card holds A-Z only); anything else outside the rule (including a signing
+ * password of digits only or letters only) is refused with
  * JPKI_ERROR_PIN_FORMAT, and nothing is sent. */
 JpkiPin *jpki_pin_new(JpkiSecret secret, const char *typed, GError **error);
 JpkiSecret jpki_pin_get_secret(const JpkiPin *pin);
@@ -29,10 +30,10 @@ JpkiSecret jpki_pin_get_secret(const JpkiPin *pin);
 void jpki_pin_free(JpkiPin *pin);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiPin, jpki_pin_free)
 
-/* Tries left without spending one (VERIFY with no data). `verified` is set
- * when the secret is already verified in this session. */
-gboolean jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, gboolean *verified,
-			GError **error);
+/* Tries left without spending one (VERIFY with no data); 0 when blocked
+ * (63C0 or 6984). It cannot tell whether the secret is verified: a real card
+ * answers 63Cx after a successful VERIFY too. */
+gboolean jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error);
 /* One VERIFY. Blocked: JPKI_ERROR_PIN_BLOCKED and no VERIFY is sent. Wrong:
  * JPKI_ERROR_PIN_INCORRECT with *tries_left set (0: now blocked).
  * Selects the secret's application first, which logs out any other secret. */

@@ -90,6 +90,27 @@ child_card_has_no_signing_certificate() {
 	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-signing-certificate
 }
 
+declined_certificates_are_not_on_the_card_not_locked() {
+	local json text
+	json=$(on_card "--profile no-auth-cert" "$jpki" status --json) || return 1
+	expect auth "$(jq -r .certificates.auth.present <<<"$json")" false &&
+		expect auth-pin "$(jq -r .pins.auth.present <<<"$json")" false &&
+		expect sign-tries "$(jq -r .pins.sign.tries_left <<<"$json")" 5 || return 1
+	text=$(on_card "--profile no-auth-cert" "$jpki" status --lang ja) || return 1
+	grep -q "利用者証明用電子証明書: この証明書は搭載されていません" <<<"$text" || return 1
+	# The adult who declined the signing certificate: blank EF, blocked password EF.
+	json=$(on_card "--profile no-sign-cert" "$jpki" status --json) || return 1
+	expect sign "$(jq -r .certificates.sign.present <<<"$json")" false &&
+		expect sign-pin "$(jq -r .pins.sign.present <<<"$json")" false || return 1
+	text=$(on_card "--profile no-sign-cert" "$jpki" status --lang en) || return 1
+	grep -q "Signing certificate: not on this card" <<<"$text" && ! grep -q "0/5" <<<"$text" || return 1
+	echo "x" >"$work/declined"
+	json=$(on_card "--profile no-sign-cert" "$jpki" sign "$work/declined" --json --pin-fd 3 3<<<ABC123)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-signing-certificate || return 1
+	json=$(on_card "--profile no-auth-cert" "$jpki" cert show auth --json)
+	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" no-auth-certificate
+}
+
 juki_card_is_reported_as_no_longer_usable() {
 	local json
 	json=$(on_card "--profile juki" "$jpki" status --json)
@@ -189,12 +210,34 @@ wrong_pin_reports_tries_left_and_bad_format_costs_nothing() {
 		[[ ! -e $work/x.p7s ]]
 }
 
+signing_password_of_digits_or_letters_only_is_never_sent() {
+	# J-LIS: 英数字を組み合わせた6文字から16文字. Either would cost one of the 5 tries.
+	echo "x" >"$work/mixed"
+	# shellcheck disable=SC2016
+	on_card "--stats $work/mixed.stats" bash -c '
+		"$0" sign "$1/mixed" --json --pin-fd 3 3<<<123456 >"$1/digits.json"
+		"$0" sign "$1/mixed" --lang ja --pin-fd 3 3<<<abcdef 2>"$1/letters.txt"
+		"$0" pin change sign --json --pin-fd 3 3<<<$'"'"'ABC123\nABCDEFGH'"'"' >"$1/new.json"
+		"$0" pin status --json >"$1/after.json"' "$jpki" "$work"
+	expect code "$(jq -r .error.code "$work/digits.json")" pin-format &&
+		jq -r .error.advice "$work/digits.json" | grep -q "with both letters and digits" &&
+		grep -q "英大文字と数字を組み合わせた" "$work/letters.txt" &&
+		expect new-code "$(jq -r .error.code "$work/new.json")" pin-format &&
+		expect sign-after "$(jq -r .sign.tries_left "$work/after.json")" 5 &&
+		expect pins-sent "$(pins_sent "$work/mixed.stats")" 0 &&
+		[[ ! -e $work/mixed.p7s ]]
+}
+
 locked_pin_is_never_asked_for() {
 	local json
 	json=$(on_card "--profile auth-locked --stats $work/locked.stats" "$jpki" pin change auth --json --pin-fd 3 3<<<$'1234\n5678')
 	[[ $? -eq 1 ]] && expect code "$(jq -r .error.code <<<"$json")" pin-blocked || return 1
 	expect pins-sent "$(pins_sent "$work/locked.stats")" 0 || return 1
-	on_card "--profile auth-locked" "$jpki" pin status --lang ja | grep -q "市区町村の窓口で再設定"
+	on_card "--profile auth-locked" "$jpki" pin status --lang ja | grep -q "市区町村の窓口で再設定" || return 1
+	# Some cards answer the status query of a blocked PIN with 6984 instead of 63C0.
+	json=$(on_card "--profile auth-locked --blocked-status-6984" "$jpki" pin status --json) || return 1
+	expect blocked-6984 "$(jq -r .auth.blocked <<<"$json")" true &&
+		expect sign-beside "$(jq -r .sign.tries_left <<<"$json")" 5
 }
 
 changes_the_authentication_pin() {
@@ -350,6 +393,7 @@ check "status reports the card, its certificates and tries left" status_reports_
 check "status speaks Japanese and English" status_speaks_japanese_and_english
 check "status warns inside the renewal window" status_warns_inside_the_renewal_window
 check "a child's card has no signing certificate" child_card_has_no_signing_certificate
+check "a declined certificate is 'not on this card', never locked" declined_certificates_are_not_on_the_card_not_locked
 check "a Juki card is reported as no longer usable" juki_card_is_reported_as_no_longer_usable
 check "no card is reported; --wait takes a card inserted later" no_card_is_reported_and_waiting_takes_an_inserted_card
 check "sign writes a .p7s that openssl and jpki verify" signs_a_file_that_openssl_and_jpki_verify
@@ -357,6 +401,7 @@ check "verify rejects a changed file and an untrusted signer" verify_rejects_a_c
 check "verify accepts a signature openssl made with the same key" verifies_a_signature_made_by_openssl_with_the_same_key
 check "an expired signing certificate signs nothing" expired_signing_certificate_signs_nothing
 check "a wrong PIN reports tries left; a bad format costs no try" wrong_pin_reports_tries_left_and_bad_format_costs_nothing
+check "a signing password of digits or letters only is never sent" signing_password_of_digits_or_letters_only_is_never_sent
 check "a locked PIN is never asked for" locked_pin_is_never_asked_for
 check "pin change changes the authentication PIN" changes_the_authentication_pin
 check "cert show writes text, PEM and DER" shows_certificates_in_every_format

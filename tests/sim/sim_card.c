@@ -61,6 +61,7 @@ struct _SimCard {
 	gboolean ap_present[SIM_AP_COUNT];
 	GByteArray *atr;
 	gboolean extended_length;
+	guint16 blocked_status_sw; /* the status query's answer on a blocked secret */
 	/* volatile state */
 	int current_ap; /* a SimAp, or -1 before any SELECT */
 	const SimEf *current_ef;
@@ -113,6 +114,7 @@ sim_card_new(void)
 	card->atr = g_byte_array_new();
 	g_byte_array_append(card->atr, default_atr, sizeof(default_atr));
 	card->extended_length = TRUE;
+	card->blocked_status_sw = 0x63C0;
 	for (guint i = 0; i < SIM_AP_COUNT; i++)
 		card->ap_present[i] = TRUE;
 	card->current_ap = -1;
@@ -235,6 +237,12 @@ void
 sim_card_set_extended_length(SimCard *card, gboolean accepted)
 {
 	card->extended_length = accepted;
+}
+
+void
+sim_card_set_blocked_status(SimCard *card, guint16 sw)
+{
+	card->blocked_status_sw = sw;
 }
 
 const guint8 *
@@ -453,9 +461,10 @@ verify(SimCard *card, const Command *cmd)
 	SimSecretState *state = &card->secrets[ef->secret];
 
 	if (cmd->lc == 0) {
-		/* Status query: spends no try. */
-		if (state->verified)
-			return respond_sw(SW_OK);
+		/* Status query: spends no try. A real card answers 63Cx even right after a
+		 * successful VERIFY (OpenSC PR 959), never 9000. */
+		if (state->tries_left == 0)
+			return respond_sw(card->blocked_status_sw);
 		return respond_sw(sw_for_tries_left(state->tries_left));
 	}
 	if (state->tries_left == 0)
@@ -473,20 +482,25 @@ verify(SimCard *card, const Command *cmd)
 	return respond_sw(SW_OK);
 }
 
-/* The card keeps its secrets in the same formats the municipal office sets. */
+/* The card keeps its secrets in the same formats the municipal office sets:
+ * 4 digits, or 6-16 of A-Z0-9 mixing letters and digits for signing. */
 static gboolean
 secret_value_ok(SimSecret secret, const guint8 *value, gsize len)
 {
 	gboolean sign = secret == SIM_SECRET_SIGN;
 	if (sign ? (len < 6 || len > 16) : len != 4)
 		return FALSE;
+	gboolean has_digit = FALSE, has_letter = FALSE;
 	for (gsize i = 0; i < len; i++) {
 		gboolean digit = g_ascii_isdigit(value[i]);
 		gboolean upper = value[i] >= 'A' && value[i] <= 'Z';
 		if (!(digit || (sign && upper)))
 			return FALSE;
+		has_digit |= digit;
+		has_letter |= upper;
 	}
-	return TRUE;
+	/* J-LIS: the signing password combines letters and digits. */
+	return !sign || (has_digit && has_letter);
 }
 
 gboolean

@@ -42,6 +42,10 @@ void sim_card_set_atr(SimCard *card, const guint8 *atr, gsize len);
 /* Extended-length APDUs are accepted unless refused here; refused, they get 6700. */
 void sim_card_set_extended_length(SimCard *card, gboolean accepted);
 
+/* What the status query (VERIFY without data) answers on a blocked secret:
+ * 63C0 (the default; myna-card, tested on a card) or 6984 (older myna code). */
+void sim_card_set_blocked_status(SimCard *card, guint16 sw);
+
 /* One command APDU in, one response APDU out (always at least SW1 SW2). */
 GBytes *sim_card_transmit(SimCard *card, const guint8 *apdu, gsize len);
 /* Power-on or warm reset: the volatile state (selection, verified secrets)
@@ -60,5 +64,6 @@ guint sim_card_count_commands(SimCard *card, guint8 ins);
 guint sim_card_count_status_queries(SimCard *card);
 guint sim_card_count_pin_verifies(SimCard *card);
 
-/* The formats a card accepts for a new secret: 4 digits, or 6-16 of A-Z0-9 for signing. */
+/* The formats a card accepts for a new secret: 4 digits, or 6-16 of A-Z0-9
+ * with both letters and digits for signing. */
 gboolean sim_card_secret_format_ok(SimSecret secret, const char *value);

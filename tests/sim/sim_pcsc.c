@@ -35,6 +35,8 @@ static guint status_queries;
 static guint waits_started;   /* SCardGetStatusChange calls that blocked */
 static guint blocked_waiters; /* callers blocked in SCardGetStatusChange now */
 static LONG next_id = 1;
+static SimPcscAnswerHook answer_hook;
+static gpointer answer_hook_data;
 
 static void
 sim_reader_free(gpointer data)
@@ -80,7 +82,18 @@ sim_pcsc_reset(void)
 	pin_verifies = 0;
 	status_queries = 0;
 	waits_started = 0;
+	answer_hook = NULL;
+	answer_hook_data = NULL;
 	g_cond_broadcast(&changed);
+	g_mutex_unlock(&lock);
+}
+
+void
+sim_pcsc_set_answer_hook(SimPcscAnswerHook hook, gpointer user_data)
+{
+	g_mutex_lock(&lock);
+	answer_hook = hook;
+	answer_hook_data = user_data;
 	g_mutex_unlock(&lock);
 }
 
@@ -490,6 +503,13 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 	g_autoptr(GBytes) response = sim_card_transmit(reader->card, send, send_len);
 	pin_verifies += sim_card_count_pin_verifies(reader->card) - pins_before;
 	status_queries += sim_card_count_status_queries(reader->card) - queries_before;
+	if (answer_hook != NULL) {
+		GBytes *instead = answer_hook(send, send_len, response, answer_hook_data);
+		if (instead != NULL) {
+			g_bytes_unref(response);
+			response = instead;
+		}
+	}
 	gsize size = 0;
 	const guint8 *data = g_bytes_get_data(response, &size);
 	if (*recv_len < size) {

@@ -29,3 +29,11 @@ guint sim_pcsc_count_status_queries(void);
  * waiting until the `n`-th has blocked and some caller is blocked still. FALSE on timeout. */
 guint sim_pcsc_count_waits(void);
 gboolean sim_pcsc_await_wait(guint n, guint timeout_ms);
+
+/* A fault hook for transport tests: sees every command APDU and the card's
+ * answer, and returns the answer to give instead (or NULL to pass the card's
+ * on). Runs under the adapter's lock, for every reader; sim_pcsc_reset()
+ * removes it. */
+typedef GBytes *(*SimPcscAnswerHook)(const guint8 *apdu, gsize len, GBytes *answer,
+				     gpointer user_data);
+void sim_pcsc_set_answer_hook(SimPcscAnswerHook hook, gpointer user_data);

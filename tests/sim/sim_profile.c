@@ -15,38 +15,70 @@
 G_DEFINE_QUARK(sim-profile-error-quark, sim_profile_error)
 /* clang-format on */
 
+/* EF 0006 labels (myna-card; myna knows GPSE). */
+#define TOKEN_MYNUMBER "JPKIAPICCTOKEN2"
+#define TOKEN_JUKI     "JPKIAPICCTOKEN"
+#define TOKEN_ANDROID  "JPKIAPGPSETOKEN"
+
+/* How a certificate the holder does not have is laid out. Not public
+ * (docs/simulator.md): the simulator plays both layouts readers must expect. */
+typedef enum {
+	ABSENT_NO_FILES,    /* certificate, key and PIN EFs missing: SELECT answers 6A82 */
+	ABSENT_BLANK_BLOCK, /* blank certificate EF (FF), no key, a PIN EF that is blocked */
+} AbsentLayout;
+
 typedef struct {
 	const char *name;
 	const char *description;
-	const char *auth_cert; /* file in the PKI dir */
+	const char *auth_cert; /* file in the PKI dir; NULL: no authentication certificate */
 	const char *sign_cert; /* NULL: no signing certificate (a child's card) */
 	gboolean auth_locked;  /* authentication PIN already blocked */
-	gboolean juki;         /* an old 住基カード token */
+	gboolean juki;         /* no other application than JPKI (住基カード, smartphone) */
+	AbsentLayout absent;   /* for a certificate the profile lacks */
+	const char *token;     /* the label of EF 0006 */
 } Profile;
 
 static const Profile profiles[] = {
 	{"adult", "a typical adult's card: both certificates valid", "auth-valid.pem",
-	 "sign-valid.pem", FALSE, FALSE},
-	{"child", "a child's card: no signing certificate", "auth-valid.pem", NULL, FALSE, FALSE},
+	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	{"child", "a child's card: no signing certificate", "auth-valid.pem", NULL, FALSE, FALSE,
+	 ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	{"no-sign-cert", "an adult who declined the signing certificate (blank EF, blocked PIN)",
+	 "auth-valid.pem", NULL, FALSE, FALSE, ABSENT_BLANK_BLOCK, TOKEN_MYNUMBER},
+	{"no-auth-cert", "an adult who declined the authentication certificate", NULL,
+	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
 	{"auth-locked", "the authentication PIN is already blocked", "auth-valid.pem",
-	 "sign-valid.pem", TRUE, FALSE},
+	 "sign-valid.pem", TRUE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
 	{"sign-expired", "the signing certificate has expired", "auth-valid.pem",
-	 "sign-expired.pem", FALSE, FALSE},
+	 "sign-expired.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
 	{"renewal", "both certificates expire within 3 months (renewal window)", "auth-renewal.pem",
-	 "sign-renewal.pem", FALSE, FALSE},
+	 "sign-renewal.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
 	{"juki", "an old 住基カード (Juki card) with expired certificates", "auth-expired.pem",
-	 "sign-expired.pem", FALSE, TRUE},
+	 "sign-expired.pem", FALSE, TRUE, ABSENT_NO_FILES, TOKEN_JUKI},
+	{"smartphone", "a smartphone's JPKI token (スマホ用電子証明書, Android), not a card",
+	 "auth-valid.pem", "sign-valid.pem", FALSE, TRUE, ABSENT_NO_FILES, TOKEN_ANDROID},
 };
 
-static const char *const profile_names[] = {"adult",   "child", "auth-locked", "sign-expired",
-					    "renewal", "juki",  NULL};
+static const char *const profile_names[] = {"adult",        "child",       "no-sign-cert",
+					    "no-auth-cert", "auth-locked", "sign-expired",
+					    "renewal",      "juki",        NULL};
 
 /* Contactless readers build the ATR from ATQB; this one was seen on a real card. */
 static const guint8 contactless_atr[] = {0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05,
 					 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F};
 
-#define TOKEN_INFO_LEN     32
-#define MANUFACTURE_NUMBER "TEST000000001"
+#define TOKEN_INFO_LEN 160 /* a PKCS#11 CK_TOKEN_INFO (myna-card) */
+/* Record 1 of the common AP: serial (15) + municipality code (5) + expiry (8).
+ * 13101 is Chiyoda-ku, the test holder's address; the manufacture number the
+ * Mynaportal reads is serial[2..14]: 0000000000001. */
+#define CARD_SERIAL       "990000000000001"
+#define CARD_MUNICIPALITY "13101"
+#define CARD_EXPIRY       "20350101"
+/* EF sizes: the real ones are not public. What matters is that a file is
+ * bigger than its TLV, with FF filler after it, as on a real card. */
+#define CERT_EF_SIZE       2048
+#define MY_NUMBER_EF_SIZE  32
+#define ATTRIBUTES_EF_SIZE 512
 #define MY_NUMBER          "123456789018"
 #define HOLDER_NAME        "テスト　太郎"
 #define HOLDER_ADDRESS     "東京都千代田区霞が関２丁目１番２号　テスト"
@@ -111,6 +143,19 @@ load_key(const char *dir, const char *file, GError **error)
 	return key;
 }
 
+/* `content`, then FF up to `size`: a real EF is bigger than what it holds. */
+static GBytes *
+with_filler(const guint8 *content, gsize len, gsize size)
+{
+	GByteArray *ef = g_byte_array_sized_new((guint)MAX(len, size));
+	g_byte_array_append(ef, content, (guint)len);
+	while (ef->len < size) {
+		guint8 filler = 0xFF;
+		g_byte_array_append(ef, &filler, 1);
+	}
+	return g_byte_array_free_to_bytes(ef);
+}
+
 static gboolean
 add_certificate(SimCard *card, const char *dir, const char *file, guint16 fid, int read_secret,
 		GError **error)
@@ -118,7 +163,10 @@ add_certificate(SimCard *card, const char *dir, const char *file, guint16 fid, i
 	g_autoptr(GBytes) der = load_certificate_der(dir, file, error);
 	if (der == NULL)
 		return FALSE;
-	sim_card_set_binary(card, SIM_AP_JPKI, fid, der, read_secret);
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(der, &len);
+	g_autoptr(GBytes) ef = with_filler(data, len, CERT_EF_SIZE);
+	sim_card_set_binary(card, SIM_AP_JPKI, fid, ef, read_secret);
 	return TRUE;
 }
 
@@ -133,15 +181,46 @@ add_key(SimCard *card, const char *dir, const char *file, guint16 fid, SimSecret
 	return TRUE;
 }
 
+/* EF 0006: CK_TOKEN_INFO with 32-bit big-endian CK_ULONGs. Readers use the
+ * label (the first 32 bytes); the other fields' real values are not public
+ * apart from the version slots (ASCII "03" and "01" on a card, myna-card). */
 static void
-add_token_info(SimCard *card, gboolean juki)
+add_token_info(SimCard *card, const char *label)
 {
-	char token[TOKEN_INFO_LEN];
-	const char *label = juki ? "JPKIAPICCTOKEN" : "JPKIAPICCTOKEN2";
-	memset(token, ' ', sizeof(token));
+	guint8 token[TOKEN_INFO_LEN];
+	memset(token, ' ', 96);    /* label, manufacturerID, model, serialNumber */
+	memset(token + 96, 0, 44); /* flags .. free private memory */
 	memcpy(token, label, strlen(label));
+	memcpy(token + 140, "0301", 4); /* hardwareVersion, firmwareVersion */
+	memset(token + 144, ' ', 16);   /* utcTime */
 	g_autoptr(GBytes) bytes = g_bytes_new(token, sizeof(token));
 	sim_card_set_binary(card, SIM_AP_JPKI, 0x0006, bytes, -1);
+}
+
+/* EF 0008: byte 0 the signing certificate, byte 1 the authentication one;
+ * 8F present (myna-card, on a card with both), 00 absent. */
+static void
+add_certificate_presence(SimCard *card, const Profile *profile)
+{
+	guint8 presence[3] = {profile->sign_cert != NULL ? 0x8F : 0x00,
+			      profile->auth_cert != NULL ? 0x8F : 0x00, 0x00};
+	g_autoptr(GBytes) bytes = g_bytes_new(presence, sizeof(presence));
+	sim_card_set_binary(card, SIM_AP_JPKI, 0x0008, bytes, -1);
+}
+
+/* A certificate the holder does not have, as `layout` lays it out. */
+static void
+add_absent_certificate(SimCard *card, AbsentLayout layout, guint16 cert_fid, SimSecret secret,
+		       guint max_tries)
+{
+	if (layout == ABSENT_NO_FILES)
+		return;
+	guint8 blank[256];
+	memset(blank, 0xFF, sizeof(blank));
+	g_autoptr(GBytes) bytes = g_bytes_new(blank, sizeof(blank));
+	sim_card_set_binary(card, SIM_AP_JPKI, cert_fid, bytes, -1);
+	sim_card_set_secret(card, secret, secret == SIM_SECRET_SIGN ? "UNSET0" : "0000", max_tries,
+			    0);
 }
 
 static void
@@ -173,38 +252,47 @@ append_tlv(GByteArray *out, guint16 tag, const void *value, gsize len)
 }
 
 /* EF 0002 of the card input support AP: FF20 { DF21 offsets; DF22 name;
- * DF23 address; DF24 birth date; DF25 sex }. The offset table's layout is
- * not public: here it lists where each of DF22..DF25 starts inside FF20. */
+ * DF23 address; DF24 birth date; DF25 sex }, then FF filler. DF21 holds where
+ * each of DF22..DF25 starts, counted from the start of the EF (myna-card's
+ * vector from a card: FF 20 65 / DF21 000E 0020 0059 0064). */
 static GBytes *
 build_basic_attributes(void)
 {
 	const char *values[] = {HOLDER_NAME, HOLDER_ADDRESS, HOLDER_BIRTH, HOLDER_SEX};
 	g_autoptr(GByteArray) fields = g_byte_array_new();
-	guint8 offsets[8];
-	const gsize table_len = 3 + sizeof(offsets);
+	gsize starts[G_N_ELEMENTS(values)];
 	for (guint i = 0; i < G_N_ELEMENTS(values); i++) {
-		gsize at = table_len + fields->len;
+		starts[i] = fields->len;
+		append_tlv(fields, (guint16)(0xDF22 + i), values[i], strlen(values[i]));
+	}
+	guint8 offsets[2 * G_N_ELEMENTS(values)];
+	const gsize table_len = 3 + sizeof(offsets);
+	gsize inner_len = table_len + fields->len;
+	gsize header_len = 2 + (inner_len < 0x80 ? 1 : inner_len <= 0xFF ? 2 : 3);
+	for (guint i = 0; i < G_N_ELEMENTS(values); i++) {
+		gsize at = header_len + table_len + starts[i];
 		offsets[2 * i] = (guint8)(at >> 8);
 		offsets[2 * i + 1] = (guint8)at;
-		append_tlv(fields, (guint16)(0xDF22 + i), values[i], strlen(values[i]));
 	}
 	g_autoptr(GByteArray) inner = g_byte_array_new();
 	append_tlv(inner, 0xDF21, offsets, sizeof(offsets));
 	g_byte_array_append(inner, fields->data, fields->len);
 
-	GByteArray *out = g_byte_array_new();
+	g_autoptr(GByteArray) out = g_byte_array_new();
 	append_tlv(out, 0xFF20, inner->data, inner->len);
-	return g_byte_array_free_to_bytes(out);
+	g_assert(out->len == header_len + inner_len);
+	return with_filler(out->data, out->len, ATTRIBUTES_EF_SIZE);
 }
 
 static void
 add_support_ap(SimCard *card, const char *pin)
 {
 	static const guint8 my_number_header[] = {0xFF, 0x10, 0x0C};
-	GByteArray *my_number = g_byte_array_new();
+	g_autoptr(GByteArray) my_number = g_byte_array_new();
 	g_byte_array_append(my_number, my_number_header, sizeof(my_number_header));
 	g_byte_array_append(my_number, (const guint8 *)MY_NUMBER, strlen(MY_NUMBER));
-	g_autoptr(GBytes) my_number_bytes = g_byte_array_free_to_bytes(my_number);
+	g_autoptr(GBytes) my_number_bytes =
+		with_filler(my_number->data, my_number->len, MY_NUMBER_EF_SIZE);
 	g_autoptr(GBytes) attributes = build_basic_attributes();
 
 	sim_card_set_secret(card, SIM_SECRET_SUPPORT, pin, 3, 3);
@@ -212,16 +300,16 @@ add_support_ap(SimCard *card, const char *pin)
 	sim_card_set_binary(card, SIM_AP_SUPPORT, 0x0002, attributes, SIM_SECRET_SUPPORT);
 }
 
-/* Record 1 of SFI 1 in the common AP: a TLV whose 13-character value is the
- * manufacture number (read as bytes 2..14 of the record). */
+/* Record 1 of SFI 1 in the common AP (myna-card, with a vector from a card):
+ * 01 1C + serial (15) + municipality code (5) + expiry YYYYMMDD (8). */
 static void
-add_manufacture_number(SimCard *card)
+add_card_info(SimCard *card)
 {
+	const char *value = CARD_SERIAL CARD_MUNICIPALITY CARD_EXPIRY;
 	GByteArray *record = g_byte_array_new();
-	guint8 header[2] = {0x01, (guint8)strlen(MANUFACTURE_NUMBER)};
+	guint8 header[2] = {0x01, (guint8)strlen(value)};
 	g_byte_array_append(record, header, 2);
-	g_byte_array_append(record, (const guint8 *)MANUFACTURE_NUMBER,
-			    (guint)strlen(MANUFACTURE_NUMBER));
+	g_byte_array_append(record, (const guint8 *)value, (guint)strlen(value));
 	g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(record);
 	sim_card_set_record(card, SIM_AP_COMMON, 1, bytes);
 }
@@ -235,7 +323,8 @@ check_pins(const char *auth, const char *sign, const char *support, GError **err
 		return TRUE;
 	g_set_error_literal(error, SIM_PROFILE_ERROR, SIM_PROFILE_ERROR_BAD_PIN,
 			    "PINs must be as a real card holds them: 4 digits for authentication "
-			    "and card input support, 6-16 of A-Z0-9 for signing");
+			    "and card input support, 6-16 of A-Z0-9 mixing letters and digits for "
+			    "signing");
 	return FALSE;
 }
 
@@ -258,13 +347,22 @@ sim_profile_build(const SimProfileOptions *options, GError **error)
 		return NULL;
 
 	g_autoptr(SimCard) card = sim_card_new();
-	add_token_info(card, profile->juki);
-	if (!add_certificate(card, dir, profile->auth_cert, 0x000A, -1, error) ||
-	    !add_certificate(card, dir, "auth-ca.pem", 0x000B, -1, error) ||
-	    !add_certificate(card, dir, "sign-ca.pem", 0x0002, -1, error) ||
-	    !add_key(card, dir, "auth.key", 0x0017, SIM_SECRET_AUTH, error))
+	add_token_info(card, profile->token);
+	if (strcmp(profile->token, TOKEN_JUKI) != 0)
+		add_certificate_presence(card, profile);
+	if (!add_certificate(card, dir, "auth-ca.pem", 0x000B, -1, error) ||
+	    !add_certificate(card, dir, "sign-ca.pem", 0x0002, -1, error))
 		return NULL;
-	sim_card_set_secret(card, SIM_SECRET_AUTH, auth_pin, 3, profile->auth_locked ? 0 : 3);
+
+	if (profile->auth_cert != NULL) {
+		if (!add_certificate(card, dir, profile->auth_cert, 0x000A, -1, error) ||
+		    !add_key(card, dir, "auth.key", 0x0017, SIM_SECRET_AUTH, error))
+			return NULL;
+		sim_card_set_secret(card, SIM_SECRET_AUTH, auth_pin, 3,
+				    profile->auth_locked ? 0 : 3);
+	} else {
+		add_absent_certificate(card, profile->absent, 0x000A, SIM_SECRET_AUTH, 3);
+	}
 
 	if (profile->sign_cert != NULL) {
 		if (!add_certificate(card, dir, profile->sign_cert, 0x0001, SIM_SECRET_SIGN,
@@ -272,19 +370,23 @@ sim_profile_build(const SimProfileOptions *options, GError **error)
 		    !add_key(card, dir, "sign.key", 0x001A, SIM_SECRET_SIGN, error))
 			return NULL;
 		sim_card_set_secret(card, SIM_SECRET_SIGN, sign_pin, 5, 5);
+	} else {
+		add_absent_certificate(card, profile->absent, 0x0001, SIM_SECRET_SIGN, 5);
 	}
 
 	if (profile->juki) {
-		/* The Juki card predates the My Number Card's other applications. */
+		/* The Juki card predates the My Number Card's other applications; a
+		 * smartphone carries the JPKI application only. */
 		sim_card_set_ap_present(card, SIM_AP_SUPPORT, FALSE);
 		sim_card_set_ap_present(card, SIM_AP_SURFACE, FALSE);
 		sim_card_set_ap_present(card, SIM_AP_COMMON, FALSE);
 	} else {
 		add_support_ap(card, support_pin);
-		add_manufacture_number(card);
+		add_card_info(card);
 	}
 	if (options->contactless)
 		sim_card_set_atr(card, contactless_atr, sizeof(contactless_atr));
 	sim_card_set_extended_length(card, !options->refuse_extended_length);
+	sim_card_set_blocked_status(card, options->blocked_status_6984 ? 0x6984 : 0x63C0);
 	return g_steal_pointer(&card);
 }

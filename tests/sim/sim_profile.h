@@ -20,7 +20,8 @@ typedef struct {
 	const char *sign_pin;    /* NULL: "ABC123" */
 	const char *support_pin; /* NULL: "1234" */
 	gboolean refuse_extended_length;
-	gboolean contactless; /* an ATR built by a contactless reader */
+	gboolean contactless;         /* an ATR built by a contactless reader */
+	gboolean blocked_status_6984; /* status query on a blocked PIN: 6984, not 63C0 */
 } SimProfileOptions;
 
 SimCard *sim_profile_build(const SimProfileOptions *options, GError **error);

@@ -273,7 +273,9 @@ main(int argc, char **argv)
 			*support_pin = NULL, *stats_file = NULL;
 	GOptionEntry entries[] = {
 		{"profile", 0, 0, G_OPTION_ARG_STRING, &profile,
-		 "adult (default), child, auth-locked, sign-expired, renewal, juki", "NAME"},
+		 "adult (default), child, no-sign-cert, no-auth-cert, auth-locked, sign-expired, "
+		 "renewal, juki, smartphone",
+		 "NAME"},
 		{"pki-dir", 0, 0, G_OPTION_ARG_FILENAME, &pki_dir,
 		 "test PKI folder (default: the build's)", "DIR"},
 		{"auth-pin", 0, 0, G_OPTION_ARG_STRING, &auth_pin,
@@ -286,6 +288,8 @@ main(int argc, char **argv)
 		 "refuse extended-length APDUs with 6700, as some cards and readers do", NULL},
 		{"contactless", 0, 0, G_OPTION_ARG_NONE, &options.contactless,
 		 "present the ATR of a contactless reader", NULL},
+		{"blocked-status-6984", 0, 0, G_OPTION_ARG_NONE, &options.blocked_status_6984,
+		 "answer a PIN status query on a blocked PIN with 6984 instead of 63C0", NULL},
 		{"port", 0, 0, G_OPTION_ARG_INT, &sim.port, "vpcd port (default 35963)", "PORT"},
 		{"remove-after-apdus", 0, 0, G_OPTION_ARG_INT, &remove_after_apdus,
 		 "remove the card once it has answered N APDUs", "N"},

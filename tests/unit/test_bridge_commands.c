@@ -524,6 +524,40 @@ test_wrong_format_pin_is_asked_again_and_never_sent(void **state)
 	assert_int_equal(pins_sent(), 1);
 }
 
+/* J-LIS: the signing password mixes letters and digits. One of digits only or
+ * letters only is asked again with the rule, in the dialog's language, and never
+ * sent: it would cost one of the 5 tries. */
+static void
+test_signing_password_without_letters_and_digits_is_never_sent(void **state)
+{
+	Fixture *fixture = *state;
+	const struct {
+		JpkiLang lang;
+		const char *rule;
+	} cases[] = {
+		{JPKI_LANG_EN, "with both letters and digits"},
+		{JPKI_LANG_JA, "英大文字と数字を組み合わせた6～16文字"},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		fixture->config->lang = cases[i].lang;
+		g_unlink(fixture->log);
+		g_unlink(fixture->counter);
+		script_pins("123456;ABCDEF;CANCEL");
+		guint verify_before = sim_card_count_commands(sim(), INS_VERIFY);
+		g_autofree char *json = request_json("get-signing-certificate", NULL);
+		run_fails(fixture, json, JPKI_ERROR_CANCELLED);
+
+		g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+		assert_int_equal(count_command(records, "GETPIN"), 3);
+		assert_contains(nth_argument(records, "SETDESC", 0), cases[i].rule);
+		assert_contains(nth_argument(records, "SETERROR", 0), cases[i].rule);
+		assert_contains(nth_argument(records, "SETERROR", 1), cases[i].rule);
+		/* Only the status query before the dialog reached the card. */
+		assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY) - verify_before, 1);
+		assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_SIGN), 5);
+	}
+}
+
 static void
 test_blocked_pin_is_refused_without_a_dialog(void **state)
 {
@@ -730,7 +764,9 @@ test_get_signing_certificate_returns_the_card_certificate(void **state)
 	const char *description = nth_argument(records, "SETDESC", 0);
 	assert_contains(description, ORIGIN);
 	assert_contains(description, "name, address, date of birth and sex");
-	assert_contains(description, "signing password (6-16 characters of A-Z and 0-9)");
+	assert_contains(
+		description,
+		"signing password (6-16 characters of A-Z and 0-9, with both letters and digits)");
 	assert_contains(description, "5 tries left");
 }
 
@@ -1058,6 +1094,39 @@ test_status_tells_a_child_card_and_the_renewal_window(void **state)
 	assert_no_dialog(fixture);
 }
 
+/* A card without a certificate: status says so, and the operation that needs
+ * it fails with its own code before any dialog or VERIFY (never card-error,
+ * never "0/5 locked"). */
+static void
+test_missing_certificates_are_reported_not_locked(void **state)
+{
+	Fixture *fixture = *state;
+	g_autofree char *status = request_json("status", NULL);
+	replace_card("no-auth-cert");
+	g_autoptr(json_t) no_auth = run_ok(fixture, status);
+	json_t *certificates = json_object_get(no_auth, "certificates");
+	assert_true(
+		json_is_false(json_object_get(json_object_get(certificates, "auth"), "present")));
+	assert_true(
+		json_is_true(json_object_get(json_object_get(certificates, "sign"), "present")));
+	assert_null(json_object_get(json_object_get(no_auth, "pins"), "auth"));
+	g_autofree char *login = authenticate_json();
+	run_fails(fixture, login, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	assert_no_dialog(fixture);
+	/* Only the status queries of sign and support: none for auth, no PIN. */
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 2);
+
+	replace_card("no-sign-cert");
+	g_autoptr(json_t) no_sign = run_ok(fixture, status);
+	certificates = json_object_get(no_sign, "certificates");
+	assert_true(
+		json_is_false(json_object_get(json_object_get(certificates, "sign"), "present")));
+	assert_null(json_object_get(json_object_get(no_sign, "pins"), "sign"));
+	g_autofree char *read_sign = request_json("get-signing-certificate", NULL);
+	run_fails(fixture, read_sign, JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+	assert_no_dialog(fixture);
+}
+
 static void
 test_status_without_a_card_is_no_card_at_once(void **state)
 {
@@ -1089,6 +1158,7 @@ main(void)
 		COMMAND_TEST(test_wrong_then_cancel_is_pin_incorrect_with_tries_left),
 		COMMAND_TEST(test_cancel_at_once_is_cancelled_and_costs_no_try),
 		COMMAND_TEST(test_wrong_format_pin_is_asked_again_and_never_sent),
+		COMMAND_TEST(test_signing_password_without_letters_and_digits_is_never_sent),
 		COMMAND_TEST(test_blocked_pin_is_refused_without_a_dialog),
 		COMMAND_TEST(test_three_wrong_pins_block_the_pin),
 		COMMAND_TEST(test_card_removed_after_verify_is_card_removed),
@@ -1111,6 +1181,7 @@ main(void)
 		COMMAND_TEST(test_a_broken_pinentry_is_not_taken_for_a_cancel_while_waiting),
 		COMMAND_TEST(test_status_reports_the_card_without_a_dialog),
 		COMMAND_TEST(test_status_tells_a_child_card_and_the_renewal_window),
+		COMMAND_TEST(test_missing_certificates_are_reported_not_locked),
 		COMMAND_TEST(test_status_without_a_card_is_no_card_at_once),
 	};
 	int failed = cmocka_run_group_tests_name("bridge_commands", tests, NULL, NULL);

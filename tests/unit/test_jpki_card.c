@@ -1,7 +1,9 @@
 /* libjpki against the in-process simulator: finding the card, certificates,
  * PIN rules and counters, signatures, removal and waiting. */
+#include "common_ap.h"
 #include "digestinfo.h"
 #include "jpki_ap.h"
+#include "presence.h"
 #include "sim_pcsc.h"
 #include "sim_profile.h"
 #include "support_ap.h"
@@ -173,6 +175,45 @@ test_a_juki_card_beside_a_my_number_card_is_skipped(void **state)
 	assert_string_equal(jpki_card_get_reader(card), READER);
 }
 
+/* A smartphone's JPKI token (Android GPSE, iPhone) is said plainly not to be
+ * supported, and skipped beside a My Number Card. */
+static void
+test_a_smartphone_token_is_not_supported(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("smartphone"));
+	assert_find_fails(JPKI_ERROR_SMARTPHONE_CERTIFICATE);
+
+	guint8 ios[160];
+	memset(ios, ' ', sizeof(ios));
+	memcpy(ios, "JPKIAPIOSTOKEN", strlen("JPKIAPIOSTOKEN"));
+	g_autoptr(GBytes) ios_info = g_bytes_new(ios, sizeof(ios));
+	sim_card_set_binary(sim(), SIM_AP_JPKI, 0x0006, ios_info, -1);
+	assert_find_fails(JPKI_ERROR_SMARTPHONE_CERTIFICATE);
+
+	sim_pcsc_add_reader(OTHER_READER);
+	sim_pcsc_insert_card(OTHER_READER, card_with("adult"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	assert_string_equal(jpki_card_get_reader(card), OTHER_READER);
+}
+
+static void
+test_reads_the_card_information_of_the_common_application(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	JpkiCardInfo info;
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_common_read_card_info(card, &info, &error));
+	assert_string_equal(info.serial, "990000000000001");
+	assert_string_equal(info.municipality_code, "13101");
+	assert_string_equal(info.expiry, "20350101");
+	assert_string_equal(info.manufacture_number, "0000000000001");
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+}
+
 static void
 test_reads_public_certificates_without_a_pin(void **state)
 {
@@ -256,18 +297,28 @@ test_pin_formats_are_refused_before_reaching_the_card(void **state)
 		JpkiSecret secret;
 		const char *typed;
 	} bad[] = {
-		{JPKI_SECRET_AUTH, "123"},      {JPKI_SECRET_AUTH, "12345"},
-		{JPKI_SECRET_AUTH, "12a4"},     {JPKI_SECRET_AUTH, ""},
+		{JPKI_SECRET_AUTH, "123"},
+		{JPKI_SECRET_AUTH, "12345"},
+		{JPKI_SECRET_AUTH, "12a4"},
+		{JPKI_SECRET_AUTH, ""},
 		{JPKI_SECRET_AUTH, "１２３４"}, /* full-width digits */
-		{JPKI_SECRET_SIGN, "ABC12"},    {JPKI_SECRET_SIGN, "ABCDEFGHIJ1234567"},
-		{JPKI_SECRET_SIGN, "ABC-123"},  {JPKI_SECRET_SIGN, "ＡＢＣ１２３"},
+		{JPKI_SECRET_SIGN, "ABC12"},
+		{JPKI_SECRET_SIGN, "ABCDEFGHIJ1234567"},
+		{JPKI_SECRET_SIGN, "ABC-123"},
+		{JPKI_SECRET_SIGN, "ＡＢＣ１２３"},
 		{JPKI_SECRET_SUPPORT, "12 4"},
+		/* J-LIS: 英数字を組み合わせた 6-16 characters: both letters and digits. */
+		{JPKI_SECRET_SIGN, "123456"},
+		{JPKI_SECRET_SIGN, "ABCDEF"},
+		{JPKI_SECRET_SIGN, "abcdef"},
+		{JPKI_SECRET_SIGN, "1234567890123456"},
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(JpkiPin) pin = jpki_pin_new(bad[i].secret, bad[i].typed, &error);
 		assert_null(pin);
-		assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT));
+		if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT))
+			fail_msg("\"%s\" was accepted", bad[i].typed);
 	}
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
 	assert_no_pin_sent();
@@ -295,12 +346,60 @@ test_pin_status_costs_no_try(void **state)
 	g_autoptr(JpkiCard) card = find_card(&context);
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
 		guint tries = 99;
-		gboolean verified = TRUE;
-		assert_true(jpki_pin_query(card, (JpkiSecret)secret, &tries, &verified, NULL));
+		assert_true(jpki_pin_query(card, (JpkiSecret)secret, &tries, NULL));
 		assert_int_equal(tries, jpki_secret_max_tries((JpkiSecret)secret));
-		assert_false(verified);
 	}
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);
+}
+
+/* A real card answers the status query with 63Cx even right after a good
+ * VERIFY: the library reads tries from it, never "verified", and signs. */
+static void
+test_status_after_a_good_verify_is_tries_left_and_signing_works(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_AUTH, "1234");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_pin_verify(card, pin, NULL, &error));
+	guint tries = 0;
+	assert_true(jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, &error));
+	assert_int_equal(tries, 3);
+	assert_true(jpki_pin_verify(card, pin, NULL, &error));
+	g_autoptr(GBytes) digest_info = jpki_digestinfo_build(
+		JPKI_HASH_SHA256, (const guint8 *)"0123456789abcdef0123456789abcdef", 32, NULL);
+	g_autoptr(GBytes) signature = jpki_ap_sign(card, JPKI_SECRET_AUTH, digest_info, &error);
+	if (signature == NULL)
+		fail_msg("%s", error->message);
+	assert_int_equal(g_bytes_get_size(signature), 256);
+}
+
+/* On a blocked PIN the status query answers 63C0 on some cards and 6984 on
+ * others: both are "blocked", and the PIN is never sent. */
+static void
+test_both_blocked_status_answers_mean_pin_blocked(void **state)
+{
+	(void)state;
+	for (guint variant = 0; variant < 2; variant++) {
+		SimProfileOptions options = {.profile = "auth-locked",
+					     .blocked_status_6984 = variant == 1};
+		sim_pcsc_insert_card(READER, sim_profile_build(&options, NULL));
+		g_autoptr(JpkiContext) context = NULL;
+		g_autoptr(JpkiCard) card = find_card(&context);
+		guint tries = 9;
+		g_autoptr(GError) query_error = NULL;
+		assert_true(jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, &query_error));
+		assert_int_equal(tries, 0);
+		g_autoptr(JpkiPin) right = pin_for(JPKI_SECRET_AUTH, "1234");
+		g_autoptr(GError) error = NULL;
+		assert_false(jpki_pin_verify(card, right, &tries, &error));
+		if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED))
+			fail_msg("variant %u: %s", variant, error->message);
+		assert_int_equal(tries, 0);
+		/* Two status queries, no VERIFY with the PIN. */
+		assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 2);
+	}
 }
 
 static void
@@ -395,10 +494,109 @@ test_child_card_reports_no_signing_certificate(void **state)
 	assert_true(g_error_matches(verify_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
 	g_autoptr(GError) query_error = NULL;
 	guint tries = 0;
-	assert_false(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, NULL, &query_error));
+	assert_false(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, &query_error));
 	assert_true(g_error_matches(query_error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE));
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
 	assert_no_pin_sent();
+}
+
+static void
+test_certificate_presence_follows_ef_0008(void **state)
+{
+	(void)state;
+	JpkiCertificatePresence presence;
+	jpki_presence_parse((const guint8 *)"\x8F\x8F\x00", 3, &presence); /* myna-card */
+	assert_int_equal(presence.sign, JPKI_PRESENCE_PRESENT);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_PRESENT);
+	jpki_presence_parse((const guint8 *)"\x00\x8F\x00", 3, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_ABSENT);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_PRESENT);
+	jpki_presence_parse((const guint8 *)"\x8F\x00\x00", 3, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_PRESENT);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_ABSENT);
+	/* No filler in this EF: another length, or a value no source explains, is unknown. */
+	jpki_presence_parse((const guint8 *)"\x8F\x8F", 2, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_UNKNOWN);
+	jpki_presence_parse((const guint8 *)"\x8F\x8F\x00\xFF", 4, &presence);
+	assert_int_equal(presence.auth, JPKI_PRESENCE_UNKNOWN);
+	jpki_presence_parse((const guint8 *)"\x8E\x8F\x00", 3, &presence);
+	assert_int_equal(presence.sign, JPKI_PRESENCE_UNKNOWN);
+}
+
+/* `ok` and `error` of a call made before this one (never in its arguments:
+ * their order of evaluation is unspecified). */
+static void
+assert_fails_with(gboolean ok, const GError *error, JpkiErrorCode code)
+{
+	assert_false(ok);
+	if (!g_error_matches(error, JPKI_ERROR, code))
+		fail_msg("expected %s, got: %s", jpki_error_code_name(code),
+			 error != NULL ? error->message : "no error");
+}
+
+static void
+test_declined_authentication_certificate_is_absent_not_an_error(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("no-auth-cert"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(GError) read_error = NULL;
+	g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, &read_error);
+	assert_fails_with(der != NULL, read_error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	guint tries = 0;
+	g_autoptr(GError) query_error = NULL;
+	gboolean queried = jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, &query_error);
+	assert_fails_with(queried, query_error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_AUTH, "1234");
+	g_autoptr(GError) verify_error = NULL;
+	gboolean verified = jpki_pin_verify(card, pin, NULL, &verify_error);
+	assert_fails_with(verified, verify_error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	/* The signing side is untouched. */
+	assert_true(jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, NULL));
+	assert_int_equal(tries, 5);
+}
+
+/* An adult who declined the signing certificate: a blank EF and a blocked
+ * password EF. EF 0008 says the certificate is absent, so it is reported as
+ * such, never as a locked password, and no password is sent. */
+static void
+test_declined_signing_certificate_is_absent_not_locked(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("no-sign-cert"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	guint tries = 9;
+	g_autoptr(GError) query_error = NULL;
+	gboolean queried = jpki_pin_query(card, JPKI_SECRET_SIGN, &tries, &query_error);
+	assert_fails_with(queried, query_error, JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+	g_autoptr(JpkiPin) pin = pin_for(JPKI_SECRET_SIGN, "ABC123");
+	g_autoptr(GError) verify_error = NULL;
+	gboolean verified = jpki_pin_verify(card, pin, NULL, &verify_error);
+	assert_fails_with(verified, verify_error, JPKI_ERROR_NO_SIGNING_CERTIFICATE);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_true(jpki_pin_query(card, JPKI_SECRET_AUTH, &tries, NULL));
+	assert_int_equal(tries, 3);
+}
+
+/* Without EF 0008's help, a blank certificate EF still reads as "absent". */
+static void
+test_blank_certificate_file_is_absent(void **state)
+{
+	(void)state;
+	guint8 blank[64];
+	memset(blank, 0xFF, sizeof(blank));
+	g_autoptr(GBytes) erased = g_bytes_new(blank, sizeof(blank));
+	sim_card_set_binary(sim(), SIM_AP_JPKI, 0x000A, erased, -1);
+	g_autoptr(GBytes) unknown = g_bytes_new("\x01\x02", 2);
+	sim_card_set_binary(sim(), SIM_AP_JPKI, 0x0008, unknown, -1);
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, &error);
+	assert_fails_with(der != NULL, error, JPKI_ERROR_NO_AUTH_CERTIFICATE);
 }
 
 static GBytes *
@@ -660,13 +858,21 @@ main(void)
 		CARD_TEST(test_a_juki_card_is_no_longer_usable),
 		CARD_TEST(test_two_my_number_cards_are_never_guessed_between),
 		CARD_TEST(test_a_juki_card_beside_a_my_number_card_is_skipped),
+		CARD_TEST(test_a_smartphone_token_is_not_supported),
+		CARD_TEST(test_reads_the_card_information_of_the_common_application),
 		CARD_TEST(test_reads_public_certificates_without_a_pin),
 		CARD_TEST(test_signing_certificate_needs_the_signing_password),
 		CARD_TEST(test_extended_length_reads_fewer_apdus_and_falls_back_when_refused),
 		CARD_TEST(test_short_reads_are_the_default),
 		CARD_TEST(test_pin_formats_are_refused_before_reaching_the_card),
 		CARD_TEST(test_lower_case_signing_password_is_folded_to_upper_case),
+		CARD_TEST(test_certificate_presence_follows_ef_0008),
+		CARD_TEST(test_declined_authentication_certificate_is_absent_not_an_error),
+		CARD_TEST(test_declined_signing_certificate_is_absent_not_locked),
+		CARD_TEST(test_blank_certificate_file_is_absent),
 		CARD_TEST(test_pin_status_costs_no_try),
+		CARD_TEST(test_status_after_a_good_verify_is_tries_left_and_signing_works),
+		CARD_TEST(test_both_blocked_status_answers_mean_pin_blocked),
 		CARD_TEST(test_wrong_pin_is_sent_once_and_reports_tries_left),
 		CARD_TEST(test_auth_pin_locks_after_three_wrong_tries_and_is_then_never_sent),
 		CARD_TEST(test_signing_password_locks_after_five_wrong_tries),

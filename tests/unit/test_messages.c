@@ -56,6 +56,20 @@ test_code_names_are_stable_and_unique(void **state)
 }
 
 static void
+test_signing_password_rule_says_letters_and_digits(void **state)
+{
+	(void)state;
+	const char *ja[] = {jpki_pin_rule_text(JPKI_SECRET_SIGN, JPKI_LANG_JA),
+			    jpki_error_advice(JPKI_ERROR_PIN_FORMAT, JPKI_LANG_JA)};
+	const char *en[] = {jpki_pin_rule_text(JPKI_SECRET_SIGN, JPKI_LANG_EN),
+			    jpki_error_advice(JPKI_ERROR_PIN_FORMAT, JPKI_LANG_EN)};
+	for (guint i = 0; i < G_N_ELEMENTS(ja); i++) {
+		assert_non_null(strstr(ja[i], "英大文字と数字を組み合わせた6～16文字"));
+		assert_non_null(strstr(en[i], "with both letters and digits"));
+	}
+}
+
+static void
 test_blocked_pin_sends_the_user_to_the_municipal_office(void **state)
 {
 	(void)state;
@@ -92,6 +106,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_error_has_japanese_and_english_text_and_advice),
 		cmocka_unit_test(test_code_names_are_stable_and_unique),
+		cmocka_unit_test(test_signing_password_rule_says_letters_and_digits),
 		cmocka_unit_test(test_blocked_pin_sends_the_user_to_the_municipal_office),
 		cmocka_unit_test(test_language_follows_the_locale),
 	};

@@ -23,6 +23,7 @@
 #define SELECT_AUTH_KEY          "00A4020C020017"
 #define SELECT_SIGN_KEY          "00A4020C02001A"
 #define VERIFY_STATUS            "00200080"
+#define CERT_EF_SIZE             2048 /* the simulator's certificate EFs */
 #define SHA256_DIGESTINFO_PREFIX "3031300D060960864801650304020105000420"
 
 static GBytes *
@@ -200,10 +201,14 @@ test_last_chunk_returns_what_is_left_of_the_file(void **state)
 	gsize size = g_bytes_get_size(expected);
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_AUTH_CERT), 0x9000);
-	g_autofree char *apdu = g_strdup_printf("00B0%04X00", (guint)(size - 10));
+	g_autofree char *apdu = g_strdup_printf("00B0%04X00", (guint)(CERT_EF_SIZE - 10));
 	g_autoptr(GBytes) tail = send_hex(card, apdu);
 	assert_int_equal(sw_of(tail), 0x9000);
 	assert_int_equal(g_bytes_get_size(tail), 10 + 2);
+	/* Past the certificate the EF holds FF filler, as a real card's does. */
+	g_autofree char *after = g_strdup_printf("00B0%04X04", (guint)size);
+	g_autoptr(GBytes) filler = send_hex(card, after);
+	assert_memory_equal(g_bytes_get_data(filler, NULL), "\xFF\xFF\xFF\xFF\x90\x00", 6);
 }
 
 static void
@@ -230,7 +235,10 @@ test_reselecting_the_application_clears_verification(void **state)
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
 	assert_int_equal(verify_pin(card, "ABC123"), 0x9000);
-	assert_int_equal(sw_hex(card, VERIFY_STATUS), 0x9000); /* verified in this session */
+	/* As a real card (OpenSC PR 959): tries left even right after a good VERIFY. */
+	assert_int_equal(sw_hex(card, VERIFY_STATUS), 0x63C5);
+	assert_int_equal(sw_hex(card, SELECT_SIGN_CERT), 0x9000);
+	assert_int_equal(sw_hex(card, "00B0000004"), 0x9000); /* verified in this session */
 	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
 	assert_int_equal(sw_hex(card, SELECT_SIGN_CERT), 0x9000);
 	assert_int_equal(sw_hex(card, "00B0000004"), 0x6982);
@@ -460,6 +468,24 @@ test_change_reference_data_needs_verify_and_a_valid_new_pin(void **state)
 	assert_int_equal(verify_pin(card, "5678"), 0x9000);
 }
 
+/* J-LIS: the signing password mixes letters and digits, so a card never
+ * holds one of digits only or letters only. */
+static void
+test_signing_password_must_mix_letters_and_digits(void **state)
+{
+	(void)state;
+	g_autoptr(SimCard) card = card_with("adult");
+	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(verify_pin(card, "ABC123"), 0x9000);
+	assert_int_equal(sw_hex(card, "0024018006313233343536"), 0x6A80); /* 123456 */
+	assert_int_equal(sw_hex(card, "0024018006414243444546"), 0x6A80); /* ABCDEF */
+	assert_int_equal(sw_hex(card, "0024018006313233414243"), 0x9000); /* 123ABC */
+	assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(verify_pin(card, "123ABC"), 0x9000);
+}
+
 static void
 test_card_input_support_attributes_are_behind_their_pin(void **state)
 {
@@ -481,8 +507,38 @@ test_card_input_support_attributes_are_behind_their_pin(void **state)
 		memmem(data, g_bytes_get_size(attributes), "テスト　太郎", strlen("テスト　太郎")));
 	assert_int_equal(sw_hex(card, "00A4020C020001"), 0x9000);
 	g_autoptr(GBytes) my_number = send_hex(card, "00B0000000");
-	assert_int_equal(g_bytes_get_size(my_number), 3 + 12 + 2);
-	assert_memory_equal(g_bytes_get_data(my_number, NULL), "\xFF\x10\x0C", 3);
+	const guint8 *number = g_bytes_get_data(my_number, NULL);
+	assert_memory_equal(number,
+			    "\xFF\x10\x0C"
+			    "123456789018",
+			    3 + 12);
+	assert_int_equal(number[3 + 12], 0xFF); /* filler after the TLV */
+}
+
+/* DF21 lists where DF22..DF25 start, counted from the start of the EF
+ * (myna-card's vector from a card: FF 20 65 / DF21 000E 0020 0059 0064). */
+static void
+test_basic_attributes_offsets_count_from_the_start_of_the_ef(void **state)
+{
+	(void)state;
+	g_autoptr(SimCard) card = card_with("adult");
+	assert_int_equal(sw_hex(card, SELECT_SUPPORT), 0x9000);
+	assert_int_equal(sw_hex(card, "00A4020C020011"), 0x9000);
+	assert_int_equal(verify_pin(card, "1234"), 0x9000);
+	assert_int_equal(sw_hex(card, "00A4020C020002"), 0x9000);
+	g_autoptr(GBytes) ef = send_hex(card, "00B0000000");
+	const guint8 *data = g_bytes_get_data(ef, NULL);
+	gsize header = data[2] == 0x81 ? 4 : 3;
+	assert_memory_equal(data + header, "\xDF\x21\x08", 3);
+	gsize template_end = header + (header == 4 ? data[3] : data[2]);
+	for (guint i = 0; i < 4; i++) {
+		const guint8 *entry = data + header + 3 + 2 * i;
+		gsize at = (gsize)(entry[0] << 8 | entry[1]);
+		assert_true(at + 3 <= template_end);
+		assert_int_equal(data[at], 0xDF);
+		assert_int_equal(data[at + 1], 0x22 + i);
+	}
+	assert_int_equal(data[template_end], 0xFF); /* filler after FF20 */
 }
 
 static void
@@ -510,8 +566,14 @@ test_common_application_record_carries_the_manufacture_number(void **state)
 	assert_int_equal(sw_of(record), 0x9000);
 	gsize len = 0;
 	const guint8 *data = g_bytes_get_data(record, &len);
-	assert_true(len - 2 >= 15);
-	assert_memory_equal(data + 2, "TEST000000001", 13);
+	/* myna-card: 01 1C + serial (15) + municipality code (5) + expiry (8). */
+	assert_int_equal(len, 2 + 28 + 2);
+	assert_memory_equal(data,
+			    "\x01\x1C"
+			    "990000000000001"
+			    "13101"
+			    "20350101",
+			    30);
 	assert_int_equal(sw_hex(card, "00B2020C00"), 0x6A83);
 	assert_int_equal(sw_hex(card, "00B2011400"), 0x6A82);
 }
@@ -526,7 +588,7 @@ test_extended_length_reads_a_whole_certificate_unless_refused(void **state)
 	assert_int_equal(sw_hex(card, SELECT_AUTH_CERT), 0x9000);
 	g_autoptr(GBytes) whole = send_hex(card, "00B00000000000");
 	assert_int_equal(sw_of(whole), 0x9000);
-	assert_int_equal(g_bytes_get_size(whole) - 2, g_bytes_get_size(expected));
+	assert_int_equal(g_bytes_get_size(whole) - 2, CERT_EF_SIZE); /* DER + filler */
 	assert_memory_equal(g_bytes_get_data(whole, NULL), g_bytes_get_data(expected, NULL),
 			    g_bytes_get_size(expected));
 
@@ -565,6 +627,49 @@ test_child_card_has_no_signing_certificate(void **state)
 	assert_int_equal(sw_hex(card, SELECT_AUTH_CERT), 0x9000);
 }
 
+/* EF 0008 (myna-card): byte 0 the signing certificate, byte 1 the
+ * authentication one; 8F present. A declined certificate is played in both
+ * layouts readers must expect: no files, or a blank EF and a blocked PIN. */
+static void
+test_certificate_presence_and_declined_certificates(void **state)
+{
+	(void)state;
+	const struct {
+		const char *profile;
+		const char *presence;
+	} cases[] = {
+		{"adult", "\x8F\x8F\x00"},
+		{"child", "\x00\x8F\x00"},
+		{"no-sign-cert", "\x00\x8F\x00"},
+		{"no-auth-cert", "\x8F\x00\x00"},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(SimCard) card = card_with(cases[i].profile);
+		assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+		assert_int_equal(sw_hex(card, "00A4020C020008"), 0x9000);
+		g_autoptr(GBytes) presence = send_hex(card, "00B0000000");
+		assert_int_equal(g_bytes_get_size(presence), 3 + 2);
+		assert_memory_equal(g_bytes_get_data(presence, NULL), cases[i].presence, 3);
+	}
+
+	g_autoptr(SimCard) no_sign = card_with("no-sign-cert");
+	assert_int_equal(sw_hex(no_sign, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(no_sign, SELECT_SIGN_CERT), 0x9000);
+	g_autoptr(GBytes) blank = send_hex(no_sign, "00B0000004");
+	assert_memory_equal(g_bytes_get_data(blank, NULL), "\xFF\xFF\xFF\xFF\x90\x00", 6);
+	assert_int_equal(sw_hex(no_sign, SELECT_SIGN_KEY), 0x6A82);
+	assert_int_equal(sw_hex(no_sign, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(sw_hex(no_sign, VERIFY_STATUS), 0x63C0);
+
+	g_autoptr(SimCard) no_auth = card_with("no-auth-cert");
+	assert_int_equal(sw_hex(no_auth, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(no_auth, SELECT_AUTH_CERT), 0x6A82);
+	assert_int_equal(sw_hex(no_auth, SELECT_AUTH_KEY), 0x6A82);
+	assert_int_equal(sw_hex(no_auth, SELECT_AUTH_PIN), 0x6A82);
+	assert_int_equal(sw_hex(no_auth, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(verify_pin(no_auth, "ABC123"), 0x9000);
+}
+
 static void
 test_auth_locked_card_refuses_even_the_right_pin(void **state)
 {
@@ -576,6 +681,16 @@ test_auth_locked_card_refuses_even_the_right_pin(void **state)
 	assert_int_equal(verify_pin(card, "1234"), 0x6984);
 	assert_int_equal(sw_hex(card, SELECT_SIGN_PIN), 0x9000);
 	assert_int_equal(sw_hex(card, VERIFY_STATUS), 0x63C5);
+
+	/* Older myna code saw 6984 to the status query of a blocked PIN. */
+	SimProfileOptions options = {.profile = "auth-locked", .blocked_status_6984 = TRUE};
+	g_autoptr(SimCard) older = sim_profile_build(&options, NULL);
+	assert_int_equal(sw_hex(older, SELECT_JPKI), 0x9000);
+	assert_int_equal(sw_hex(older, SELECT_AUTH_PIN), 0x9000);
+	assert_int_equal(sw_hex(older, VERIFY_STATUS), 0x6984);
+	assert_int_equal(verify_pin(older, "1234"), 0x6984);
+	assert_int_equal(sw_hex(older, SELECT_SIGN_PIN), 0x9000);
+	assert_int_equal(sw_hex(older, VERIFY_STATUS), 0x63C5);
 }
 
 static time_t
@@ -640,11 +755,41 @@ test_juki_card_has_the_old_token_and_no_other_applications(void **state)
 	assert_memory_equal(g_bytes_get_data(token2, NULL), "JPKIAPICCTOKEN2", 15);
 }
 
+/* EF 0006 is a 160-byte CK_TOKEN_INFO; its space-padded label names the token. */
+static void
+test_token_info_names_card_juki_card_and_smartphone(void **state)
+{
+	(void)state;
+	const struct {
+		const char *profile;
+		const char *label;
+	} cases[] = {
+		{"adult", "JPKIAPICCTOKEN2"},
+		{"juki", "JPKIAPICCTOKEN"},
+		{"smartphone", "JPKIAPGPSETOKEN"},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(SimCard) card = card_with(cases[i].profile);
+		assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+		assert_int_equal(sw_hex(card, "00A4020C020006"), 0x9000);
+		g_autoptr(GBytes) info = send_hex(card, "00B0000000");
+		assert_int_equal(g_bytes_get_size(info), 160 + 2);
+		char label[33];
+		memcpy(label, g_bytes_get_data(info, NULL), 32);
+		label[32] = '\0';
+		g_strchomp(label);
+		assert_string_equal(label, cases[i].label);
+	}
+	g_autoptr(SimCard) phone = card_with("smartphone");
+	assert_int_equal(sw_hex(phone, SELECT_SUPPORT), 0x6A82);
+}
+
 static void
 test_profiles_refuse_pins_a_card_could_not_hold(void **state)
 {
 	(void)state;
-	const char *bad_sign[] = {"abc123", "ABC12", "ABCDEFGHIJKLMNOPQ", "ABC-123"};
+	const char *bad_sign[] = {"abc123",  "ABC12",  "ABCDEFGHIJKLMNOPQ",
+				  "ABC-123", "123456", "ABCDEF"};
 	for (guint i = 0; i < G_N_ELEMENTS(bad_sign); i++) {
 		SimProfileOptions options = {.sign_pin = bad_sign[i]};
 		g_autoptr(GError) error = NULL;
@@ -712,15 +857,19 @@ main(void)
 		cmocka_unit_test(test_signs_with_the_signing_key_only_after_the_signing_password),
 		cmocka_unit_test(test_signature_command_checks_class_length_and_key),
 		cmocka_unit_test(test_change_reference_data_needs_verify_and_a_valid_new_pin),
+		cmocka_unit_test(test_signing_password_must_mix_letters_and_digits),
 		cmocka_unit_test(test_card_input_support_attributes_are_behind_their_pin),
 		cmocka_unit_test(test_card_input_support_pin_locks_after_three_wrong_tries),
+		cmocka_unit_test(test_basic_attributes_offsets_count_from_the_start_of_the_ef),
 		cmocka_unit_test(test_common_application_record_carries_the_manufacture_number),
 		cmocka_unit_test(test_extended_length_reads_a_whole_certificate_unless_refused),
 		cmocka_unit_test(test_unsupported_commands_get_card_status_words),
 		cmocka_unit_test(test_child_card_has_no_signing_certificate),
+		cmocka_unit_test(test_certificate_presence_and_declined_certificates),
 		cmocka_unit_test(test_auth_locked_card_refuses_even_the_right_pin),
 		cmocka_unit_test(test_expiry_profiles_carry_the_right_validity),
 		cmocka_unit_test(test_juki_card_has_the_old_token_and_no_other_applications),
+		cmocka_unit_test(test_token_info_names_card_juki_card_and_smartphone),
 		cmocka_unit_test(test_profiles_refuse_pins_a_card_could_not_hold),
 		cmocka_unit_test(test_configured_pins_are_the_ones_the_card_accepts),
 		cmocka_unit_test(test_contactless_profile_has_another_atr),
