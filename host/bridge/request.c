@@ -318,11 +318,11 @@ is_scheme(const char *text, gsize len)
 	return TRUE;
 }
 
-/* A decimal octet as the URL standard writes it: 0 to 255, no leading zero. */
+/* A decimal number of at most `max_len` digits and value `max`, without a leading zero. */
 static gboolean
-is_ipv4_part(const char *text, gsize len)
+is_decimal(const char *text, gsize len, gsize max_len, guint max)
 {
-	if (len == 0 || len > 3 || (len > 1 && text[0] == '0'))
+	if (len == 0 || len > max_len || (len > 1 && text[0] == '0'))
 		return FALSE;
 	guint value = 0;
 	for (gsize i = 0; i < len; i++) {
@@ -330,7 +330,14 @@ is_ipv4_part(const char *text, gsize len)
 			return FALSE;
 		value = value * 10 + (guint)(text[i] - '0');
 	}
-	return value <= 255;
+	return value <= max;
+}
+
+/* A decimal octet as the URL standard writes it: 0 to 255, no leading zero. */
+static gboolean
+is_ipv4_part(const char *text, gsize len)
+{
+	return is_decimal(text, len, 3, 255);
 }
 
 /* Four decimal octets: how the URL standard serialises every IPv4 host. */
@@ -446,15 +453,7 @@ is_ipv6_literal(const char *text, gsize len)
 static gboolean
 is_port(const char *text, gsize len)
 {
-	if (len == 0 || len > 5 || text[0] == '0')
-		return FALSE;
-	guint value = 0;
-	for (gsize i = 0; i < len; i++) {
-		if (!g_ascii_isdigit(text[i]))
-			return FALSE;
-		value = value * 10 + (guint)(text[i] - '0');
-	}
-	return value <= 65535;
+	return len > 0 && text[0] != '0' && is_decimal(text, len, 5, 65535);
 }
 
 static gboolean
