@@ -118,8 +118,21 @@ printf '[host]\nlang=ja\n' >"$work/ja/jpki-bridge/host.conf"
 
 nonce() { head -c 33 /dev/urandom | base64 -w0; } # 44 characters, no padding
 
+# The last scenario's dialog may still be on the display (and hold the keyboard grab) for a
+# moment after its host has gone: a new dialog could not grab the keyboard, and a search could
+# find the old one. The display is ours, so every pinentry window on it is a test's.
+wait_until_no_dialog() {
+	for _ in $(seq 100); do
+		[[ -z $(xdotool search --onlyvisible --classname pinentry 2>/dev/null) ]] && return 0
+		sleep 0.1
+	done
+	echo "a pinentry dialog is still on the display after 10 s"
+	return 1
+}
+
 # Starts the browser side in the background: the driver asks the host to authenticate.
 start_login() { # nonce, en|ja
+	wait_until_no_dialog || return 1
 	rm -f "$work/driver.pid" "$work/reply.json" "$work/host.err"
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	XDG_CONFIG_HOME=$work/$2 "$with_card" -- bash -c 'echo $$ >"$0"; exec "$@"' "$work/driver.pid" \
@@ -153,6 +166,7 @@ wait_for_dialog() { # title [not_pid]
 	done
 	echo "no pinentry dialog titled '$title'${not_pid:+ after the one of process $not_pid}"
 	cat "$work/driver.err"
+	echo "the host's reply: $(cat "$work/reply.json" 2>/dev/null)"
 	return 1
 }
 
@@ -218,7 +232,7 @@ login_with_the_pin_typed_into_pinentry_gtk2() {
 	local n shot=$screenshots/pinentry-gtk2-login.png dialog
 	n=$(nonce)
 	rm -f "$shot"
-	start_login "$n" en
+	start_login "$n" en || return 1
 	dialog=$(wait_for_dialog "$title_en") || { echo "$dialog"; return 1; }
 	screenshot "$shot"
 	type_pin "${dialog%% *}" 1234
@@ -230,7 +244,7 @@ wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "
 	local lang=$1 title=$2 first_shot=$3 second_shot=$4 n first second
 	n=$(nonce)
 	rm -f "$first_shot" "$second_shot"
-	start_login "$n" "$lang"
+	start_login "$n" "$lang" || return 1
 	first=$(wait_for_dialog "$title") || { echo "$first"; return 1; }
 	[[ -z $first_shot ]] || screenshot "$first_shot"
 	type_pin "${first%% *}" 0000
