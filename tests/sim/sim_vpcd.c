@@ -233,15 +233,26 @@ on_stop_signal(gpointer user_data)
 }
 
 /* For tests through pcscd, which cannot look inside the card: "status_queries=N" and
- * "pin_verifies=N" lines (see sim_card_count_pin_verifies()). */
+ * "pin_verifies=N" lines (see sim_card_count_pin_verifies()); for scripts/bench, "apdus=N" (every
+ * well-formed command APDU) and "ins_XX=N" for each INS (hex) the card was sent. */
 static gboolean
 write_stats(SimCard *card, const char *path)
 {
-	g_autofree char *text = g_strdup_printf("status_queries=%u\npin_verifies=%u\n",
-						sim_card_count_status_queries(card),
-						sim_card_count_pin_verifies(card));
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_string_append_printf(text, "status_queries=%u\npin_verifies=%u\n",
+			       sim_card_count_status_queries(card),
+			       sim_card_count_pin_verifies(card));
+	guint apdus = 0;
+	for (guint ins = 0; ins < 256; ins++)
+		apdus += sim_card_count_commands(card, (guint8)ins);
+	g_string_append_printf(text, "apdus=%u\n", apdus);
+	for (guint ins = 0; ins < 256; ins++) {
+		guint seen = sim_card_count_commands(card, (guint8)ins);
+		if (seen > 0)
+			g_string_append_printf(text, "ins_%02x=%u\n", ins, seen);
+	}
 	g_autoptr(GError) error = NULL;
-	if (!g_file_set_contents(path, text, -1, &error)) {
+	if (!g_file_set_contents(path, text->str, (gssize)text->len, &error)) {
 		g_printerr("jpki-card-sim: %s\n", error->message);
 		return FALSE;
 	}
@@ -303,7 +314,8 @@ main(int argc, char **argv)
 		{"ready-file", 0, 0, G_OPTION_ARG_FILENAME, &sim.ready_file,
 		 "write this file once pcscd has read the card's ATR", "PATH"},
 		{"stats", 0, 0, G_OPTION_ARG_FILENAME, &stats_file,
-		 "on exit, write how many VERIFYs were status queries and how many carried a PIN",
+		 "on exit, write how many VERIFYs were status queries and how many carried a PIN, "
+		 "and how many APDUs came, in all and for each INS",
 		 "PATH"},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
