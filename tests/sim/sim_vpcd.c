@@ -37,6 +37,8 @@ typedef struct {
 	int fd;
 	guint fd_watch;
 	guint reinsert_after_ms;
+	guint latency_ms; /* a real card's time per APDU (about 10 contact, 40 contactless) */
+	guint apdus;      /* answered, for --stats */
 	char *ready_file;
 	GMainLoop *loop;
 } Simulator;
@@ -192,6 +194,11 @@ on_vpcd_message(gint fd, GIOCondition condition, gpointer user_data)
 		return answer_control(sim, payload[0]) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 
 	g_autoptr(GBytes) response = sim_card_transmit(sim->card, payload, len);
+	sim->apdus++;
+	/* A real card takes this long to answer; pcscd holds the reader meanwhile, which is
+	 * what makes two programs' operations overlap as they do with a card. */
+	if (sim->latency_ms > 0)
+		g_usleep((gulong)sim->latency_ms * G_TIME_SPAN_MILLISECOND);
 	gsize response_len = 0;
 	const guint8 *data = g_bytes_get_data(response, &response_len);
 	if (!send_message(fd, data, response_len))
@@ -235,11 +242,11 @@ on_stop_signal(gpointer user_data)
 /* For tests through pcscd, which cannot look inside the card: "status_queries=N" and
  * "pin_verifies=N" lines (see sim_card_count_pin_verifies()). */
 static gboolean
-write_stats(SimCard *card, const char *path)
+write_stats(const Simulator *sim, const char *path)
 {
-	g_autofree char *text = g_strdup_printf("status_queries=%u\npin_verifies=%u\n",
-						sim_card_count_status_queries(card),
-						sim_card_count_pin_verifies(card));
+	g_autofree char *text = g_strdup_printf("status_queries=%u\npin_verifies=%u\napdus=%u\n",
+						sim_card_count_status_queries(sim->card),
+						sim_card_count_pin_verifies(sim->card), sim->apdus);
 	g_autoptr(GError) error = NULL;
 	if (!g_file_set_contents(path, text, -1, &error)) {
 		g_printerr("jpki-card-sim: %s\n", error->message);
@@ -268,6 +275,7 @@ main(int argc, char **argv)
 	gint remove_after_apdus = 0;
 	g_autofree char *remove_after_command = NULL;
 	gint reinsert_after_ms = 0;
+	gint latency_ms = 0;
 	gboolean start_removed = FALSE;
 	g_autofree char *profile = NULL, *pki_dir = NULL, *auth_pin = NULL, *sign_pin = NULL,
 			*support_pin = NULL, *stats_file = NULL;
@@ -298,12 +306,15 @@ main(int argc, char **argv)
 		 "INS[:K]"},
 		{"reinsert-after", 0, 0, G_OPTION_ARG_INT, &reinsert_after_ms,
 		 "after a planned removal, insert the card again after MS milliseconds", "MS"},
+		{"latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms,
+		 "answer each APDU after MS milliseconds, as a real card does (default 0)", "MS"},
 		{"start-removed", 0, 0, G_OPTION_ARG_NONE, &start_removed,
 		 "start with the card out of the reader (SIGUSR2 inserts it)", NULL},
 		{"ready-file", 0, 0, G_OPTION_ARG_FILENAME, &sim.ready_file,
 		 "write this file once pcscd has read the card's ATR", "PATH"},
 		{"stats", 0, 0, G_OPTION_ARG_FILENAME, &stats_file,
-		 "on exit, write how many VERIFYs were status queries and how many carried a PIN",
+		 "on exit, write how many VERIFYs were status queries, how many carried a PIN, and "
+		 "how many APDUs were answered",
 		 "PATH"},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
@@ -329,6 +340,7 @@ main(int argc, char **argv)
 		sim.plan.after_ins_hits = parts[1] != NULL ? (guint)atoi(parts[1]) : 1;
 	}
 	sim.reinsert_after_ms = (guint)MAX(reinsert_after_ms, 0);
+	sim.latency_ms = (guint)MAX(latency_ms, 0);
 
 	sim.card = sim_profile_build(&options, &error);
 	if (sim.card == NULL) {
@@ -353,7 +365,7 @@ main(int argc, char **argv)
 		g_main_loop_run(sim.loop);
 	}
 	remove_card(&sim);
-	if (stats_file != NULL && !write_stats(sim.card, stats_file))
+	if (stats_file != NULL && !write_stats(&sim, stats_file))
 		status = 1;
 	g_main_loop_unref(sim.loop);
 	sim_card_free(sim.card);
