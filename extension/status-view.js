@@ -20,7 +20,7 @@ import { EXPECTED_HOST_MAJOR } from "./bridge-core.js";
  */
 
 const READER_ERRORS = new Set(["no-service", "no-reader", "pcsc-error"]);
-const CARD_ERRORS = new Set(["no-card", "card-removed", "unsupported-card", "juki-card", "smartphone-certificate", "several-cards", "card-error"]);
+const CARD_ERRORS = new Set(["no-card", "card-removed", "card-reset", "unsupported-card", "juki-card", "smartphone-certificate", "several-cards", "card-error"]);
 
 /** The PINs in the order a resident knows them, with their label keys. */
 const PINS = /** @type {const} */ ([

@@ -20,6 +20,7 @@ export type JpkiBridgeErrorCode =
   | "no-reader"
   | "no-card"
   | "card-removed"
+  | "card-reset"
   | "unsupported-card"
   | "juki-card"
   | "smartphone-certificate"

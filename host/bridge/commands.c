@@ -394,9 +394,13 @@ run_read_attributes(Session *session, GError **error)
 			 attributes->sex);
 }
 
-json_t *
-bridge_command_run(const BridgeRequest *request, const BridgeConfig *config,
-		   GCancellable *cancellable, int *tries_left, GError **error)
+/* Times a command starts again from the top after another program reset the
+ * card before any PIN went to it. */
+#define RESET_RESTARTS 2
+
+static json_t *
+run_once(const BridgeRequest *request, const BridgeConfig *config, GCancellable *cancellable,
+	 int *tries_left, gboolean *restartable, GError **error)
 {
 	Session session = {
 		.wrong_tries_left = -1,
@@ -429,7 +433,29 @@ bridge_command_run(const BridgeRequest *request, const BridgeConfig *config,
 		reply = json_object();
 		break;
 	}
+	*restartable = reply == NULL && session.card != NULL &&
+		       !jpki_card_get_pin_sent(session.card) &&
+		       g_error_matches(*error, JPKI_ERROR, JPKI_ERROR_CARD_RESET);
 	session_clear(&session);
 	*tries_left = session.wrong_tries_left;
 	return reply;
+}
+
+json_t *
+bridge_command_run(const BridgeRequest *request, const BridgeConfig *config,
+		   GCancellable *cancellable, int *tries_left, GError **error)
+{
+	for (guint restarts = 0;; restarts++) {
+		g_autoptr(GError) local = NULL;
+		gboolean restartable = FALSE;
+		json_t *reply =
+			run_once(request, config, cancellable, tries_left, &restartable, &local);
+		if (reply != NULL)
+			return reply;
+		if (!restartable || restarts == RESET_RESTARTS) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return NULL;
+		}
+		g_debug("another program reset the card; starting again: %s", local->message);
+	}
 }

@@ -51,6 +51,8 @@ jpki_common_read_card_info(JpkiCard *card, JpkiCardInfo *info, GError **error)
 		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
 	if (record == NULL)
 		return FALSE;
+	/* A READ RECORD by short file id makes that EF the current one. */
+	jpki_card_get_session(card)->ef = JPKI_SESSION_UNKNOWN;
 	if (sw != JPKI_SW_OK) {
 		jpki_sw_set_error(error, sw, "READ RECORD");
 		return FALSE;

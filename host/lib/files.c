@@ -15,11 +15,16 @@ send(JpkiCard *card, GByteArray *apdu, guint16 *sw, GError **error)
 gboolean
 jpki_files_select_app(JpkiCard *card, JpkiApp app, GError **error)
 {
+	JpkiCardSession *session = jpki_card_get_session(card);
+	if (session->app == (int)app)
+		return TRUE;
 	g_autoptr(GByteArray) apdu = jpki_apdu_select_app(app);
 	guint16 sw = 0;
 	g_autoptr(GBytes) response = send(card, apdu, &sw, error);
 	if (response == NULL)
 		return FALSE;
+	session->app = sw == JPKI_SW_OK ? (int)app : JPKI_SESSION_UNKNOWN;
+	session->ef = session->tries_left = JPKI_SESSION_UNKNOWN;
 	if (sw == 0x6A82 || sw == 0x6A86 || sw == 0x6D00 || sw == 0x6E00) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD,
 			    "the card has no %s application (%04X)",
@@ -36,9 +41,18 @@ jpki_files_select_app(JpkiCard *card, JpkiApp app, GError **error)
 gboolean
 jpki_files_select_ef(JpkiCard *card, guint16 fid, guint16 *sw, GError **error)
 {
+	JpkiCardSession *session = jpki_card_get_session(card);
+	if (session->app != JPKI_SESSION_UNKNOWN && session->ef == (int)fid) {
+		*sw = JPKI_SW_OK;
+		return TRUE;
+	}
 	g_autoptr(GByteArray) apdu = jpki_apdu_select_ef(fid);
 	g_autoptr(GBytes) response = send(card, apdu, sw, error);
-	return response != NULL;
+	if (response == NULL)
+		return FALSE;
+	session->ef = *sw == JPKI_SW_OK ? (int)fid : JPKI_SESSION_UNKNOWN;
+	session->tries_left = JPKI_SESSION_UNKNOWN;
+	return TRUE;
 }
 
 GBytes *
@@ -120,7 +134,10 @@ is_blank(const guint8 *head, gsize len)
 GBytes *
 jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
 {
-	g_autoptr(GBytes) head = jpki_files_read_head(card, tag_len + 3, sw, error);
+	/* The first 256 bytes carry the length and, of every certificate, the
+	 * start of its body: no separate read for the header. A shorter file
+	 * comes back whole (READ BINARY answers what there is up to Le). */
+	g_autoptr(GBytes) head = jpki_files_read_head(card, SHORT_READ_MAX, sw, error);
 	if (head == NULL)
 		return NULL;
 	gsize head_len = 0;
@@ -132,7 +149,7 @@ jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
 		return NULL;
 	}
 	gsize total = 0;
-	if (!jpki_tlv_lengths(head_bytes, head_len, tag_len, NULL, &total) || total < head_len) {
+	if (!jpki_tlv_lengths(head_bytes, head_len, tag_len, NULL, &total)) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
 				    "the file does not start with a TLV length");
 		return NULL;
@@ -145,7 +162,8 @@ jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
 		return NULL;
 	}
 	g_autoptr(GByteArray) out = g_byte_array_sized_new((guint)total);
-	g_byte_array_append(out, head_bytes, (guint)head_len);
+	/* Bytes past the TLV (padding of a fixed-size EF) are not the file's content. */
+	g_byte_array_append(out, head_bytes, (guint)MIN(head_len, total));
 
 	if (out->len < total && jpki_card_get_extended_length(card)) {
 		g_autoptr(GError) local = NULL;

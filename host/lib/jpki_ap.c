@@ -1,6 +1,7 @@
 #include "jpki_ap.h"
 
 #include "files.h"
+#include "presence.h"
 
 #include <string.h>
 
@@ -61,33 +62,57 @@ jpki_token_from_info(const guint8 *info, gsize len)
 	return JPKI_TOKEN_UNKNOWN;
 }
 
-/* What the card in one reader is, by its answers (not its ATR). */
+#define PROBE_ATTEMPTS 3 /* another program may reset the card while we probe */
+
+/* The token label of EF 0006, in a transaction begun here and left open. */
+static GBytes *
+read_token_info(JpkiCard *card, GError **error)
+{
+	if (!jpki_card_begin_transaction(card, error))
+		return NULL;
+	if (!jpki_files_select_app(card, JPKI_APP_JPKI, error))
+		return NULL;
+	guint16 sw = 0;
+	if (!jpki_files_select_ef(card, TOKEN_INFO_FID, &sw, error))
+		return NULL;
+	if (sw != JPKI_SW_OK) {
+		jpki_sw_set_error(error, sw, "SELECT token information");
+		return NULL;
+	}
+	return jpki_files_read_head(card, TOKEN_LABEL_LEN, &sw, error);
+}
+
+/* What the card in one reader is, by its answers (not its ATR). A My Number
+ * Card stays in the transaction, with its JPKI application selected, for the
+ * operation to go on in; any other card is let go. A reset by another
+ * program before any PIN is met by starting the probe again. */
 static gboolean
 probe(JpkiCard *card, JpkiToken *result, GError **error)
 {
 	g_autoptr(GError) local = NULL;
 	*result = JPKI_TOKEN_UNKNOWN;
-	if (!jpki_card_begin_transaction(card, error))
-		return FALSE;
-	gboolean ok = jpki_files_select_app(card, JPKI_APP_JPKI, &local);
-	guint16 sw = 0;
-	if (ok)
-		ok = jpki_files_select_ef(card, TOKEN_INFO_FID, &sw, &local);
 	g_autoptr(GBytes) token = NULL;
-	if (ok && sw == JPKI_SW_OK)
-		token = jpki_files_read_head(card, TOKEN_LABEL_LEN, &sw, &local);
-	jpki_card_end_transaction(card);
+	for (guint attempt = 0; attempt < PROBE_ATTEMPTS; attempt++) {
+		g_clear_error(&local);
+		token = read_token_info(card, &local);
+		if (token != NULL || !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CARD_RESET) ||
+		    jpki_card_get_pin_sent(card))
+			break;
+		jpki_card_end_transaction(card);
+	}
+	if (token != NULL) {
+		gsize len = 0;
+		const guint8 *data = g_bytes_get_data(token, &len);
+		*result = jpki_token_from_info(data, len);
+	}
+	if (*result != JPKI_TOKEN_MYNUMBER_CARD)
+		jpki_card_end_transaction(card);
 
 	if (local != NULL && !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD) &&
 	    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CARD)) {
 		g_propagate_error(error, g_steal_pointer(&local));
 		return FALSE;
 	}
-	if (token == NULL)
-		return TRUE;
-	gsize len = 0;
-	const guint8 *data = g_bytes_get_data(token, &len);
-	*result = jpki_token_from_info(data, len);
 	return TRUE;
 }
 
@@ -202,8 +227,16 @@ jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error)
 				    "the signing certificate is read after the signing password");
 		return NULL;
 	}
-	if (der == NULL)
+	if (der == NULL) {
 		g_propagate_error(error, g_steal_pointer(&local));
+		return NULL;
+	}
+	/* Read: there is no need to ask EF 0008 about it in this session. */
+	JpkiCardSession *session = jpki_card_get_session(card);
+	if (slot == JPKI_SLOT_AUTH)
+		session->presence_auth = JPKI_PRESENCE_PRESENT;
+	else if (slot == JPKI_SLOT_SIGN)
+		session->presence_sign = JPKI_PRESENCE_PRESENT;
 	return der;
 }
 

@@ -29,6 +29,9 @@ JpkiToken jpki_token_from_info(const guint8 *info, gsize len);
 
 /* Connects to the one My Number Card present: the card that answers the JPKI
  * AID (never guessed from the ATR), in `reader` or, when NULL, in any reader.
+ * The card comes back in the transaction it was probed in (other programs
+ * wait), its JPKI application selected: jpki_card_begin_transaction() on it
+ * is free, and jpki_card_end_transaction() lets other programs in.
  * Errors: JPKI_ERROR_NO_READER, _NO_CARD, _UNSUPPORTED_CARD (cards, none a My
  * Number Card), _JUKI_CARD (only an old 住基カード), _SMARTPHONE_CERTIFICATE
  * (only a smartphone's JPKI token), _SEVERAL_CARDS. */

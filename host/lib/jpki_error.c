@@ -31,6 +31,7 @@ static const char *const code_names[JPKI_ERROR_LAST] = {
 	[JPKI_ERROR_PCSC] = "pcsc-error",
 	[JPKI_ERROR_INVALID_INPUT] = "invalid-input",
 	[JPKI_ERROR_IO] = "io-error",
+	[JPKI_ERROR_CARD_RESET] = "card-reset",
 };
 
 const char *

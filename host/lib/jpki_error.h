@@ -34,6 +34,8 @@ typedef enum {
 	JPKI_ERROR_PCSC,                  /* another PC/SC failure */
 	JPKI_ERROR_INVALID_INPUT,         /* bad input from the caller (file, option, data) */
 	JPKI_ERROR_IO,                    /* a file could not be read or written */
+	JPKI_ERROR_CARD_RESET, /* another program reset the card mid-operation; a PIN is never
+				  re-sent */
 	JPKI_ERROR_LAST
 } JpkiErrorCode;
 

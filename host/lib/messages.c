@@ -131,6 +131,13 @@ static const Message messages[JPKI_ERROR_LAST] = {
 			    "A file could not be read or written."},
 			   {"ファイル名と権限を確認してください。",
 			    "Check the file name and its permissions."}},
+	[JPKI_ERROR_CARD_RESET] =
+		{{"ほかのプログラムが処理中のカードをリセットしました。送信済みの暗証番号は再送信し"
+		  "ていません。",
+		  "Another program reset the card during the operation. A PIN already sent was not "
+		  "sent again."},
+		 {"カードを使うほかのプログラムを終了してから、もう一度お試しください。",
+		  "Close other programs that use the card, then try again."}},
 };
 
 const char *

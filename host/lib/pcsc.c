@@ -22,8 +22,20 @@ struct _JpkiCard {
 	char *reader;
 	gboolean in_transaction;
 	gboolean extended_length;
+	gboolean pin_sent; /* in this transaction: then it ends with a power-off */
 	guint apdu_count;
+	JpkiCardSession session;
 };
+
+#define MAX_RESET_RECOVERIES 3 /* resets by others met by one begin_transaction */
+
+void
+jpki_card_session_forget(JpkiCardSession *session)
+{
+	session->app = session->ef = session->tries_left = JPKI_SESSION_UNKNOWN;
+	session->presence_read = FALSE;
+	session->presence_sign = session->presence_auth = JPKI_SESSION_UNKNOWN;
+}
 
 typedef enum {
 	DURING_SETUP,     /* establishing a context, listing readers */
@@ -216,6 +228,7 @@ jpki_card_connect(JpkiContext *context, const char *reader, GError **error)
 	card->handle = handle;
 	card->protocol = protocol;
 	card->reader = g_strdup(reader);
+	jpki_card_session_forget(&card->session);
 	return card;
 }
 
@@ -224,9 +237,10 @@ jpki_card_free(JpkiCard *card)
 {
 	if (card == NULL)
 		return;
-	if (card->in_transaction)
-		SCardEndTransaction(card->handle, SCARD_LEAVE_CARD);
-	SCardDisconnect(card->handle, SCARD_RESET_CARD);
+	jpki_card_end_transaction(card);
+	/* Another program may use the card after us: a reset would pull its
+	 * session from under it, and ours left nothing verified behind. */
+	SCardDisconnect(card->handle, SCARD_LEAVE_CARD);
 	g_free(card->reader);
 	g_free(card);
 }
@@ -255,25 +269,76 @@ jpki_card_get_apdu_count(JpkiCard *card)
 	return card->apdu_count;
 }
 
+JpkiCardSession *
+jpki_card_get_session(JpkiCard *card)
+{
+	return &card->session;
+}
+
+gboolean
+jpki_card_get_pin_sent(JpkiCard *card)
+{
+	return card->pin_sent;
+}
+
+/* After SCARD_W_RESET_CARD: another program reset the card, so whatever it
+ * had selected or verified for us is gone. Without a PIN sent, reconnect and
+ * let the operation start again; after one, stop: the PIN is never re-sent. */
+static gboolean
+recover_from_reset(JpkiCard *card, GError **error)
+{
+	jpki_card_session_forget(&card->session);
+	if (card->pin_sent) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD_RESET,
+				    "another program reset the card after the PIN was sent; "
+				    "the PIN was not sent again");
+		return FALSE;
+	}
+	DWORD protocol = 0;
+	LONG rv =
+		SCardReconnect(card->handle, SCARD_SHARE_SHARED,
+			       SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_LEAVE_CARD, &protocol);
+	if (rv != SCARD_S_SUCCESS) {
+		set_pcsc_error(error, rv, DURING_OPERATION, "reconnecting after a reset");
+		return FALSE;
+	}
+	card->protocol = protocol;
+	g_debug("another program reset the card; reconnected");
+	return TRUE;
+}
+
 gboolean
 jpki_card_begin_transaction(JpkiCard *card, GError **error)
 {
+	if (card->in_transaction)
+		return TRUE;
 	LONG rv = SCardBeginTransaction(card->handle);
+	for (guint i = 0; rv == SCARD_W_RESET_CARD && i < MAX_RESET_RECOVERIES; i++) {
+		if (!recover_from_reset(card, error))
+			return FALSE;
+		rv = SCardBeginTransaction(card->handle);
+	}
 	if (rv != SCARD_S_SUCCESS) {
 		set_pcsc_error(error, rv, DURING_OPERATION, "reserving the card");
 		return FALSE;
 	}
 	card->in_transaction = TRUE;
+	card->pin_sent = FALSE;
+	jpki_card_session_forget(&card->session);
 	return TRUE;
 }
 
 void
 jpki_card_end_transaction(JpkiCard *card)
 {
+	jpki_card_session_forget(&card->session);
 	if (!card->in_transaction)
 		return;
-	SCardEndTransaction(card->handle, SCARD_LEAVE_CARD);
+	/* A verified PIN must not outlive the operation, and one source saw it
+	 * survive a warm reset: power the card off. */
+	SCardEndTransaction(card->handle, card->pin_sent ? SCARD_UNPOWER_CARD : SCARD_LEAVE_CARD);
 	card->in_transaction = FALSE;
+	card->pin_sent = FALSE;
 }
 
 /* Whether the card has left the reader. pcsc-lite reports a card pulled
@@ -325,19 +390,28 @@ set_answer_error(GError **error, const char *what)
 	g_set_error(error, JPKI_ERROR, JPKI_ERROR_CARD, "the card's answer %s", what);
 }
 
-GBytes *
-jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16 *sw,
-		   GError **error)
+static GBytes *
+exchange(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16 *sw,
+	 GError **error)
 {
 	g_autofree guint8 *response = g_malloc(MAX_RESPONSE);
 	g_autoptr(GByteArray) data = g_byte_array_new();
 	DWORD response_len = 0;
 	guint continuations = 0;
 	gboolean le_corrected = FALSE;
+	/* Set before sending: a PIN that may have reached the card counts. */
+	card->pin_sent = card->pin_sent || secret;
 	LONG rv = transmit_once(card, apdu, len, response, &response_len);
 	for (;;) {
 		if (rv == SCARD_E_NOT_TRANSACTED && card_left(card))
 			rv = SCARD_W_REMOVED_CARD;
+		if (rv == SCARD_W_RESET_CARD) {
+			if (recover_from_reset(card, error))
+				g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD_RESET,
+						    "another program reset the card; the operation "
+						    "starts again");
+			return NULL;
+		}
 		if (rv != SCARD_S_SUCCESS) {
 			set_pcsc_error(error, rv, DURING_OPERATION, "talking to the card");
 			return NULL;
@@ -380,4 +454,15 @@ jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secre
 	if (secret)
 		OPENSSL_cleanse(response, MAX_RESPONSE);
 	return g_byte_array_free_to_bytes(g_steal_pointer(&data));
+}
+
+GBytes *
+jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16 *sw,
+		   GError **error)
+{
+	GBytes *answer = exchange(card, apdu, len, secret, sw, error);
+	/* Whatever the card has selected after a failed exchange is unknown. */
+	if (answer == NULL)
+		jpki_card_session_forget(&card->session);
+	return answer;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "jpki_error.h"
+#include "session.h"
 
 typedef struct _JpkiContext JpkiContext;
 typedef struct _JpkiCard JpkiCard;
@@ -24,18 +25,34 @@ void jpki_context_cancel(JpkiContext *context);
 
 /* Shared access to the card in `reader`. */
 JpkiCard *jpki_card_connect(JpkiContext *context, const char *reader, GError **error);
-/* Disconnects with a reset, so no verified PIN outlives the connection. */
+/* Disconnects. After a PIN was sent (see jpki_card_end_transaction) the card
+ * is powered off; otherwise it is left as it is, for other programs. */
 void jpki_card_free(JpkiCard *card);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiCard, jpki_card_free)
 const char *jpki_card_get_reader(JpkiCard *card);
 
-/* One operation's exclusive use of the card (other programs wait). */
+/* One operation's exclusive use of the card (other programs wait). TRUE at
+ * once when the card is in a transaction already: jpki_ap_find_card() leaves
+ * the card it returns in the one it probed it in, so an operation goes on
+ * from what the probe selected. A reset by another program since the last
+ * transaction is met with a reconnect (nothing of ours was on the card). */
 gboolean jpki_card_begin_transaction(JpkiCard *card, GError **error);
+/* Ends the transaction: with a power-off when a PIN went to the card in it
+ * (only a power-off ends a verified state for sure), else leaving the card
+ * as it is. Either way the session is forgotten. */
 void jpki_card_end_transaction(JpkiCard *card);
+/* What this transaction has learnt (see session.h); never NULL. */
+JpkiCardSession *jpki_card_get_session(JpkiCard *card);
+/* Whether a PIN went to the card in this transaction: then a reset by
+ * another program is JPKI_ERROR_CARD_RESET and the PIN is not sent again. */
+gboolean jpki_card_get_pin_sent(JpkiCard *card);
 
 /* One APDU. Returns the response data (without SW1 SW2) and the status word.
- * JPKI_ERROR_CARD_REMOVED when the card left. With `secret` set, every copy
- * of the command this function makes is wiped. */
+ * JPKI_ERROR_CARD_REMOVED when the card left. JPKI_ERROR_CARD_RESET when
+ * another program reset it: the card is reconnected (unless a PIN was sent)
+ * and the session forgotten, so the caller may start its operation again
+ * from the top. With `secret` set (a PIN), every copy of the command this
+ * function makes is wiped. */
 GBytes *jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret,
 			   guint16 *sw, GError **error);
 /* Whether whole files may be read with one extended-length READ BINARY.

@@ -124,6 +124,13 @@ set_no_certificate_error(GError **error, JpkiSecret secret)
 static gboolean
 certificate_absent(JpkiCard *card, JpkiSecret secret, gboolean *absent, GError **error)
 {
+	/* A certificate read in this session is there: no need for EF 0008. */
+	JpkiCardSession *session = jpki_card_get_session(card);
+	int known = secret == JPKI_SECRET_SIGN ? session->presence_sign : session->presence_auth;
+	if (known == JPKI_PRESENCE_PRESENT) {
+		*absent = FALSE;
+		return TRUE;
+	}
 	JpkiCertificatePresence presence;
 	if (!jpki_presence_read(card, &presence, error))
 		return FALSE;
@@ -168,7 +175,7 @@ select_secret(JpkiCard *card, JpkiSecret secret, GError **error)
  * it; a blocked secret answers 63C0 on some cards and 6984 on others. 9000 is
  * no answer a My Number Card gives: it is taken as "not blocked". */
 static gboolean
-query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
+ask_tries(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
 {
 	g_autoptr(GByteArray) apdu = jpki_apdu_verify_status();
 	guint16 sw = 0;
@@ -188,6 +195,23 @@ query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **er
 	}
 	jpki_sw_set_error(error, sw, "VERIFY (status)");
 	return FALSE;
+}
+
+/* The tries of the selected PIN file: what it last answered in this session
+ * (a status query, or a VERIFY), else a status query. Nothing else in the
+ * session spends a try, so the count is still the card's. */
+static gboolean
+query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
+{
+	JpkiCardSession *session = jpki_card_get_session(card);
+	if (session->tries_left != JPKI_SESSION_UNKNOWN) {
+		*tries_left = (guint)session->tries_left;
+		return TRUE;
+	}
+	if (!ask_tries(card, secret, tries_left, error))
+		return FALSE;
+	session->tries_left = (int)*tries_left;
+	return TRUE;
 }
 
 gboolean
@@ -224,6 +248,15 @@ verify_selected(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **
 		jpki_card_transmit(card, apdu->data, apdu->len, TRUE, &sw, error);
 	if (response == NULL)
 		return FALSE;
+	/* The answer is the new count: a wrong PIN's 63Cx, or full after 9000. */
+	JpkiCardSession *session = jpki_card_get_session(card);
+	guint after = 0;
+	if (sw == JPKI_SW_OK)
+		session->tries_left = (int)rules[pin->secret].max_tries;
+	else if (jpki_sw_is_wrong_pin(sw, &after))
+		session->tries_left = (int)after;
+	else
+		session->tries_left = JPKI_SESSION_UNKNOWN;
 	if (sw == JPKI_SW_OK) {
 		*tries_left = rules[pin->secret].max_tries;
 		return TRUE;
@@ -272,6 +305,7 @@ jpki_pin_change(JpkiCard *card, const JpkiPin *current, const JpkiPin *replaceme
 	g_autoptr(JpkiSecretApdu) apdu =
 		jpki_apdu_change_reference_data(replacement->value, replacement->len);
 	guint16 sw = 0;
+	jpki_card_get_session(card)->tries_left = JPKI_SESSION_UNKNOWN;
 	g_autoptr(GBytes) response =
 		jpki_card_transmit(card, apdu->data, apdu->len, TRUE, &sw, error);
 	if (response == NULL)

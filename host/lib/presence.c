@@ -32,8 +32,8 @@ jpki_presence_parse(const guint8 *data, gsize len, JpkiCertificatePresence *pres
 	presence->auth = presence_of(data[PRESENCE_AUTH_AT]);
 }
 
-gboolean
-jpki_presence_read(JpkiCard *card, JpkiCertificatePresence *presence, GError **error)
+static gboolean
+read_presence_file(JpkiCard *card, JpkiCertificatePresence *presence, GError **error)
 {
 	presence->sign = presence->auth = JPKI_PRESENCE_UNKNOWN;
 	guint16 sw = 0;
@@ -53,5 +53,21 @@ jpki_presence_read(JpkiCard *card, JpkiCertificatePresence *presence, GError **e
 	gsize len = 0;
 	const guint8 *bytes = g_bytes_get_data(data, &len);
 	jpki_presence_parse(bytes, len, presence);
+	return TRUE;
+}
+
+gboolean
+jpki_presence_read(JpkiCard *card, JpkiCertificatePresence *presence, GError **error)
+{
+	JpkiCardSession *session = jpki_card_get_session(card);
+	if (!session->presence_read) {
+		if (!read_presence_file(card, presence, error))
+			return FALSE;
+		session->presence_read = TRUE;
+		session->presence_sign = (int)presence->sign;
+		session->presence_auth = (int)presence->auth;
+	}
+	presence->sign = (JpkiPresence)session->presence_sign;
+	presence->auth = (JpkiPresence)session->presence_auth;
 	return TRUE;
 }

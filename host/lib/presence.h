@@ -19,7 +19,8 @@ typedef struct {
 /* The three bytes of EF 0008. `8F` is "present", `00` "absent"; anything else,
  * or another length, is unknown: the caller falls back to the files. */
 void jpki_presence_parse(const guint8 *data, gsize len, JpkiCertificatePresence *presence);
-/* Selects and reads EF 0008 of the (already selected) JPKI application. A
- * card without the file gives UNKNOWN for both; FALSE only for a failed
- * transmission (removed card, reader). Leaves EF 0008 as the current EF. */
+/* Selects and reads EF 0008 of the (already selected) JPKI application, once
+ * a session: after that the answer comes from the session. A card without
+ * the file gives UNKNOWN for both; FALSE only for a failed transmission
+ * (removed card, reader). */
 gboolean jpki_presence_read(JpkiCard *card, JpkiCertificatePresence *presence, GError **error);

@@ -10,15 +10,19 @@
 
 typedef struct {
 	char *name;
-	SimCard *card;         /* in the reader */
-	SimCard *removed_card; /* taken out by the removal plan, kept for reinsertion */
-	guint events;          /* counts insertions and removals, as pcsc-lite does */
+	SimCard *card;          /* in the reader */
+	SimCard *removed_card;  /* taken out by the removal plan, kept for reinsertion */
+	guint events;           /* counts insertions and removals, as pcsc-lite does */
+	guint resets;           /* resets and power-offs of the card in it */
+	guint8 reset_after_ins; /* another program resets the card after the... */
+	guint reset_after_hits; /* ...this many-th command with that INS (0: never) */
 	SimRemovalPlan plan;
 } SimReader;
 
 typedef struct {
 	SimReader *reader;
 	guint events_at_connect;
+	guint resets_seen; /* a reset since then, by another handle: SCARD_W_RESET_CARD */
 	gboolean in_transaction;
 } SimHandle;
 
@@ -32,8 +36,11 @@ static gboolean service_down;
 static guint reader_list_events; /* readers added */
 static guint pin_verifies;       /* since sim_pcsc_reset(), over every card */
 static guint status_queries;
-static guint waits_started;   /* SCardGetStatusChange calls that blocked */
-static guint blocked_waiters; /* callers blocked in SCardGetStatusChange now */
+static guint apdus;                 /* through SCardTransmit, since sim_pcsc_reset() */
+static guint resets_by_disposition; /* RESET or UNPOWER at disconnect or end of transaction */
+static guint unpowers;              /* of them, power-offs */
+static guint waits_started;         /* SCardGetStatusChange calls that blocked */
+static guint blocked_waiters;       /* callers blocked in SCardGetStatusChange now */
 static LONG next_id = 1;
 static SimPcscAnswerHook answer_hook;
 static gpointer answer_hook_data;
@@ -81,6 +88,9 @@ sim_pcsc_reset(void)
 	reader_list_events = 0;
 	pin_verifies = 0;
 	status_queries = 0;
+	apdus = 0;
+	resets_by_disposition = 0;
+	unpowers = 0;
 	waits_started = 0;
 	answer_hook = NULL;
 	answer_hook_data = NULL;
@@ -219,6 +229,57 @@ sim_pcsc_count_status_queries(void)
 }
 
 guint
+sim_pcsc_count_apdus(void)
+{
+	g_mutex_lock(&lock);
+	guint count = apdus;
+	g_mutex_unlock(&lock);
+	return count;
+}
+
+guint
+sim_pcsc_count_resets(gboolean power_offs_only)
+{
+	g_mutex_lock(&lock);
+	guint count = power_offs_only ? unpowers : resets_by_disposition;
+	g_mutex_unlock(&lock);
+	return count;
+}
+
+/* Every handle but `by` (NULL: all) sees SCARD_W_RESET_CARD from now on. */
+static void
+reset_card_locked(SimReader *reader, SimHandle *by)
+{
+	sim_card_reset(reader->card);
+	reader->resets++;
+	if (by != NULL)
+		by->resets_seen = reader->resets;
+}
+
+void
+sim_pcsc_reset_card(const char *name)
+{
+	g_mutex_lock(&lock);
+	ensure_state();
+	SimReader *reader = find_reader(name);
+	g_assert(reader != NULL && reader->card != NULL);
+	reset_card_locked(reader, NULL);
+	g_mutex_unlock(&lock);
+}
+
+void
+sim_pcsc_reset_card_after(const char *name, guint8 ins, guint hits)
+{
+	g_mutex_lock(&lock);
+	ensure_state();
+	SimReader *reader = find_reader(name);
+	g_assert(reader != NULL);
+	reader->reset_after_ins = ins;
+	reader->reset_after_hits = hits;
+	g_mutex_unlock(&lock);
+}
+
+guint
 sim_pcsc_count_waits(void)
 {
 	g_mutex_lock(&lock);
@@ -353,6 +414,7 @@ SCardConnect(SCARDCONTEXT context, LPCSTR name, DWORD share_mode, DWORD protocol
 		SimHandle *sim_handle = g_new0(SimHandle, 1);
 		sim_handle->reader = reader;
 		sim_handle->events_at_connect = reader->events;
+		sim_handle->resets_seen = reader->resets;
 		*handle = next_id++;
 		g_hash_table_insert(handles, GINT_TO_POINTER(*handle), sim_handle);
 		if (active_protocol != NULL)
@@ -373,6 +435,8 @@ card_of_handle_locked(SCARDHANDLE handle, SimHandle **out)
 	if (sim_handle->reader->card == NULL ||
 	    sim_handle->reader->events != sim_handle->events_at_connect)
 		return SCARD_W_REMOVED_CARD;
+	if (sim_handle->reader->resets != sim_handle->resets_seen)
+		return SCARD_W_RESET_CARD;
 	return SCARD_S_SUCCESS;
 }
 
@@ -386,12 +450,14 @@ SCardReconnect(SCARDHANDLE handle, DWORD share_mode, DWORD protocols, DWORD init
 	ensure_state();
 	SimHandle *sim_handle = NULL;
 	LONG rv = card_of_handle_locked(handle, &sim_handle);
-	if (rv == SCARD_W_REMOVED_CARD && sim_handle->reader->card != NULL)
-		rv = SCARD_S_SUCCESS; /* a new card in the same reader */
+	if ((rv == SCARD_W_REMOVED_CARD && sim_handle->reader->card != NULL) ||
+	    rv == SCARD_W_RESET_CARD)
+		rv = SCARD_S_SUCCESS; /* a new card in the same reader, or the card reset */
 	if (rv == SCARD_S_SUCCESS) {
 		sim_handle->events_at_connect = sim_handle->reader->events;
+		sim_handle->resets_seen = sim_handle->reader->resets;
 		if (initialization != SCARD_LEAVE_CARD)
-			sim_card_reset(sim_handle->reader->card);
+			reset_card_locked(sim_handle->reader, sim_handle);
 		if (active_protocol != NULL)
 			*active_protocol = SCARD_PROTOCOL_T1;
 	}
@@ -404,8 +470,12 @@ apply_disposition_locked(SimHandle *sim_handle, DWORD disposition)
 {
 	SimCard *card = sim_handle->reader->card;
 	if (card != NULL && disposition != SCARD_LEAVE_CARD &&
-	    sim_handle->reader->events == sim_handle->events_at_connect)
-		sim_card_reset(card);
+	    sim_handle->reader->events == sim_handle->events_at_connect) {
+		reset_card_locked(sim_handle->reader, sim_handle);
+		resets_by_disposition++;
+		if (disposition == SCARD_UNPOWER_CARD)
+			unpowers++;
+	}
 }
 
 LONG
@@ -501,6 +571,7 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 	guint pins_before = sim_card_count_pin_verifies(reader->card);
 	guint queries_before = sim_card_count_status_queries(reader->card);
 	g_autoptr(GBytes) response = sim_card_transmit(reader->card, send, send_len);
+	apdus++;
 	pin_verifies += sim_card_count_pin_verifies(reader->card) - pins_before;
 	status_queries += sim_card_count_status_queries(reader->card) - queries_before;
 	if (answer_hook != NULL) {
@@ -518,6 +589,9 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 		memcpy(recv, data, size);
 		*recv_len = (DWORD)size;
 	}
+	if (reader->reset_after_hits > 0 && send_len > 1 && send[1] == reader->reset_after_ins &&
+	    --reader->reset_after_hits == 0)
+		reset_card_locked(reader, NULL); /* another program, once this answer is out */
 	if (sim_removal_plan_answered(&reader->plan, send, send_len)) {
 		sim_card_free(reader->removed_card);
 		reader->removed_card = remove_locked(reader);

@@ -24,6 +24,18 @@ void sim_pcsc_set_removal_plan(const char *reader, const SimRemovalPlan *plan);
  * however often cards were swapped (see sim_card_count_pin_verifies()). */
 guint sim_pcsc_count_pin_verifies(void);
 guint sim_pcsc_count_status_queries(void);
+/* APDUs through SCardTransmit since sim_pcsc_reset(). */
+guint sim_pcsc_count_apdus(void);
+/* Disconnects and ends of transaction that reset the card (or, with
+ * `power_offs_only`, powered it off) since sim_pcsc_reset(). */
+guint sim_pcsc_count_resets(gboolean power_offs_only);
+/* Another program resets the card: every handle connected to it gets
+ * SCARD_W_RESET_CARD until it reconnects, as with pcsc-lite. */
+void sim_pcsc_reset_card(const char *reader);
+/* The same, once the card has answered the `hits`-th command with INS `ins`
+ * (pcsc-lite lets no other program do it within a transaction, but a reader
+ * or a driver may: the caller must cope). */
+void sim_pcsc_reset_card_after(const char *reader, guint8 ins, guint hits);
 /* For tests that act while a caller waits (insert a card, plug a reader, cancel): how many
  * SCardGetStatusChange calls have blocked waiting for a change since sim_pcsc_reset(), and
  * waiting until the `n`-th has blocked and some caller is blocked still. FALSE on timeout. */

@@ -37,6 +37,7 @@ typedef struct {
 	int fd;
 	guint fd_watch;
 	guint reinsert_after_ms;
+	guint latency_ms; /* a real card's time per APDU (about 10 contact, 40 contactless) */
 	char *ready_file;
 	GMainLoop *loop;
 } Simulator;
@@ -192,6 +193,10 @@ on_vpcd_message(gint fd, GIOCondition condition, gpointer user_data)
 		return answer_control(sim, payload[0]) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 
 	g_autoptr(GBytes) response = sim_card_transmit(sim->card, payload, len);
+	/* A real card takes this long to answer; pcscd holds the reader meanwhile, which is
+	 * what makes two programs' operations overlap as they do with a card. */
+	if (sim->latency_ms > 0)
+		g_usleep((gulong)sim->latency_ms * G_TIME_SPAN_MILLISECOND);
 	gsize response_len = 0;
 	const guint8 *data = g_bytes_get_data(response, &response_len);
 	if (!send_message(fd, data, response_len))
@@ -236,8 +241,9 @@ on_stop_signal(gpointer user_data)
  * "pin_verifies=N" lines (see sim_card_count_pin_verifies()); for scripts/bench, "apdus=N" (every
  * well-formed command APDU) and "ins_XX=N" for each INS (hex) the card was sent. */
 static gboolean
-write_stats(SimCard *card, const char *path)
+write_stats(const Simulator *sim, const char *path)
 {
+	const SimCard *card = sim->card;
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_string_append_printf(text, "status_queries=%u\npin_verifies=%u\n",
 			       sim_card_count_status_queries(card),
@@ -279,6 +285,7 @@ main(int argc, char **argv)
 	gint remove_after_apdus = 0;
 	g_autofree char *remove_after_command = NULL;
 	gint reinsert_after_ms = 0;
+	gint latency_ms = 0;
 	gboolean start_removed = FALSE;
 	g_autofree char *profile = NULL, *pki_dir = NULL, *auth_pin = NULL, *sign_pin = NULL,
 			*support_pin = NULL, *stats_file = NULL;
@@ -309,6 +316,8 @@ main(int argc, char **argv)
 		 "INS[:K]"},
 		{"reinsert-after", 0, 0, G_OPTION_ARG_INT, &reinsert_after_ms,
 		 "after a planned removal, insert the card again after MS milliseconds", "MS"},
+		{"latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms,
+		 "answer each APDU after MS milliseconds, as a real card does (default 0)", "MS"},
 		{"start-removed", 0, 0, G_OPTION_ARG_NONE, &start_removed,
 		 "start with the card out of the reader (SIGUSR2 inserts it)", NULL},
 		{"ready-file", 0, 0, G_OPTION_ARG_FILENAME, &sim.ready_file,
@@ -341,6 +350,7 @@ main(int argc, char **argv)
 		sim.plan.after_ins_hits = parts[1] != NULL ? (guint)atoi(parts[1]) : 1;
 	}
 	sim.reinsert_after_ms = (guint)MAX(reinsert_after_ms, 0);
+	sim.latency_ms = (guint)MAX(latency_ms, 0);
 
 	sim.card = sim_profile_build(&options, &error);
 	if (sim.card == NULL) {
@@ -365,7 +375,7 @@ main(int argc, char **argv)
 		g_main_loop_run(sim.loop);
 	}
 	remove_card(&sim);
-	if (stats_file != NULL && !write_stats(sim.card, stats_file))
+	if (stats_file != NULL && !write_stats(&sim, stats_file))
 		status = 1;
 	g_main_loop_unref(sim.loop);
 	sim_card_free(sim.card);

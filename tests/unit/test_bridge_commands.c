@@ -605,16 +605,108 @@ test_card_removed_after_verify_is_card_removed(void **state)
 {
 	Fixture *fixture = *state;
 	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
-	/* The third INS 20 is the VERIFY with the PIN (after the host's and jpki_pin_verify()'s
-	 * status queries); the card leaves once it has answered it, before the signature. */
+	/* The second INS 20 is the VERIFY with the PIN (after the host's status query, whose
+	 * answer jpki_pin_verify() takes from the session); the card leaves once it has answered
+	 * it, before the signature. */
 	SimRemovalPlan plan;
 	sim_removal_plan_init(&plan);
 	plan.after_ins = INS_VERIFY;
-	plan.after_ins_hits = 3;
+	plan.after_ins_hits = 2;
 	sim_pcsc_set_removal_plan(READER, &plan);
 	g_autofree char *json = authenticate_json();
 	run_fails(fixture, json, JPKI_ERROR_CARD_REMOVED);
 	assert_null(sim_pcsc_get_card(READER));
+}
+
+/* ---- how many APDUs: docs/libjpki.md derives each minimum ---- */
+
+static guint
+apdus_of(const Fixture *fixture, const char *json)
+{
+	guint before = sim_pcsc_count_apdus();
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	return sim_pcsc_count_apdus() - before;
+}
+
+/* Short READ BINARYs for a certificate of the test PKI: 256 bytes each. */
+static guint
+reads_of(const char *cert_file)
+{
+	g_autoptr(GBytes) der = test_pki_load_der(cert_file);
+	return (guint)((g_bytes_get_size(der) + 255) / 256);
+}
+
+static void
+assert_within_one_of(guint count, guint minimum)
+{
+	if (count < minimum || count > minimum + 1)
+		fail_msg("%u APDUs; the minimum is %u", count, minimum);
+}
+
+static void
+test_status_sends_the_fewest_apdus(void **state)
+{
+	g_autofree char *json = request_json("status", NULL);
+	/* find 3, auth certificate 1 + reads, auth PIN 2, EF 0008 2, signing PIN 2, support 3 */
+	assert_within_one_of(apdus_of(*state, json), 13 + reads_of("auth-valid.pem"));
+}
+
+static void
+test_authenticate_sends_the_fewest_apdus(void **state)
+{
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = authenticate_json();
+	/* find 3, certificate 1 + reads, PIN file 1, tries 1, VERIFY 1, key 1, signature 1 */
+	assert_within_one_of(apdus_of(*state, json), 9 + reads_of("auth-valid.pem"));
+}
+
+static void
+test_sign_cms_sends_the_fewest_apdus(void **state)
+{
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autoptr(GBytes) digest = hash_of(G_CHECKSUM_SHA256, "an application form");
+	g_autofree char *json = sign_cms_json(digest);
+	/* find 3, EF 0008 2, PIN file 1, tries 1, VERIFY 1, certificate 1 + reads, key 1,
+	 * signature 1 */
+	assert_within_one_of(apdus_of(*state, json), 11 + reads_of("sign-valid.pem"));
+}
+
+/* ---- sharing the card with other programs ---- */
+
+static void
+test_a_reset_by_another_program_before_the_pin_starts_again_and_costs_no_try(void **state)
+{
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	/* Once the probe has read EF 0006: the next APDU meets SCARD_W_RESET_CARD. */
+	sim_pcsc_reset_card_after(READER, 0xB0, 1);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(json_t) reply = run_ok(*state, json);
+	assert_int_equal(pins_sent(), 1);
+}
+
+static void
+test_a_reset_after_the_pin_is_card_reset_and_the_pin_is_not_sent_again(void **state)
+{
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	/* The second INS 20 is the VERIFY with the PIN (the first, the status query). */
+	sim_pcsc_reset_card_after(READER, INS_VERIFY, 2);
+	g_autofree char *json = authenticate_json();
+	run_fails(*state, json, JPKI_ERROR_CARD_RESET);
+	assert_int_equal(pins_sent(), 1);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+static void
+test_status_leaves_the_card_to_other_programs_and_a_login_powers_it_off(void **state)
+{
+	g_autofree char *status = request_json("status", NULL);
+	g_autoptr(json_t) reply = run_ok(*state, status);
+	assert_int_equal(sim_pcsc_count_resets(FALSE), 0);
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *login = authenticate_json();
+	g_autoptr(json_t) token = run_ok(*state, login);
+	assert_int_equal(sim_pcsc_count_resets(TRUE), 1);
+	assert_int_equal(sim_pcsc_count_resets(FALSE), 1);
 }
 
 /* ---- waiting for a card ---- */
@@ -1162,6 +1254,15 @@ main(void)
 		COMMAND_TEST(test_blocked_pin_is_refused_without_a_dialog),
 		COMMAND_TEST(test_three_wrong_pins_block_the_pin),
 		COMMAND_TEST(test_card_removed_after_verify_is_card_removed),
+		COMMAND_TEST(test_status_sends_the_fewest_apdus),
+		COMMAND_TEST(test_authenticate_sends_the_fewest_apdus),
+		COMMAND_TEST(test_sign_cms_sends_the_fewest_apdus),
+		COMMAND_TEST(
+			test_a_reset_by_another_program_before_the_pin_starts_again_and_costs_no_try),
+		COMMAND_TEST(
+			test_a_reset_after_the_pin_is_card_reset_and_the_pin_is_not_sent_again),
+		COMMAND_TEST(
+			test_status_leaves_the_card_to_other_programs_and_a_login_powers_it_off),
 		COMMAND_TEST(test_waits_for_a_card_then_authenticates),
 		COMMAND_TEST(test_cancel_in_the_waiting_dialog_is_cancelled_promptly),
 		COMMAND_TEST(test_child_card_has_no_signing_certificate_and_asks_nothing),
