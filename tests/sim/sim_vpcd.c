@@ -243,7 +243,7 @@ on_stop_signal(gpointer user_data)
 static gboolean
 write_stats(const Simulator *sim, const char *path)
 {
-	const SimCard *card = sim->card;
+	SimCard *card = sim->card;
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_string_append_printf(text, "status_queries=%u\npin_verifies=%u\n",
 			       sim_card_count_status_queries(card),
