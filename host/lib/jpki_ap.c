@@ -70,6 +70,12 @@ probe(JpkiCard *card, JpkiToken *result, GError **error)
 	if (!jpki_card_begin_transaction(card, error))
 		return FALSE;
 	gboolean ok = jpki_files_select_app(card, JPKI_APP_JPKI, &local);
+	if (!ok && !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD)) {
+		/* A card failing to answer (6F00 after its retry) is no foreign card. */
+		jpki_card_end_transaction(card);
+		g_propagate_error(error, g_steal_pointer(&local));
+		return FALSE;
+	}
 	guint16 sw = 0;
 	if (ok)
 		ok = jpki_files_select_ef(card, TOKEN_INFO_FID, &sw, &local);
@@ -113,6 +119,7 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	}
 
 	g_autoptr(JpkiCard) found = NULL;
+	g_autoptr(GError) skipped = NULL; /* why the first unusable reader was skipped */
 	guint mynumber_cards = 0, juki_cards = 0, smartphones = 0, other_cards = 0;
 	for (guint i = 0; with_card[i] != NULL; i++) {
 		g_autoptr(GError) local = NULL;
@@ -124,6 +131,8 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 				return NULL;
 			}
 			g_debug("skipping reader %s: %s", with_card[i], local->message);
+			if (skipped == NULL)
+				skipped = g_steal_pointer(&local);
 			continue;
 		}
 		if (result == JPKI_TOKEN_MYNUMBER_CARD) {
@@ -155,6 +164,8 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	else if (other_cards > 0)
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD,
 				    "the card is not a My Number Card");
+	else if (skipped != NULL) /* a card is there, but it failed: say why, not "no card" */
+		g_propagate_error(error, g_steal_pointer(&skipped));
 	else
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_CARD, "no card in the reader");
 	return NULL;

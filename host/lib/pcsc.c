@@ -1,6 +1,8 @@
 /* PC/SC contexts, readers, waiting for a card, connections and transmit. */
 #include "pcsc.h"
 
+#include "apdu.h"
+
 #include <openssl/crypto.h>
 #include <string.h>
 #include <winscard.h>
@@ -319,6 +321,14 @@ ends_with_short_le(const guint8 *apdu, gsize len)
 	return len == 6 + (gsize)apdu[4]; /* case 4S: ... Lc data Le */
 }
 
+/* Whether the card answered just `sw`, without data. */
+static gboolean
+answered(LONG rv, const guint8 *response, DWORD response_len, guint16 sw)
+{
+	return rv == SCARD_S_SUCCESS && response_len == 2 && response[0] == sw >> 8 &&
+	       response[1] == (sw & 0xFF);
+}
+
 static void
 set_answer_error(GError **error, const char *what)
 {
@@ -334,7 +344,14 @@ jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secre
 	DWORD response_len = 0;
 	guint continuations = 0;
 	gboolean le_corrected = FALSE;
+	gboolean first_on_connection = card->apdu_count == 0;
 	LONG rv = transmit_once(card, apdu, len, response, &response_len);
+	if (first_on_connection && !secret &&
+	    answered(rv, response, response_len, JPKI_SW_NO_PRECISE_DIAGNOSIS)) {
+		/* Some cards answer the first command after power-up 6F00: once more,
+		 * never twice, and never a command carrying a PIN. */
+		rv = transmit_once(card, apdu, len, response, &response_len);
+	}
 	for (;;) {
 		if (rv == SCARD_E_NOT_TRANSACTED && card_left(card))
 			rv = SCARD_W_REMOVED_CARD;
