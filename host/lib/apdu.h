@@ -5,6 +5,9 @@
 
 #define JPKI_SW_OK             0x9000
 #define JPKI_SW_FILE_NOT_FOUND 0x6A82
+/* "No precise diagnosis": also what some cards answer to the first command
+ * after power-up (pcsc.c retries that one once). */
+#define JPKI_SW_NO_PRECISE_DIAGNOSIS 0x6F00
 
 typedef enum {
 	JPKI_APP_JPKI,    /* 公的個人認証 AP */

@@ -25,7 +25,11 @@ jpki_files_select_app(JpkiCard *card, JpkiApp app, GError **error)
 		return FALSE;
 	session->app = sw == JPKI_SW_OK ? (int)app : JPKI_SESSION_UNKNOWN;
 	session->ef = session->tries_left = JPKI_SESSION_UNKNOWN;
-	if (sw == 0x6A82 || sw == 0x6A86 || sw == 0x6D00 || sw == 0x6E00) {
+	/* Any refusal means no such application: 6A82, 6A86, 6D00, 6E00, or 6A81
+	 * from a contactless reader for a card that speaks no ISO 7816-4 (FeliCa,
+	 * MIFARE). 6F00, 64xx and 65xx are the card failing, not refusing. */
+	if (sw != JPKI_SW_OK && sw != JPKI_SW_NO_PRECISE_DIAGNOSIS && sw >> 8 != 0x64 &&
+	    sw >> 8 != 0x65) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD,
 			    "the card has no %s application (%04X)",
 			    app == JPKI_APP_JPKI ? "JPKI" : "My Number Card", sw);

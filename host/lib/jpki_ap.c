@@ -64,14 +64,19 @@ jpki_token_from_info(const guint8 *info, gsize len)
 
 #define PROBE_ATTEMPTS 3 /* another program may reset the card while we probe */
 
-/* The token label of EF 0006, in a transaction begun here and left open. */
+/* The token label of EF 0006, in a transaction begun here and left open.
+ * `failing` tells a card that failed to answer the SELECT of the JPKI AID
+ * (6F00 after its retry), which is no foreign card, from one that refused. */
 static GBytes *
-read_token_info(JpkiCard *card, GError **error)
+read_token_info(JpkiCard *card, gboolean *failing, GError **error)
 {
+	*failing = FALSE;
 	if (!jpki_card_begin_transaction(card, error))
 		return NULL;
-	if (!jpki_files_select_app(card, JPKI_APP_JPKI, error))
+	if (!jpki_files_select_app(card, JPKI_APP_JPKI, error)) {
+		*failing = !g_error_matches(*error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD);
 		return NULL;
+	}
 	guint16 sw = 0;
 	if (!jpki_files_select_ef(card, TOKEN_INFO_FID, &sw, error))
 		return NULL;
@@ -92,9 +97,10 @@ probe(JpkiCard *card, JpkiToken *result, GError **error)
 	g_autoptr(GError) local = NULL;
 	*result = JPKI_TOKEN_UNKNOWN;
 	g_autoptr(GBytes) token = NULL;
+	gboolean failing = FALSE;
 	for (guint attempt = 0; attempt < PROBE_ATTEMPTS; attempt++) {
 		g_clear_error(&local);
-		token = read_token_info(card, &local);
+		token = read_token_info(card, &failing, &local);
 		if (token != NULL || !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CARD_RESET) ||
 		    jpki_card_get_pin_sent(card))
 			break;
@@ -109,7 +115,7 @@ probe(JpkiCard *card, JpkiToken *result, GError **error)
 		jpki_card_end_transaction(card);
 
 	if (local != NULL && !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD) &&
-	    !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CARD)) {
+	    (failing || !g_error_matches(local, JPKI_ERROR, JPKI_ERROR_CARD))) {
 		g_propagate_error(error, g_steal_pointer(&local));
 		return FALSE;
 	}
@@ -138,6 +144,7 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	}
 
 	g_autoptr(JpkiCard) found = NULL;
+	g_autoptr(GError) skipped = NULL; /* why the first unusable reader was skipped */
 	guint mynumber_cards = 0, juki_cards = 0, smartphones = 0, other_cards = 0;
 	for (guint i = 0; with_card[i] != NULL; i++) {
 		g_autoptr(GError) local = NULL;
@@ -149,6 +156,8 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 				return NULL;
 			}
 			g_debug("skipping reader %s: %s", with_card[i], local->message);
+			if (skipped == NULL)
+				skipped = g_steal_pointer(&local);
 			continue;
 		}
 		if (result == JPKI_TOKEN_MYNUMBER_CARD) {
@@ -180,6 +189,8 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 	else if (other_cards > 0)
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD,
 				    "the card is not a My Number Card");
+	else if (skipped != NULL) /* a card is there, but it failed: say why, not "no card" */
+		g_propagate_error(error, g_steal_pointer(&skipped));
 	else
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_CARD, "no card in the reader");
 	return NULL;

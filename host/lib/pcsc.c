@@ -1,6 +1,8 @@
 /* PC/SC contexts, readers, waiting for a card, connections and transmit. */
 #include "pcsc.h"
 
+#include "apdu.h"
+
 #include <openssl/crypto.h>
 #include <string.h>
 #include <winscard.h>
@@ -24,6 +26,7 @@ struct _JpkiCard {
 	gboolean extended_length;
 	gboolean pin_sent; /* in this transaction: then it ends with a power-off */
 	guint apdu_count;
+	gboolean fresh; /* nothing sent since connecting or a reset: a 6F00 is answered once */
 	JpkiCardSession session;
 };
 
@@ -227,6 +230,7 @@ jpki_card_connect(JpkiContext *context, const char *reader, GError **error)
 	JpkiCard *card = g_new0(JpkiCard, 1);
 	card->handle = handle;
 	card->protocol = protocol;
+	card->fresh = TRUE;
 	card->reader = g_strdup(reader);
 	jpki_card_session_forget(&card->session);
 	return card;
@@ -303,6 +307,7 @@ recover_from_reset(JpkiCard *card, GError **error)
 		return FALSE;
 	}
 	card->protocol = protocol;
+	card->fresh = TRUE;
 	g_debug("another program reset the card; reconnected");
 	return TRUE;
 }
@@ -384,6 +389,14 @@ ends_with_short_le(const guint8 *apdu, gsize len)
 	return len == 6 + (gsize)apdu[4]; /* case 4S: ... Lc data Le */
 }
 
+/* Whether the card answered just `sw`, without data. */
+static gboolean
+answered(LONG rv, const guint8 *response, DWORD response_len, guint16 sw)
+{
+	return rv == SCARD_S_SUCCESS && response_len == 2 && response[0] == sw >> 8 &&
+	       response[1] == (sw & 0xFF);
+}
+
 static void
 set_answer_error(GError **error, const char *what)
 {
@@ -401,7 +414,15 @@ exchange(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16
 	gboolean le_corrected = FALSE;
 	/* Set before sending: a PIN that may have reached the card counts. */
 	card->pin_sent = card->pin_sent || secret;
+	gboolean first_on_connection = card->fresh;
+	card->fresh = FALSE;
 	LONG rv = transmit_once(card, apdu, len, response, &response_len);
+	if (first_on_connection && !secret &&
+	    answered(rv, response, response_len, JPKI_SW_NO_PRECISE_DIAGNOSIS)) {
+		/* Some cards answer the first command after power-up 6F00: once more,
+		 * never twice, and never a command carrying a PIN. */
+		rv = transmit_once(card, apdu, len, response, &response_len);
+	}
 	for (;;) {
 		if (rv == SCARD_E_NOT_TRANSACTED && card_left(card))
 			rv = SCARD_W_REMOVED_CARD;

@@ -121,6 +121,37 @@ juki_card_is_reported_as_no_longer_usable() {
 	grep -q "住基カード" <<<"$text"
 }
 
+# A FeliCa card on a contactless reader (6A81 to everything) and an ISO card without the JPKI
+# application (6A82) are "not a My Number Card", in both languages; never "no card".
+other_cards_are_not_a_my_number_card() {
+	local profile json text
+	for profile in felica foreign; do
+		json=$(on_card "--profile $profile" "$jpki" status --json)
+		[[ $? -eq 1 ]] || { echo "$profile: jpki status did not fail"; return 1; }
+		expect "$profile code" "$(jq -r .error.code <<<"$json")" unsupported-card || return 1
+		text=$(on_card "--profile $profile" "$jpki" status --lang ja 2>&1)
+		grep -q "マイナンバーカードではありません" <<<"$text" || { echo "$text"; return 1; }
+		text=$(on_card "--profile $profile" "$jpki" status --lang en 2>&1)
+		grep -q "not a My Number Card" <<<"$text" || { echo "$text"; return 1; }
+	done
+}
+
+# The first APDU after power-up answered 6F00 (seen on a contactless card) is sent once more.
+card_answering_6f00_after_power_up_works() {
+	local json
+	json=$(on_card "--first-apdu-6f00" "$jpki" status --json) || { echo "$json"; return 1; }
+	expect type "$(jq -r .card.type <<<"$json")" mynumber
+}
+
+# The card is behind the kind of reader this run asks for (JPKI_SIM_EXTRA_ARGS): the ATR a
+# contactless reader makes up for a Type B card, or the contact one.
+card_is_behind_the_reader_this_run_asks_for() {
+	local atr expected=3b:e0:00:ff:81:31:fe:45:14
+	[[ " ${JPKI_SIM_EXTRA_ARGS:-} " == *" --contactless "* ]] && expected=3b:88:80:01:00:00:05:e0:b3:81:a1:00:7f
+	atr=$(on_card "" opensc-tool --reader "Virtual PCD 00 00" --atr 2>&1) || { echo "$atr"; return 1; }
+	expect ATR "$(tail -n1 <<<"$atr")" "$expected"
+}
+
 no_card_is_reported_and_waiting_takes_an_inserted_card() {
 	local json
 	json=$(on_card "--start-removed" "$jpki" status --json)
@@ -395,6 +426,9 @@ check "status warns inside the renewal window" status_warns_inside_the_renewal_w
 check "a child's card has no signing certificate" child_card_has_no_signing_certificate
 check "a declined certificate is 'not on this card', never locked" declined_certificates_are_not_on_the_card_not_locked
 check "a Juki card is reported as no longer usable" juki_card_is_reported_as_no_longer_usable
+check "FeliCa and other cards are 'not a My Number Card'" other_cards_are_not_a_my_number_card
+check "a card answering 6F00 to its first APDU after power-up works" card_answering_6f00_after_power_up_works
+check "the card is behind the reader this run asks for" card_is_behind_the_reader_this_run_asks_for
 check "no card is reported; --wait takes a card inserted later" no_card_is_reported_and_waiting_takes_an_inserted_card
 check "sign writes a .p7s that openssl and jpki verify" signs_a_file_that_openssl_and_jpki_verify
 check "verify rejects a changed file and an untrusted signer" verify_rejects_a_changed_file_and_an_untrusted_signer

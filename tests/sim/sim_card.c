@@ -24,6 +24,7 @@
 #define SW_INS_NOT_SUPPORTED         0x6D00
 #define SW_CLA_NOT_SUPPORTED         0x6E00
 #define SW_WRONG_LE_256              0x6C00
+#define SW_NO_PRECISE_DIAGNOSIS      0x6F00
 
 #define MAX_SECRET_LEN     16
 #define RSA_PKCS1_OVERHEAD 11
@@ -62,9 +63,12 @@ struct _SimCard {
 	GByteArray *atr;
 	gboolean extended_length;
 	guint16 blocked_status_sw; /* the status query's answer on a blocked secret */
+	gboolean first_apdu_6f00;  /* 6F00 to the first APDU after power-up or reset */
+	guint16 answer_all_sw;     /* not 0: every APDU answered this (no ISO 7816-4) */
 	/* volatile state */
 	int current_ap; /* a SimAp, or -1 before any SELECT */
 	const SimEf *current_ef;
+	gboolean powered_up; /* no APDU yet since power-up or reset */
 	guint commands_seen[256];
 	guint status_queries; /* VERIFY without data */
 	guint pin_verifies;   /* VERIFY carrying a PIN */
@@ -118,6 +122,7 @@ sim_card_new(void)
 	for (guint i = 0; i < SIM_AP_COUNT; i++)
 		card->ap_present[i] = TRUE;
 	card->current_ap = -1;
+	card->powered_up = TRUE;
 	return card;
 }
 
@@ -240,6 +245,18 @@ sim_card_set_extended_length(SimCard *card, gboolean accepted)
 }
 
 void
+sim_card_set_first_apdu_6f00(SimCard *card, gboolean enabled)
+{
+	card->first_apdu_6f00 = enabled;
+}
+
+void
+sim_card_set_answer_all(SimCard *card, guint16 sw)
+{
+	card->answer_all_sw = sw;
+}
+
+void
 sim_card_set_blocked_status(SimCard *card, guint16 sw)
 {
 	card->blocked_status_sw = sw;
@@ -303,6 +320,7 @@ sim_card_reset(SimCard *card)
 	forget_verification(card);
 	card->current_ap = -1;
 	card->current_ef = NULL;
+	card->powered_up = TRUE;
 }
 
 /* ISO 7816-4 cases 1-4, short and extended. FALSE: the bytes are no APDU. */
@@ -592,9 +610,15 @@ sim_card_transmit(SimCard *card, const guint8 *apdu, gsize len)
 	Command cmd;
 	gboolean parsed = parse_command(apdu, len, &cmd);
 	count_verify(card, apdu, len, parsed, &cmd);
+	gboolean first = card->powered_up;
+	card->powered_up = FALSE;
 	if (!parsed)
 		return respond_sw(SW_WRONG_LENGTH);
 	card->commands_seen[cmd.ins]++;
+	if (first && card->first_apdu_6f00)
+		return respond_sw(SW_NO_PRECISE_DIAGNOSIS); /* not executed */
+	if (card->answer_all_sw != 0)
+		return respond_sw(card->answer_all_sw);
 	if (cmd.extended && !card->extended_length)
 		return respond_sw(SW_WRONG_LENGTH);
 	if (cmd.cla != 0x00 && cmd.ins != 0x2A)

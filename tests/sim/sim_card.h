@@ -42,6 +42,13 @@ void sim_card_set_atr(SimCard *card, const guint8 *atr, gsize len);
 /* Extended-length APDUs are accepted unless refused here; refused, they get 6700. */
 void sim_card_set_extended_length(SimCard *card, gboolean accepted);
 
+/* Answers 6F00 to the first APDU after power-up or reset, as one source saw a
+ * contactless card do; the APDU is not executed. */
+void sim_card_set_first_apdu_6f00(SimCard *card, gboolean enabled);
+/* A card that speaks no ISO 7816-4 (FeliCa, MIFARE behind a contactless
+ * reader): every APDU answered `sw` (0: off, the card answers normally). */
+void sim_card_set_answer_all(SimCard *card, guint16 sw);
+
 /* What the status query (VERIFY without data) answers on a blocked secret:
  * 63C0 (the default; myna-card, tested on a card) or 6984 (older myna code). */
 void sim_card_set_blocked_status(SimCard *card, guint16 sw);

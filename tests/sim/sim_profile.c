@@ -27,6 +27,13 @@ typedef enum {
 	ABSENT_BLANK_BLOCK, /* blank certificate EF (FF), no key, a PIN EF that is blocked */
 } AbsentLayout;
 
+/* Cards that are no My Number Card at all. */
+typedef enum {
+	MYNUMBER_OR_JUKI, /* the JPKI application and what the profile puts in it */
+	FOREIGN_ISO,      /* an ISO 7816-4 card without the JPKI application (SELECT: 6A82) */
+	FELICA,           /* FeliCa behind a contactless reader: 6A81 to every APDU */
+} CardKind;
+
 typedef struct {
 	const char *name;
 	const char *description;
@@ -36,36 +43,54 @@ typedef struct {
 	gboolean juki;         /* no other application than JPKI (住基カード, smartphone) */
 	AbsentLayout absent;   /* for a certificate the profile lacks */
 	const char *token;     /* the label of EF 0006 */
+	CardKind kind;
 } Profile;
 
 static const Profile profiles[] = {
 	{"adult", "a typical adult's card: both certificates valid", "auth-valid.pem",
-	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"child", "a child's card: no signing certificate", "auth-valid.pem", NULL, FALSE, FALSE,
-	 ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	 ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"no-sign-cert", "an adult who declined the signing certificate (blank EF, blocked PIN)",
-	 "auth-valid.pem", NULL, FALSE, FALSE, ABSENT_BLANK_BLOCK, TOKEN_MYNUMBER},
+	 "auth-valid.pem", NULL, FALSE, FALSE, ABSENT_BLANK_BLOCK, TOKEN_MYNUMBER,
+	 MYNUMBER_OR_JUKI},
 	{"no-auth-cert", "an adult who declined the authentication certificate", NULL,
-	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"auth-locked", "the authentication PIN is already blocked", "auth-valid.pem",
-	 "sign-valid.pem", TRUE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	 "sign-valid.pem", TRUE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"sign-expired", "the signing certificate has expired", "auth-valid.pem",
-	 "sign-expired.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	 "sign-expired.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"renewal", "both certificates expire within 3 months (renewal window)", "auth-renewal.pem",
-	 "sign-renewal.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER},
+	 "sign-renewal.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"juki", "an old 住基カード (Juki card) with expired certificates", "auth-expired.pem",
-	 "sign-expired.pem", FALSE, TRUE, ABSENT_NO_FILES, TOKEN_JUKI},
+	 "sign-expired.pem", FALSE, TRUE, ABSENT_NO_FILES, TOKEN_JUKI, MYNUMBER_OR_JUKI},
 	{"smartphone", "a smartphone's JPKI token (スマホ用電子証明書, Android), not a card",
-	 "auth-valid.pem", "sign-valid.pem", FALSE, TRUE, ABSENT_NO_FILES, TOKEN_ANDROID},
+	 "auth-valid.pem", "sign-valid.pem", FALSE, TRUE, ABSENT_NO_FILES, TOKEN_ANDROID,
+	 MYNUMBER_OR_JUKI},
+	{.name = "foreign",
+	 .description = "a contact ISO 7816-4 card without the JPKI application (a bank card)",
+	 .kind = FOREIGN_ISO},
+	{.name = "felica",
+	 .description = "a FeliCa card (Suica, nanaco) on a contactless reader: no ISO 7816-4",
+	 .kind = FELICA},
 };
 
-static const char *const profile_names[] = {"adult",        "child",       "no-sign-cert",
-					    "no-auth-cert", "auth-locked", "sign-expired",
-					    "renewal",      "juki",        NULL};
+static const char *const profile_names[] = {
+	"adult",   "child", "no-sign-cert", "no-auth-cert", "auth-locked", "sign-expired",
+	"renewal", "juki",  "smartphone",   "foreign",      "felica",      NULL};
 
-/* Contactless readers build the ATR from ATQB; this one was seen on a real card. */
+/* Contactless readers build the ATR from ATQB (PC/SC part 3, ISO 14443-4 Type B:
+ * 3B 88 80 01, application data (4) and protocol info (3) of ATQB, MBLI, TCK);
+ * this one was seen on a real card. */
 static const guint8 contactless_atr[] = {0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05,
 					 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F};
+
+/* What a PC/SC reader makes up for a FeliCa card (PC/SC part 3 storage-card
+ * ATR: RID A0 00 00 03 06, standard 11 = FeliCa, card name 00 3B = FeliCa). */
+static const guint8 felica_atr[] = {0x3B, 0x8F, 0x80, 0x01, 0x80, 0x4F, 0x0C, 0xA0, 0x00, 0x00,
+				    0x03, 0x06, 0x11, 0x00, 0x3B, 0x00, 0x00, 0x00, 0x00, 0x42};
+/* What PC/SC part 3 readers answer to a command the card type cannot take. */
+#define SW_FUNCTION_NOT_SUPPORTED 0x6A81
 
 #define TOKEN_INFO_LEN 160 /* a PKCS#11 CK_TOKEN_INFO (myna-card) */
 /* Record 1 of the common AP: serial (15) + municipality code (5) + expiry (8).
@@ -328,6 +353,32 @@ check_pins(const char *auth, const char *sign, const char *support, GError **err
 	return FALSE;
 }
 
+/* The options a reader or the card's silicon decide, whatever the profile. */
+static void
+apply_card_options(SimCard *card, const SimProfileOptions *options)
+{
+	if (options->contactless)
+		sim_card_set_atr(card, contactless_atr, sizeof(contactless_atr));
+	sim_card_set_extended_length(card, !options->refuse_extended_length);
+	sim_card_set_blocked_status(card, options->blocked_status_6984 ? 0x6984 : 0x63C0);
+	sim_card_set_first_apdu_6f00(card, options->first_apdu_6f00);
+}
+
+static SimCard *
+build_other_card(const Profile *profile, const SimProfileOptions *options)
+{
+	SimCard *card = sim_card_new();
+	for (guint ap = 0; ap < SIM_AP_COUNT; ap++)
+		sim_card_set_ap_present(card, (SimAp)ap, FALSE);
+	apply_card_options(card, options);
+	if (profile->kind == FELICA) {
+		/* Only a contactless reader reads it: its own ATR, whatever --contactless. */
+		sim_card_set_atr(card, felica_atr, sizeof(felica_atr));
+		sim_card_set_answer_all(card, SW_FUNCTION_NOT_SUPPORTED);
+	}
+	return card;
+}
+
 SimCard *
 sim_profile_build(const SimProfileOptions *options, GError **error)
 {
@@ -345,6 +396,8 @@ sim_profile_build(const SimProfileOptions *options, GError **error)
 	}
 	if (!check_pins(auth_pin, sign_pin, support_pin, error))
 		return NULL;
+	if (profile->kind != MYNUMBER_OR_JUKI)
+		return build_other_card(profile, options);
 
 	g_autoptr(SimCard) card = sim_card_new();
 	add_token_info(card, profile->token);
@@ -384,9 +437,6 @@ sim_profile_build(const SimProfileOptions *options, GError **error)
 		add_support_ap(card, support_pin);
 		add_card_info(card);
 	}
-	if (options->contactless)
-		sim_card_set_atr(card, contactless_atr, sizeof(contactless_atr));
-	sim_card_set_extended_length(card, !options->refuse_extended_length);
-	sim_card_set_blocked_status(card, options->blocked_status_6984 ? 0x6984 : 0x63C0);
+	apply_card_options(card, options);
 	return g_steal_pointer(&card);
 }

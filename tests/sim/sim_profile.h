@@ -22,6 +22,7 @@ typedef struct {
 	gboolean refuse_extended_length;
 	gboolean contactless;         /* an ATR built by a contactless reader */
 	gboolean blocked_status_6984; /* status query on a blocked PIN: 6984, not 63C0 */
+	gboolean first_apdu_6f00;     /* 6F00 to the first APDU after power-up or reset */
 } SimProfileOptions;
 
 SimCard *sim_profile_build(const SimProfileOptions *options, GError **error);

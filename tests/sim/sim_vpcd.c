@@ -292,7 +292,7 @@ main(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{"profile", 0, 0, G_OPTION_ARG_STRING, &profile,
 		 "adult (default), child, no-sign-cert, no-auth-cert, auth-locked, sign-expired, "
-		 "renewal, juki, smartphone",
+		 "renewal, juki, smartphone, foreign, felica",
 		 "NAME"},
 		{"pki-dir", 0, 0, G_OPTION_ARG_FILENAME, &pki_dir,
 		 "test PKI folder (default: the build's)", "DIR"},
@@ -306,6 +306,10 @@ main(int argc, char **argv)
 		 "refuse extended-length APDUs with 6700, as some cards and readers do", NULL},
 		{"contactless", 0, 0, G_OPTION_ARG_NONE, &options.contactless,
 		 "present the ATR of a contactless reader", NULL},
+		{"first-apdu-6f00", 0, 0, G_OPTION_ARG_NONE, &options.first_apdu_6f00,
+		 "answer 6F00 to the first APDU after power-up or reset (seen on a contactless "
+		 "card)",
+		 NULL},
 		{"blocked-status-6984", 0, 0, G_OPTION_ARG_NONE, &options.blocked_status_6984,
 		 "answer a PIN status query on a blocked PIN with 6984 instead of 63C0", NULL},
 		{"port", 0, 0, G_OPTION_ARG_INT, &sim.port, "vpcd port (default 35963)", "PORT"},

@@ -22,10 +22,15 @@
 #define INS_SIGN     0x2A
 #define INS_READ     0xB0
 
+/* The second run of the main operations: a contactless reader's ATR and a card
+ * answering 6F00 to the first APDU after power-up (docs/simulator.md). */
+static gboolean contactless;
+
 static SimCard *
 card_with(const char *profile)
 {
-	SimProfileOptions options = {.profile = profile};
+	SimProfileOptions options = {
+		.profile = profile, .contactless = contactless, .first_apdu_6f00 = contactless};
 	SimCard *card = sim_profile_build(&options, NULL);
 	assert_non_null(card);
 	return card;
@@ -139,6 +144,31 @@ test_a_card_without_jpki_is_unsupported(void **state)
 		sim_card_set_ap_present(foreign, (SimAp)ap, FALSE);
 	sim_pcsc_insert_card(READER, foreign);
 	assert_find_fails(JPKI_ERROR_UNSUPPORTED_CARD);
+}
+
+/* FeliCa, MIFARE and other cards are "not a My Number Card", never "no card":
+ * a card whose SELECT of the JPKI AID is refused (6A82), a FeliCa card behind
+ * a contactless reader (6A81 to everything), one answering 6D00 to everything. */
+static void
+test_felica_and_other_cards_are_not_a_my_number_card(void **state)
+{
+	(void)state;
+	sim_pcsc_insert_card(READER, card_with("foreign"));
+	assert_find_fails(JPKI_ERROR_UNSUPPORTED_CARD);
+	sim_pcsc_insert_card(READER, card_with("felica"));
+	assert_find_fails(JPKI_ERROR_UNSUPPORTED_CARD);
+	SimCard *mute = card_with("foreign");
+	sim_card_set_answer_all(mute, 0x6D00);
+	sim_pcsc_insert_card(READER, mute);
+	assert_find_fails(JPKI_ERROR_UNSUPPORTED_CARD);
+
+	/* Beside a My Number Card, the FeliCa card is skipped. */
+	sim_pcsc_insert_card(READER, card_with("felica"));
+	sim_pcsc_add_reader(OTHER_READER);
+	sim_pcsc_insert_card(OTHER_READER, card_with("adult"));
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context);
+	assert_string_equal(jpki_card_get_reader(card), OTHER_READER);
 }
 
 static void
@@ -274,6 +304,55 @@ test_extended_length_reads_fewer_apdus_and_falls_back_when_refused(void **state)
 	/* select EF (the probe selected the AP), the first 256 bytes, one extended read */
 	assert_int_equal(apdus[0], 3);
 	assert_true(apdus[1] > apdus[0]);
+}
+
+/* Reset by another program between two reads (its disconnect resets the card):
+ * a refusal of extended length is still remembered on this connection (the
+ * second read sends no extended APDU and is right), a card that takes
+ * extended reads still gives the right bytes, and a new connection to the
+ * refusing card learns the refusal again and reads right. */
+static void
+test_extended_length_fallback_holds_across_a_card_reset(void **state)
+{
+	(void)state;
+	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
+	/* select AP, select EF, then 256-byte reads (the length comes from the first) */
+	guint short_apdus = 2 + (guint)(g_bytes_get_size(expected) + 255) / 256;
+	for (guint refuse = 0; refuse < 2; refuse++) {
+		SimProfileOptions options = {.refuse_extended_length = refuse,
+					     .contactless = contactless,
+					     .first_apdu_6f00 = contactless};
+		sim_pcsc_insert_card(READER, sim_profile_build(&options, NULL));
+		g_autoptr(JpkiContext) context = NULL;
+		g_autoptr(JpkiCard) card = find_card(&context);
+		jpki_card_set_extended_length(card, TRUE);
+		g_autoptr(GBytes) first = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, NULL);
+		assert_true(g_bytes_equal(first, expected));
+
+		/* Another program resets the card between two operations: the next
+		 * transaction reconnects (SCARD_W_RESET_CARD) and reads again. */
+		jpki_card_end_transaction(card);
+		sim_pcsc_reset_card(READER);
+		g_autoptr(GError) error = NULL;
+		if (!jpki_card_begin_transaction(card, &error))
+			fail_msg("%s", error->message);
+		guint before = jpki_card_get_apdu_count(card);
+		g_autoptr(GBytes) again = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, &error);
+		if (again == NULL)
+			fail_msg("%s", error->message);
+		assert_true(g_bytes_equal(again, expected));
+		/* extended: select AP, select EF, the first 256 bytes, one read for the rest;
+		 * a card answering 6F00 after its reset gets its first APDU once more */
+		assert_int_equal(jpki_card_get_apdu_count(card) - before,
+				 (refuse ? short_apdus : 4) + (contactless ? 1 : 0));
+
+		g_autoptr(JpkiCard) fresh = jpki_ap_find_card(context, READER, NULL);
+		assert_non_null(fresh);
+		jpki_card_set_extended_length(fresh, TRUE);
+		g_autoptr(GBytes) relearned = jpki_ap_read_certificate(fresh, JPKI_SLOT_AUTH, NULL);
+		assert_true(g_bytes_equal(relearned, expected));
+		assert_int_equal(jpki_card_get_extended_length(fresh), !refuse);
+	}
 }
 
 static void
@@ -858,6 +937,7 @@ main(void)
 		CARD_TEST(test_finds_a_contactless_card_whatever_its_atr),
 		CARD_TEST(test_no_service_no_reader_no_card_are_distinct),
 		CARD_TEST(test_a_card_without_jpki_is_unsupported),
+		CARD_TEST(test_felica_and_other_cards_are_not_a_my_number_card),
 		CARD_TEST(test_a_juki_card_is_no_longer_usable),
 		CARD_TEST(test_two_my_number_cards_are_never_guessed_between),
 		CARD_TEST(test_a_juki_card_beside_a_my_number_card_is_skipped),
@@ -866,6 +946,7 @@ main(void)
 		CARD_TEST(test_reads_public_certificates_without_a_pin),
 		CARD_TEST(test_signing_certificate_needs_the_signing_password),
 		CARD_TEST(test_extended_length_reads_fewer_apdus_and_falls_back_when_refused),
+		CARD_TEST(test_extended_length_fallback_holds_across_a_card_reset),
 		CARD_TEST(test_short_reads_are_the_default),
 		CARD_TEST(test_pin_formats_are_refused_before_reaching_the_card),
 		CARD_TEST(test_lower_case_signing_password_is_folded_to_upper_case),
@@ -889,5 +970,21 @@ main(void)
 		CARD_TEST(test_reads_the_basic_four_attributes),
 		CARD_TEST(test_malformed_attributes_are_an_error_not_a_crash),
 	};
-	return cmocka_run_group_tests_name("jpki_card", tests, NULL, NULL);
+	/* The main operations once more with the card behind a contactless reader. */
+	const struct CMUnitTest contactless_tests[] = {
+		CARD_TEST(test_finds_the_card_by_its_aid),
+		CARD_TEST(test_reads_the_card_information_of_the_common_application),
+		CARD_TEST(test_reads_public_certificates_without_a_pin),
+		CARD_TEST(test_signing_certificate_needs_the_signing_password),
+		CARD_TEST(test_extended_length_fallback_holds_across_a_card_reset),
+		CARD_TEST(test_pin_status_costs_no_try),
+		CARD_TEST(test_wrong_pin_is_sent_once_and_reports_tries_left),
+		CARD_TEST(test_signs_with_each_key_after_its_pin),
+		CARD_TEST(test_changes_the_authentication_pin),
+		CARD_TEST(test_reads_the_basic_four_attributes),
+	};
+	int failed = cmocka_run_group_tests_name("jpki_card", tests, NULL, NULL);
+	contactless = TRUE;
+	return failed +
+	       cmocka_run_group_tests_name("jpki_card_contactless", contactless_tests, NULL, NULL);
 }

@@ -834,6 +834,68 @@ test_contactless_profile_has_another_atr(void **state)
 	assert_int_equal(sw_hex(contactless, SELECT_JPKI), 0x9000);
 }
 
+/* The ATRs a PC/SC reader makes up (PC/SC part 3): 3B 8n 80 01, n historical
+ * bytes, TCK the XOR of T0..the last historical byte. Type B: 8 historical
+ * bytes (ATQB application data and protocol info, MBLI). */
+static void
+assert_pcsc_contactless_atr(SimCard *card, guint historical)
+{
+	gsize len = 0;
+	const guint8 *atr = sim_card_get_atr(card, &len);
+	assert_int_equal(len, 4 + historical + 1);
+	assert_memory_equal(atr, "\x3B", 1);
+	assert_int_equal(atr[1], 0x80 | historical);
+	assert_int_equal(atr[2], 0x80);
+	assert_int_equal(atr[3], 0x01);
+	guint8 tck = 0;
+	for (gsize i = 1; i < len - 1; i++)
+		tck ^= atr[i];
+	assert_int_equal(tck, atr[len - 1]);
+}
+
+static void
+test_contactless_atrs_are_those_a_pcsc_reader_makes_up(void **state)
+{
+	(void)state;
+	SimProfileOptions options = {.contactless = TRUE};
+	g_autoptr(SimCard) type_b = sim_profile_build(&options, NULL);
+	assert_pcsc_contactless_atr(type_b, 8);
+	g_autoptr(SimCard) felica = card_with("felica");
+	assert_pcsc_contactless_atr(felica, 15);
+	gsize len = 0;
+	const guint8 *atr = sim_card_get_atr(felica, &len);
+	assert_memory_equal(atr + 7, "\xA0\x00\x00\x03\x06\x11\x00\x3B", 8);
+}
+
+/* 6F00 to the first APDU after power-up and after each reset, not executed;
+ * then the card answers as usual. */
+static void
+test_first_apdu_after_power_up_can_be_answered_6f00(void **state)
+{
+	(void)state;
+	SimProfileOptions options = {.first_apdu_6f00 = TRUE};
+	g_autoptr(SimCard) card = sim_profile_build(&options, NULL);
+	for (guint power_up = 0; power_up < 2; power_up++) {
+		assert_int_equal(sw_hex(card, SELECT_JPKI), 0x6F00);
+		assert_int_equal(sw_hex(card, "00A4020C02000A"), 0x6A82); /* nothing selected */
+		assert_int_equal(sw_hex(card, SELECT_JPKI), 0x9000);
+		assert_int_equal(sw_hex(card, "00A4020C02000A"), 0x9000);
+		sim_card_reset(card);
+	}
+}
+
+/* Cards that are no My Number Card: no JPKI application; FeliCa answers 6A81. */
+static void
+test_foreign_and_felica_profiles_have_no_jpki_application(void **state)
+{
+	(void)state;
+	g_autoptr(SimCard) foreign = card_with("foreign");
+	assert_int_equal(sw_hex(foreign, SELECT_JPKI), 0x6A82);
+	g_autoptr(SimCard) felica = card_with("felica");
+	assert_int_equal(sw_hex(felica, SELECT_JPKI), 0x6A81);
+	assert_int_equal(sw_hex(felica, "00B0000004"), 0x6A81);
+}
+
 int
 main(void)
 {
@@ -873,6 +935,9 @@ main(void)
 		cmocka_unit_test(test_profiles_refuse_pins_a_card_could_not_hold),
 		cmocka_unit_test(test_configured_pins_are_the_ones_the_card_accepts),
 		cmocka_unit_test(test_contactless_profile_has_another_atr),
+		cmocka_unit_test(test_contactless_atrs_are_those_a_pcsc_reader_makes_up),
+		cmocka_unit_test(test_first_apdu_after_power_up_can_be_answered_6f00),
+		cmocka_unit_test(test_foreign_and_felica_profiles_have_no_jpki_application),
 	};
 	return cmocka_run_group_tests_name("sim_card", tests, NULL, NULL);
 }

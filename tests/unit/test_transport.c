@@ -1,6 +1,8 @@
-/* libjpki's transmit against a card that answers 61xx and 6Cxx, or answers
- * them badly: continuations and Le corrections are bounded, and a 6Cxx never
- * rewrites a data byte. Faults come from the in-process adapter's answer hook. */
+/* libjpki's transmit against a card that answers 61xx, 6Cxx or 6F00, or
+ * answers them badly: continuations, Le corrections and the retry after
+ * power-up are bounded, and a 6Cxx never rewrites a data byte. Faults come from the in-process
+ * adapter's answer hook. */
+#include "apdu.h"
 #include "jpki_ap.h"
 #include "sim_pcsc.h"
 #include "sim_profile.h"
@@ -16,6 +18,8 @@
 
 static const guint8 select_token_info[] = {0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x06};
 static const guint8 select_auth_key[] = {0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x17};
+static const guint8 select_jpki_ap[] = {0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0,
+					0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01};
 
 typedef enum {
 	FAULT_6C_TO_SELECT_TOKEN, /* SELECT EF 0006 answered 6C17 */
@@ -23,6 +27,8 @@ typedef enum {
 	FAULT_6C_ALWAYS_TO_READ,  /* every READ BINARY answered 6C20 */
 	FAULT_61_CHAIN_TO_READ,   /* READ BINARY answered 61LL, its data by GET RESPONSE */
 	FAULT_61_FOREVER_TO_READ, /* READ BINARY and every GET RESPONSE answered 61FF */
+	FAULT_6F00_ALWAYS,        /* every command answered 6F00 */
+	FAULT_NONE,               /* the card's own answers, recorded */
 } Fault;
 
 typedef struct {
@@ -84,6 +90,8 @@ fault_hook(const guint8 *apdu, gsize len, GBytes *answer, gpointer user_data)
 		if (read)
 			return answer_sw(0x61FF, NULL, 0);
 		return get_response ? answer_sw(0x61FF, filler, sizeof(filler)) : NULL;
+	case FAULT_6F00_ALWAYS:
+		return answer_sw(0x6F00, NULL, 0);
 	default:
 		return NULL;
 	}
@@ -249,6 +257,71 @@ test_a_file_claiming_more_than_any_real_ef_is_an_error(void **state)
 	assert_int_equal(sim_card_count_commands(sim, 0xB0) - reads_before, 1);
 }
 
+/* A card that answers the first command after power-up 6F00: that command is
+ * sent once more, exactly once, after every power-up or reset, and the card
+ * works. */
+static void
+test_6f00_to_the_first_apdu_is_retried_exactly_once(void **state)
+{
+	(void)state;
+	sim_card_set_first_apdu_6f00(sim_pcsc_get_card(READER), TRUE);
+	with_fault(FAULT_NONE);
+	for (guint connection = 1; connection <= 2; connection++) {
+		sim_pcsc_reset_card(READER);
+		guint selects_before = count_sent(select_jpki_ap, sizeof(select_jpki_ap));
+		g_autoptr(JpkiContext) context = NULL;
+		g_autoptr(GError) error = NULL;
+		g_autoptr(JpkiCard) card = find_card(&context, &error);
+		if (card == NULL)
+			fail_msg("connection %u: %s", connection, error->message);
+		/* answered 6F00, then sent again */
+		assert_int_equal(
+			count_sent(select_jpki_ap, sizeof(select_jpki_ap)) - selects_before, 2);
+		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, JPKI_SLOT_AUTH, &error);
+		if (der == NULL)
+			fail_msg("%s", error->message);
+	}
+}
+
+/* A card that keeps answering 6F00 is a card error after one retry: not
+ * "not a My Number Card", not "no card", and no loop. */
+static void
+test_a_card_that_keeps_answering_6f00_is_a_card_error(void **state)
+{
+	(void)state;
+	with_fault(FAULT_6F00_ALWAYS);
+	g_autoptr(JpkiContext) context = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCard) card = find_card(&context, &error);
+	assert_null(card);
+	if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CARD))
+		fail_msg("expected card-error, got: %s", error->message);
+	assert_int_equal(faults.sent->len, 2);
+	assert_int_equal(count_sent(select_jpki_ap, sizeof(select_jpki_ap)), 2);
+}
+
+/* A VERIFY carrying a PIN is never sent twice, even as the first command
+ * after power-up answered 6F00: the caller sees the 6F00. */
+static void
+test_a_verify_carrying_a_pin_is_never_retried(void **state)
+{
+	(void)state;
+	sim_card_set_first_apdu_6f00(sim_pcsc_get_card(READER), TRUE);
+	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCard) card = jpki_card_connect(context, READER, &error);
+	assert_non_null(card);
+	static const guint8 pin[] = {'1', '2', '3', '4'};
+	g_autoptr(JpkiSecretApdu) verify = jpki_apdu_verify(pin, sizeof(pin));
+	guint16 sw = 0;
+	g_autoptr(GBytes) answer =
+		jpki_card_transmit(card, verify->data, verify->len, TRUE, &sw, &error);
+	assert_non_null(answer);
+	assert_int_equal(sw, 0x6F00);
+	assert_int_equal(sim_pcsc_count_pin_verifies(), 1);
+	assert_int_equal(jpki_card_get_apdu_count(card), 1);
+}
+
 int
 main(void)
 {
@@ -259,6 +332,9 @@ main(void)
 		FAULT_TEST(test_61xx_continuations_deliver_the_data),
 		FAULT_TEST(test_61xx_for_ever_is_an_error_not_a_hang),
 		FAULT_TEST(test_a_file_claiming_more_than_any_real_ef_is_an_error),
+		FAULT_TEST(test_6f00_to_the_first_apdu_is_retried_exactly_once),
+		FAULT_TEST(test_a_card_that_keeps_answering_6f00_is_a_card_error),
+		FAULT_TEST(test_a_verify_carrying_a_pin_is_never_retried),
 	};
 	return cmocka_run_group_tests_name("transport", tests, NULL, NULL);
 }
