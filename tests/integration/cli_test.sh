@@ -246,7 +246,7 @@ signing_password_of_digits_or_letters_only_is_never_sent() {
 	echo "x" >"$work/mixed"
 	# shellcheck disable=SC2016
 	on_card "--stats $work/mixed.stats" bash -c '
-		"$0" sign "$1/mixed" --json --pin-fd 3 3<<<123456 >"$1/digits.json"
+		"$0" sign "$1/mixed" --json --lang en --pin-fd 3 3<<<123456 >"$1/digits.json"
 		"$0" sign "$1/mixed" --lang ja --pin-fd 3 3<<<abcdef 2>"$1/letters.txt"
 		"$0" pin change sign --json --pin-fd 3 3<<<$'"'"'ABC123\nABCDEFGH'"'"' >"$1/new.json"
 		"$0" pin status --json >"$1/after.json"' "$jpki" "$work"
