@@ -3,7 +3,7 @@
  * answers `{}`: framing only, libc only, nothing parsed and no card.
  *
  * Built twice: bench-floor-host links libc alone; bench-floor-host-with-libs also loads every
- * library jpki-bridge-host links (GLib, GIO, OpenSSL, jansson, pcsclite) without calling them,
+ * library jpki-bridge-host links (GLib, OpenSSL, jansson, pcsclite) without calling them,
  * so the difference between the two is what loading those libraries costs. */
 #include <errno.h>
 #include <stdint.h>

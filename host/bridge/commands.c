@@ -14,19 +14,18 @@
 typedef struct {
 	const BridgeRequest *request;
 	const BridgeConfig *config;
-	GCancellable *cancellable;
+	JpkiCancel *cancel; /* the browser leaving */
 	BridgeDialog dialog;
 	JpkiContext *context;
 	JpkiCard *card;
-	gulong cancel_handler;
+	guint cancel_handler;
 	gint gave_up;         /* the user cancelled the waiting dialog (atomic) */
 	int wrong_tries_left; /* after a wrong PIN the user did not retry */
 } Session;
 
 static void
-cancel_context(GCancellable *cancellable, gpointer context)
+cancel_context(gpointer context)
 {
-	(void)cancellable;
 	jpki_context_cancel(context);
 }
 
@@ -34,7 +33,7 @@ static void
 session_clear(Session *session)
 {
 	if (session->cancel_handler != 0)
-		g_cancellable_disconnect(session->cancellable, session->cancel_handler);
+		jpki_cancel_disconnect(session->cancel, session->cancel_handler);
 	if (session->card != NULL)
 		jpki_card_end_transaction(session->card);
 	g_clear_pointer(&session->card, jpki_card_free);
@@ -60,7 +59,7 @@ wait_for_card(Session *session, GError **error)
 		g_get_monotonic_time() + (gint64)session->config->card_wait_s * G_TIME_SPAN_SECOND;
 	for (;;) {
 		if (g_atomic_int_get(&session->gave_up) ||
-		    g_cancellable_is_cancelled(session->cancellable)) {
+		    jpki_cancel_is_cancelled(session->cancel)) {
 			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CANCELLED,
 					    "waiting for a card was cancelled");
 			return FALSE;
@@ -97,15 +96,15 @@ session_open_card(Session *session, gboolean wait, GError **error)
 	session->context = jpki_context_new(error);
 	if (session->context == NULL)
 		return FALSE;
-	if (session->cancellable != NULL)
-		session->cancel_handler = g_cancellable_connect(
-			session->cancellable, G_CALLBACK(cancel_context), session->context, NULL);
+	if (session->cancel != NULL)
+		session->cancel_handler =
+			jpki_cancel_connect(session->cancel, cancel_context, session->context);
 	g_autoptr(GError) local = NULL;
 	session->card = jpki_ap_find_card(session->context, NULL, &local);
 	if (session->card == NULL && wait && is_missing_card(local)) {
 		g_clear_error(&local);
-		BridgeWaiting *waiting = bridge_dialog_waiting_open(
-			&session->dialog, G_CALLBACK(user_gave_up), session);
+		BridgeWaiting *waiting =
+			bridge_dialog_waiting_open(&session->dialog, user_gave_up, session);
 		gboolean inserted = wait_for_card(session, &local);
 		bridge_dialog_waiting_close(waiting);
 		if (inserted)
@@ -399,15 +398,15 @@ run_read_attributes(Session *session, GError **error)
 #define RESET_RESTARTS 2
 
 static json_t *
-run_once(const BridgeRequest *request, const BridgeConfig *config, GCancellable *cancellable,
+run_once(const BridgeRequest *request, const BridgeConfig *config, JpkiCancel *cancel,
 	 int *tries_left, gboolean *restartable, GError **error)
 {
 	Session session = {
 		.wrong_tries_left = -1,
 		.request = request,
 		.config = config,
-		.cancellable = cancellable,
-		.dialog = {.config = config, .origin = request->origin, .cancellable = cancellable},
+		.cancel = cancel,
+		.dialog = {.config = config, .origin = request->origin, .cancel = cancel},
 	};
 	json_t *reply = NULL;
 	switch (request->command) {
@@ -442,14 +441,13 @@ run_once(const BridgeRequest *request, const BridgeConfig *config, GCancellable 
 }
 
 json_t *
-bridge_command_run(const BridgeRequest *request, const BridgeConfig *config,
-		   GCancellable *cancellable, int *tries_left, GError **error)
+bridge_command_run(const BridgeRequest *request, const BridgeConfig *config, JpkiCancel *cancel,
+		   int *tries_left, GError **error)
 {
 	for (guint restarts = 0;; restarts++) {
 		g_autoptr(GError) local = NULL;
 		gboolean restartable = FALSE;
-		json_t *reply =
-			run_once(request, config, cancellable, tries_left, &restartable, &local);
+		json_t *reply = run_once(request, config, cancel, tries_left, &restartable, &local);
 		if (reply != NULL)
 			return reply;
 		if (!restartable || restarts == RESET_RESTARTS) {

@@ -63,7 +63,7 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 		request.description = description;
 		request.prompt = TR(dialog, "暗証番号", "PIN");
 		request.error = wrong;
-		char *typed = jpki_pinentry_ask(&request, dialog->cancellable, error);
+		char *typed = jpki_pinentry_ask(&request, dialog->cancel, error);
 		if (typed == NULL)
 			return NULL;
 		g_autoptr(GError) format_error = NULL;
@@ -91,17 +91,17 @@ bridge_dialog_confirm_sharing(BridgeDialog *dialog, GError **error)
 	JpkiPinentryRequest request = base_request(dialog);
 	request.description = description;
 	request.ok_label = TR(dialog, "提供する", "Share");
-	return jpki_pinentry_confirm(&request, dialog->cancellable, error);
+	return jpki_pinentry_confirm(&request, dialog->cancel, error);
 }
 
 struct _BridgeWaiting {
 	GThread *thread;
-	GCancellable *close; /* closes the dialog */
-	GCancellable *browser;
-	gulong browser_handler;
+	JpkiCancel *close; /* closes the dialog */
+	JpkiCancel *browser;
+	guint browser_handler;
 	char *description;
 	JpkiPinentryRequest request;
-	GCallback on_cancel;
+	JpkiCancelFunc on_cancel;
 	gpointer user_data;
 };
 
@@ -115,27 +115,26 @@ run_waiting_dialog(gpointer data)
 	g_autoptr(GError) error = NULL;
 	gboolean answered = jpki_pinentry_confirm(&waiting->request, waiting->close, &error) ||
 			    g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED);
-	if (g_cancellable_is_cancelled(waiting->close))
+	if (jpki_cancel_is_cancelled(waiting->close))
 		return NULL;
 	if (answered)
-		((void (*)(gpointer))waiting->on_cancel)(waiting->user_data);
+		waiting->on_cancel(waiting->user_data);
 	else /* no dialog (pinentry broken): keep waiting for the card without one */
 		g_warning("the waiting dialog could not be shown: %s", error->message);
 	return NULL;
 }
 
 static void
-close_with_browser(GCancellable *browser, gpointer close)
+close_with_browser(gpointer close)
 {
-	(void)browser;
-	g_cancellable_cancel(close);
+	jpki_cancel_cancel(close);
 }
 
 BridgeWaiting *
-bridge_dialog_waiting_open(BridgeDialog *dialog, GCallback on_cancel, gpointer user_data)
+bridge_dialog_waiting_open(BridgeDialog *dialog, JpkiCancelFunc on_cancel, gpointer user_data)
 {
 	BridgeWaiting *waiting = g_new0(BridgeWaiting, 1);
-	waiting->close = g_cancellable_new();
+	waiting->close = jpki_cancel_new();
 	waiting->description =
 		g_strdup_printf(TR(dialog,
 				   "%s がマイナンバーカードを使おうとしています。\n\n"
@@ -151,10 +150,10 @@ bridge_dialog_waiting_open(BridgeDialog *dialog, GCallback on_cancel, gpointer u
 	waiting->request.one_button = TRUE;
 	waiting->on_cancel = on_cancel;
 	waiting->user_data = user_data;
-	if (dialog->cancellable != NULL) {
-		waiting->browser = g_object_ref(dialog->cancellable);
-		waiting->browser_handler = g_cancellable_connect(
-			waiting->browser, G_CALLBACK(close_with_browser), waiting->close, NULL);
+	if (dialog->cancel != NULL) {
+		waiting->browser = dialog->cancel;
+		waiting->browser_handler =
+			jpki_cancel_connect(waiting->browser, close_with_browser, waiting->close);
 	}
 	waiting->thread = g_thread_new("waiting-dialog", run_waiting_dialog, waiting);
 	return waiting;
@@ -165,13 +164,11 @@ bridge_dialog_waiting_close(BridgeWaiting *waiting)
 {
 	if (waiting == NULL)
 		return;
-	g_cancellable_cancel(waiting->close);
+	jpki_cancel_cancel(waiting->close);
 	g_thread_join(waiting->thread);
-	if (waiting->browser != NULL) {
-		g_cancellable_disconnect(waiting->browser, waiting->browser_handler);
-		g_object_unref(waiting->browser);
-	}
-	g_object_unref(waiting->close);
+	if (waiting->browser != NULL)
+		jpki_cancel_disconnect(waiting->browser, waiting->browser_handler);
+	jpki_cancel_free(waiting->close);
 	g_free(waiting->description);
 	g_free(waiting);
 }

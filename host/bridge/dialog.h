@@ -3,10 +3,9 @@
  * which secret and its rule, and the tries left. */
 #pragma once
 
+#include "cancel.h"
 #include "config.h"
 #include "pin.h"
-
-#include <gio/gio.h>
 
 typedef enum {
 	BRIDGE_PURPOSE_LOGIN,             /* authenticate */
@@ -18,7 +17,7 @@ typedef enum {
 typedef struct {
 	const BridgeConfig *config;
 	const char *origin;
-	GCancellable *cancellable; /* cancelled when the browser disconnects */
+	JpkiCancel *cancel; /* cancelled when the browser disconnects; outlives the dialogs */
 } BridgeDialog;
 
 /* Asks for `secret`'s PIN. `wrong_tries_left` >= 0 says the last PIN was
@@ -36,7 +35,7 @@ gboolean bridge_dialog_confirm_sharing(BridgeDialog *dialog, GError **error);
  * waits for a card; `on_cancel` runs (in the dialog's thread) if the user
  * presses cancel. Closed by bridge_dialog_waiting_close(). */
 typedef struct _BridgeWaiting BridgeWaiting;
-BridgeWaiting *bridge_dialog_waiting_open(BridgeDialog *dialog, GCallback on_cancel,
+BridgeWaiting *bridge_dialog_waiting_open(BridgeDialog *dialog, JpkiCancelFunc on_cancel,
 					  gpointer user_data);
 /* Closes the dialog (if still open) and frees it. */
 void bridge_dialog_waiting_close(BridgeWaiting *waiting);

@@ -1,9 +1,10 @@
 #include "framing.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <string.h>
 #include <unistd.h>
+
+G_DEFINE_QUARK(bridge - frame - error - quark, bridge_frame_error)
 
 /* Fills buf unless the stream ends first; *got says how far it came. */
 static gboolean
@@ -16,7 +17,7 @@ read_full(int fd, guint8 *buf, gsize len, gsize *got, GError **error)
 			continue;
 		if (n < 0) {
 			int saved = errno;
-			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
+			g_set_error(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_IO,
 				    "reading a frame: %s", g_strerror(saved));
 			return FALSE;
 		}
@@ -46,17 +47,17 @@ bridge_read_frame(int fd, gsize max_len, BridgeFrameStatus *status, GError **err
 	if (!read_full(fd, (guint8 *)&len, sizeof(len), &got, error))
 		return frame_failed(status, BRIDGE_FRAME_IO_ERROR);
 	if (got == 0) {
-		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+		g_set_error_literal(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_CLOSED,
 				    "the stream ended before a frame");
 		return frame_failed(status, BRIDGE_FRAME_EOF);
 	}
 	if (got < sizeof(len)) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+		g_set_error(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_TRUNCATED,
 			    "the stream ended after %" G_GSIZE_FORMAT " of 4 length bytes", got);
 		return frame_failed(status, BRIDGE_FRAME_TRUNCATED);
 	}
 	if (len > max_len) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+		g_set_error(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_TOO_LARGE,
 			    "a frame of %" G_GUINT32_FORMAT
 			    " bytes exceeds the limit of %" G_GSIZE_FORMAT,
 			    len, max_len);
@@ -71,7 +72,7 @@ bridge_read_frame(int fd, gsize max_len, BridgeFrameStatus *status, GError **err
 	if (!read_full(fd, payload, len, &got, error))
 		return frame_failed(status, BRIDGE_FRAME_IO_ERROR);
 	if (got < len) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+		g_set_error(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_TRUNCATED,
 			    "the stream ended after %" G_GSIZE_FORMAT " of %" G_GUINT32_FORMAT
 			    " payload bytes",
 			    got, len);
@@ -85,7 +86,7 @@ gboolean
 bridge_write_frame(int fd, const char *json, gsize len, GError **error)
 {
 	if (len > BRIDGE_MAX_REPLY_LEN) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+		g_set_error(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_TOO_LARGE,
 			    "a reply of %" G_GSIZE_FORMAT
 			    " bytes exceeds the browsers' limit of %d",
 			    len, BRIDGE_MAX_REPLY_LEN);
@@ -107,7 +108,7 @@ bridge_write_frame(int fd, const char *json, gsize len, GError **error)
 			continue;
 		if (n < 0) {
 			int saved = errno;
-			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
+			g_set_error(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_IO,
 				    "writing a frame: %s", g_strerror(saved));
 			return FALSE;
 		}

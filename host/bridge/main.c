@@ -19,8 +19,9 @@ typedef struct {
 	int out; /* the frames' file descriptor: the real stdout */
 	const BridgeConfig *config;
 	BridgeRequest *request;
-	GCancellable *cancellable;
+	JpkiCancel *cancel;
 	GMainLoop *loop;
+	GThread *worker;
 	json_t *reply;
 	GError *error;
 	int tries_left;
@@ -35,24 +36,24 @@ write_json(Host *host, json_t *json)
 		g_warning("cannot answer the browser: %s", error->message);
 }
 
-static void
-run_in_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* In the main loop's thread, once the worker has its result. */
+static gboolean
+on_command_done(gpointer user_data)
 {
-	(void)source;
-	Host *host = task_data;
-	host->reply = bridge_command_run(host->request, host->config, cancellable,
-					 &host->tries_left, &host->error);
-	g_task_return_boolean(task, TRUE);
-}
-
-static void
-on_command_done(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	(void)source;
-	(void)result;
 	Host *host = user_data;
 	host->done = TRUE;
 	g_main_loop_quit(host->loop);
+	return G_SOURCE_REMOVE;
+}
+
+static gpointer
+run_command(gpointer data)
+{
+	Host *host = data;
+	host->reply = bridge_command_run(host->request, host->config, host->cancel,
+					 &host->tries_left, &host->error);
+	g_idle_add(on_command_done, host);
+	return NULL;
 }
 
 /* The browser closed our stdin: close any dialog, end any wait, and go. */
@@ -65,7 +66,7 @@ on_stdin(gint fd, GIOCondition condition, gpointer user_data)
 	if (n > 0 || (n < 0 && errno == EINTR))
 		return G_SOURCE_CONTINUE; /* anything after the one request is ignored */
 	g_info("the browser disconnected");
-	g_cancellable_cancel(host->cancellable);
+	jpki_cancel_cancel(host->cancel);
 	g_main_loop_quit(host->loop);
 	return G_SOURCE_REMOVE;
 }
@@ -109,13 +110,11 @@ serve(Host *host)
 		return 0;
 	}
 
-	host->cancellable = g_cancellable_new();
+	host->cancel = jpki_cancel_new();
 	host->loop = g_main_loop_new(NULL, FALSE);
 	host->tries_left = -1;
 	guint watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, host);
-	g_autoptr(GTask) task = g_task_new(NULL, host->cancellable, on_command_done, host);
-	g_task_set_task_data(task, host, NULL);
-	g_task_run_in_thread(task, run_in_thread);
+	host->worker = g_thread_new("command", run_command, host);
 	g_main_loop_run(host->loop);
 
 	if (!host->done) {
@@ -150,12 +149,14 @@ main(int argc, char **argv)
 	Host host = {.out = out, .config = config};
 	int status = serve(&host);
 	/* A worker still inside a dialog after the grace period is abandoned. */
-	if (host.done || host.cancellable == NULL) {
+	if (host.done || host.cancel == NULL) {
+		if (host.worker != NULL)
+			g_thread_join(host.worker);
 		g_clear_pointer(&host.request, bridge_request_free);
 		if (host.reply != NULL) /* made after the browser had gone */
 			json_decref(host.reply);
 		g_clear_error(&host.error);
-		g_clear_object(&host.cancellable);
+		g_clear_pointer(&host.cancel, jpki_cancel_free);
 		g_clear_pointer(&host.loop, g_main_loop_unref);
 	}
 	close(out);

@@ -4,7 +4,6 @@
 #include "messages.h"
 #include "request.h"
 
-#include <gio/gio.h>
 #include <string.h>
 
 static const char *
@@ -71,8 +70,9 @@ bridge_write_reply(int fd, json_t *reply, GError **error)
 {
 	g_autofree char *text = json_dumps(reply, JSON_COMPACT);
 	if (text == NULL) {
-		g_autoptr(GError) unwritable = g_error_new_literal(
-			G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the reply cannot be written as JSON");
+		g_autoptr(GError) unwritable =
+			g_error_new_literal(BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_NOT_JSON,
+					    "the reply cannot be written as JSON");
 		text = error_text(unwritable);
 	} else if (strlen(text) > BRIDGE_MAX_REPLY_LEN) {
 		g_autoptr(GError) too_large = g_error_new(

@@ -1,7 +1,7 @@
 /* A pinentry client. The program runs with stdin and stdout on one end of a
  * socket pair rather than two pipes, so that writing to a pinentry that has
  * died gives EPIPE (send with MSG_NOSIGNAL) instead of killing us with
- * SIGPIPE, and so that one poll() watches the program and the cancellable. */
+ * SIGPIPE, and so that one poll() watches the program and the cancel signal. */
 #include "pinentry.h"
 
 #include "jpki_error.h"
@@ -160,16 +160,20 @@ set_protocol_error(GError **error, const char *what)
 }
 
 /* Waits until the socket is ready for `condition`, the deadline (monotonic
- * µs; -1: none) passes or `cancellable` is cancelled. */
+ * µs; -1: none) passes or `cancel` is cancelled. */
 static gboolean
-pinentry_conn_wait(PinentryConn *conn, GIOCondition condition, gint64 deadline,
-		   GCancellable *cancellable, GError **error)
+pinentry_conn_wait(PinentryConn *conn, GIOCondition condition, gint64 deadline, JpkiCancel *cancel,
+		   GError **error)
 {
-	GPollFD fds[2] = {{conn->fd, (gushort)condition, 0}, {0}};
-	guint n_fds = g_cancellable_make_pollfd(cancellable, &fds[1]) ? 2 : 1;
+	GPollFD fds[2] = {{conn->fd, (gushort)condition, 0}, {-1, G_IO_IN, 0}};
+	guint n_fds = 1;
+	if (cancel != NULL) {
+		fds[1].fd = jpki_cancel_get_fd(cancel);
+		n_fds = 2;
+	}
 	gboolean ready = FALSE;
 	for (;;) {
-		if (g_cancellable_is_cancelled(cancellable)) {
+		if (jpki_cancel_is_cancelled(cancel)) {
 			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CANCELLED,
 					    "the PIN dialog was closed: the request was cancelled");
 			break;
@@ -197,14 +201,12 @@ pinentry_conn_wait(PinentryConn *conn, GIOCondition condition, gint64 deadline,
 			break;
 		}
 	}
-	if (n_fds == 2)
-		g_cancellable_release_fd(cancellable);
 	return ready;
 }
 
 static gboolean
 pinentry_conn_send(PinentryConn *conn, const char *data, gsize len, gint64 deadline,
-		   GCancellable *cancellable, GError **error)
+		   JpkiCancel *cancel, GError **error)
 {
 	while (len > 0) {
 		ssize_t sent = send(conn->fd, data, len, MSG_NOSIGNAL);
@@ -212,7 +214,7 @@ pinentry_conn_send(PinentryConn *conn, const char *data, gsize len, gint64 deadl
 			data += sent;
 			len -= (gsize)sent;
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (!pinentry_conn_wait(conn, G_IO_OUT, deadline, cancellable, error))
+			if (!pinentry_conn_wait(conn, G_IO_OUT, deadline, cancel, error))
 				return FALSE;
 		} else if (errno != EINTR) {
 			int saved_errno = errno;
@@ -228,8 +230,7 @@ pinentry_conn_send(PinentryConn *conn, const char *data, gsize len, gint64 deadl
 
 /* Reads the next line into conn->line, without its LF. */
 static gboolean
-pinentry_conn_read_line(PinentryConn *conn, gint64 deadline, GCancellable *cancellable,
-			GError **error)
+pinentry_conn_read_line(PinentryConn *conn, gint64 deadline, JpkiCancel *cancel, GError **error)
 {
 	for (;;) {
 		char *lf = memchr(conn->in, '\n', conn->in_len);
@@ -264,7 +265,7 @@ pinentry_conn_read_line(PinentryConn *conn, gint64 deadline, GCancellable *cance
 					    "the pinentry closed the connection");
 			return FALSE;
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (!pinentry_conn_wait(conn, G_IO_IN, deadline, cancellable, error))
+			if (!pinentry_conn_wait(conn, G_IO_IN, deadline, cancel, error))
 				return FALSE;
 		} else if (errno != EINTR) {
 			int saved_errno = errno;
@@ -347,11 +348,11 @@ set_error_from_err_line(const char *command, const char *args, GError **error)
  * (#) lines are skipped. An ERR sets conn->refused. */
 static gboolean
 pinentry_conn_read_reply(PinentryConn *conn, const char *command, gboolean want_data,
-			 gint64 deadline, GCancellable *cancellable, GError **error)
+			 gint64 deadline, JpkiCancel *cancel, GError **error)
 {
 	conn->refused = FALSE;
 	for (;;) {
-		if (!pinentry_conn_read_line(conn, deadline, cancellable, error))
+		if (!pinentry_conn_read_line(conn, deadline, cancel, error))
 			return FALSE;
 		const char *rest = NULL;
 		if (line_is(conn->line, "OK", &rest))
@@ -381,11 +382,11 @@ pinentry_conn_read_reply(PinentryConn *conn, const char *command, gboolean want_
 /* Sends one command line (with its LF) and reads the reply. */
 static gboolean
 pinentry_conn_command(PinentryConn *conn, const char *line, gboolean want_data, gint64 deadline,
-		      GCancellable *cancellable, GError **error)
+		      JpkiCancel *cancel, GError **error)
 {
 	g_autofree char *command = g_strndup(line, strcspn(line, " \n"));
-	return pinentry_conn_send(conn, line, strlen(line), deadline, cancellable, error) &&
-	       pinentry_conn_read_reply(conn, command, want_data, deadline, cancellable, error);
+	return pinentry_conn_send(conn, line, strlen(line), deadline, cancel, error) &&
+	       pinentry_conn_read_reply(conn, command, want_data, deadline, cancel, error);
 }
 
 /* BYE, then give the program a moment to exit by itself. Failures do not
@@ -492,17 +493,16 @@ build_commands(const JpkiPinentryRequest *request, GError **error)
 }
 
 static gboolean
-pinentry_conn_prepare(PinentryConn *conn, GPtrArray *commands, GCancellable *cancellable,
-		      GError **error)
+pinentry_conn_prepare(PinentryConn *conn, GPtrArray *commands, JpkiCancel *cancel, GError **error)
 {
 	if (!pinentry_conn_read_reply(conn, "the greeting", FALSE, deadline_in(REPLY_TIMEOUT_MS),
-				      cancellable, error))
+				      cancel, error))
 		return FALSE;
 	for (guint i = 0; i < commands->len; i++) {
 		const char *line = g_ptr_array_index(commands, i);
 		g_autoptr(GError) command_error = NULL;
-		if (pinentry_conn_command(conn, line, FALSE, deadline_in(REPLY_TIMEOUT_MS),
-					  cancellable, &command_error))
+		if (pinentry_conn_command(conn, line, FALSE, deadline_in(REPLY_TIMEOUT_MS), cancel,
+					  &command_error))
 			continue;
 		/* An option the program does not know is no reason to give up. */
 		if (conn->refused && g_str_has_prefix(line, "OPTION "))
@@ -515,12 +515,12 @@ pinentry_conn_prepare(PinentryConn *conn, GPtrArray *commands, GCancellable *can
 
 /* Starts the program and sends everything before the question. */
 static PinentryConn *
-pinentry_open(const JpkiPinentryRequest *request, GCancellable *cancellable, GError **error)
+pinentry_open(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **error)
 {
 	g_autoptr(GPtrArray) commands = build_commands(request, error);
 	if (commands == NULL)
 		return NULL;
-	if (g_cancellable_is_cancelled(cancellable)) {
+	if (jpki_cancel_is_cancelled(cancel)) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CANCELLED,
 				    "the dialog was cancelled");
 		return NULL;
@@ -528,18 +528,18 @@ pinentry_open(const JpkiPinentryRequest *request, GCancellable *cancellable, GEr
 	g_autofree char *program =
 		request->program != NULL ? g_strdup(request->program) : jpki_pinentry_program();
 	g_autoptr(PinentryConn) conn = pinentry_conn_start(program, error);
-	if (conn == NULL || !pinentry_conn_prepare(conn, commands, cancellable, error))
+	if (conn == NULL || !pinentry_conn_prepare(conn, commands, cancel, error))
 		return NULL;
 	return g_steal_pointer(&conn);
 }
 
 /* Asks the question; the user takes as long as they like, only the
- * cancellable ends the wait. */
+ * cancel ends the wait. */
 static gboolean
-pinentry_question(PinentryConn *conn, const char *line, gboolean want_data,
-		  GCancellable *cancellable, GError **error)
+pinentry_question(PinentryConn *conn, const char *line, gboolean want_data, JpkiCancel *cancel,
+		  GError **error)
 {
-	if (!pinentry_conn_command(conn, line, want_data, -1, cancellable, error)) {
+	if (!pinentry_conn_command(conn, line, want_data, -1, cancel, error)) {
 		if (conn->refused)
 			pinentry_conn_finish(conn);
 		return FALSE;
@@ -549,21 +549,21 @@ pinentry_question(PinentryConn *conn, const char *line, gboolean want_data,
 }
 
 gboolean
-jpki_pinentry_confirm(const JpkiPinentryRequest *request, GCancellable *cancellable, GError **error)
+jpki_pinentry_confirm(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **error)
 {
 	g_return_val_if_fail(request != NULL, FALSE);
-	g_autoptr(PinentryConn) conn = pinentry_open(request, cancellable, error);
+	g_autoptr(PinentryConn) conn = pinentry_open(request, cancel, error);
 	return conn != NULL &&
 	       pinentry_question(conn, request->one_button ? "CONFIRM --one-button\n" : "CONFIRM\n",
-				 FALSE, cancellable, error);
+				 FALSE, cancel, error);
 }
 
 char *
-jpki_pinentry_ask(const JpkiPinentryRequest *request, GCancellable *cancellable, GError **error)
+jpki_pinentry_ask(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **error)
 {
 	g_return_val_if_fail(request != NULL, NULL);
-	g_autoptr(PinentryConn) conn = pinentry_open(request, cancellable, error);
-	if (conn == NULL || !pinentry_question(conn, "GETPIN\n", TRUE, cancellable, error))
+	g_autoptr(PinentryConn) conn = pinentry_open(request, cancel, error);
+	if (conn == NULL || !pinentry_question(conn, "GETPIN\n", TRUE, cancel, error))
 		return NULL;
 	if (conn->too_long) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,

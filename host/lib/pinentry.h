@@ -4,7 +4,8 @@
  * browser host. */
 #pragma once
 
-#include <gio/gio.h>
+#include "cancel.h"
+
 #include <glib.h>
 
 /* The longest text (in bytes) a dialog may return; longer typing is refused
@@ -42,7 +43,7 @@ char *jpki_pinentry_program(void);
  *
  * Errors (JPKI_ERROR):
  * - JPKI_ERROR_CANCELLED: the user cancelled or closed the dialog, or
- *   `cancellable` was cancelled; then the program is sent SIGTERM, and SIGKILL
+ *   `cancel` was cancelled; then the program is sent SIGTERM, and SIGKILL
  *   if it is still there 300 ms later, so the dialog closes within a second.
  * - JPKI_ERROR_TIMEOUT: the dialog's own timeout (request->timeout_s).
  * - JPKI_ERROR_IO: the program could not be started, closed the connection,
@@ -58,13 +59,12 @@ char *jpki_pinentry_program(void);
  * pinentry-curses. The typed text is never logged, and every buffer that held
  * it is wiped. The conversation ends with BYE when the connection still works;
  * the child is always reaped before returning. Blocks the calling thread. */
-char *jpki_pinentry_ask(const JpkiPinentryRequest *request, GCancellable *cancellable,
-			GError **error);
+char *jpki_pinentry_ask(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **error);
 
 /* A question without a PIN (CONFIRM): TRUE when the user pressed OK,
  * JPKI_ERROR_CANCELLED when they pressed cancel, closed the dialog, or
- * `cancellable` was cancelled; other errors as for jpki_pinentry_ask(). */
-gboolean jpki_pinentry_confirm(const JpkiPinentryRequest *request, GCancellable *cancellable,
+ * `cancel` was cancelled; other errors as for jpki_pinentry_ask(). */
+gboolean jpki_pinentry_confirm(const JpkiPinentryRequest *request, JpkiCancel *cancel,
 			       GError **error);
 
 /* Wipes (OPENSSL_cleanse) and frees a text from jpki_pinentry_ask(); NULL is fine. */

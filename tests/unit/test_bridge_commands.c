@@ -65,7 +65,7 @@ typedef struct {
 	char *log;     /* FAKE_PINENTRY_LOG: every command every dialog received */
 	char *counter; /* FAKE_PINENTRY_COUNTER: for FAKE_PINENTRY_PINS */
 	BridgeConfig *config;
-	GCancellable *cancellable;
+	JpkiCancel *cancel;
 } Fixture;
 
 static void
@@ -104,7 +104,7 @@ setup(void **state)
 	assert_string_equal(fixture->config->pinentry, FAKE_PINENTRY);
 	fixture->config->lang = JPKI_LANG_EN;
 	fixture->config->card_wait_s = CARD_WAIT_S;
-	fixture->cancellable = g_cancellable_new();
+	fixture->cancel = jpki_cancel_new();
 
 	sim_pcsc_reset();
 	sim_pcsc_add_reader(READER);
@@ -120,7 +120,7 @@ teardown(void **state)
 	sim_pcsc_reset();
 	reset_fake_pinentry_env();
 	g_unsetenv("JPKI_PINENTRY");
-	g_object_unref(fixture->cancellable);
+	jpki_cancel_free(fixture->cancel);
 	bridge_config_free(fixture->config);
 	g_unlink(fixture->log);
 	g_unlink(fixture->counter);
@@ -253,7 +253,7 @@ run(const Fixture *fixture, const char *json, int *tries_left, GError **error)
 	g_autoptr(BridgeRequest) request = parse(json);
 	int tries = -99;
 	json_t *reply =
-		bridge_command_run(request, fixture->config, fixture->cancellable, &tries, error);
+		bridge_command_run(request, fixture->config, fixture->cancel, &tries, error);
 	assert_true((reply == NULL) == (*error != NULL));
 	if (tries_left != NULL)
 		*tries_left = tries;
@@ -1021,7 +1021,7 @@ test_consent_dialog_names_the_origin_and_the_attributes(void **state)
 /* ---- the browser leaving, and status ---- */
 
 typedef struct {
-	GCancellable *cancellable;
+	JpkiCancel *cancel;
 	const char *log;
 	gboolean waiting_dialog; /* else the PIN dialog */
 	gint64 cancelled_at;
@@ -1036,16 +1036,16 @@ cancel_once_open(gpointer data)
 	gboolean seen = canceller->waiting_dialog ? await_waiting_dialog(canceller->log)
 						  : await_dialog(canceller->log, "GETPIN");
 	canceller->cancelled_at = g_get_monotonic_time();
-	g_cancellable_cancel(canceller->cancellable);
+	jpki_cancel_cancel(canceller->cancel);
 	return GINT_TO_POINTER(seen);
 }
 
 static void
-test_cancellable_closes_a_hanging_pin_dialog(void **state)
+test_a_cancel_closes_a_hanging_pin_dialog(void **state)
 {
 	Fixture *fixture = *state;
 	g_setenv("FAKE_PINENTRY_HANG_ON", "GETPIN", TRUE);
-	Canceller canceller = {.cancellable = fixture->cancellable, .log = fixture->log};
+	Canceller canceller = {.cancel = fixture->cancel, .log = fixture->log};
 	GThread *thread = g_thread_new("cancel", cancel_once_open, &canceller);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(GError) error = NULL;
@@ -1074,7 +1074,7 @@ test_browser_leaving_ends_the_wait_for_a_card(void **state)
 	take_card_out();
 	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
 	Canceller canceller = {
-		.cancellable = fixture->cancellable, .log = fixture->log, .waiting_dialog = TRUE};
+		.cancel = fixture->cancel, .log = fixture->log, .waiting_dialog = TRUE};
 	GThread *thread = g_thread_new("cancel", cancel_once_open, &canceller);
 	g_autofree char *json = authenticate_json();
 	g_autoptr(GError) error = NULL;
@@ -1118,7 +1118,7 @@ test_cancel_before_the_wait_for_a_card_is_not_lost(void **state)
 	take_card_out();
 	fixture->config->card_wait_s = 30;
 	g_setenv("FAKE_PINENTRY_HANG_ON", "CONFIRM", TRUE);
-	g_cancellable_cancel(fixture->cancellable);
+	jpki_cancel_cancel(fixture->cancel);
 	gint64 start = g_get_monotonic_time();
 	g_autofree char *json = authenticate_json();
 	run_fails(fixture, json, JPKI_ERROR_CANCELLED);
@@ -1275,7 +1275,7 @@ main(void)
 		COMMAND_TEST(test_read_attributes_after_consent_and_pin),
 		COMMAND_TEST(test_refused_consent_asks_no_pin_and_sends_nothing),
 		COMMAND_TEST(test_consent_dialog_names_the_origin_and_the_attributes),
-		COMMAND_TEST(test_cancellable_closes_a_hanging_pin_dialog),
+		COMMAND_TEST(test_a_cancel_closes_a_hanging_pin_dialog),
 		COMMAND_TEST(test_browser_leaving_ends_the_wait_for_a_card),
 		COMMAND_TEST(test_no_card_in_time_is_a_timeout),
 		COMMAND_TEST(test_cancel_before_the_wait_for_a_card_is_not_lost),

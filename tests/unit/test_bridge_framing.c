@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -131,7 +130,7 @@ test_frames_are_read_one_after_another_until_eof(void **state)
 	g_autoptr(GError) error = NULL;
 	assert_null(bridge_read_frame(p.read_end, BRIDGE_MAX_REQUEST_LEN, &status, &error));
 	assert_int_equal(status, BRIDGE_FRAME_EOF);
-	assert_gerror(error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+	assert_gerror(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_CLOSED);
 	pipe_close(&p);
 }
 
@@ -157,7 +156,7 @@ test_huge_length_is_refused_at_once_without_reading_the_payload(void **state)
 	alarm(0);
 	assert_null(frame);
 	assert_int_equal(status, BRIDGE_FRAME_TOO_LARGE);
-	assert_gerror(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+	assert_gerror(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_TOO_LARGE);
 	assert_true(elapsed < G_USEC_PER_SEC);
 	char left[4] = {0};
 	assert_true(pipe_has_data(p.read_end));
@@ -204,7 +203,7 @@ assert_stream_ends_as(const void *bytes, gsize len, BridgeFrameStatus expected, 
 	g_autoptr(GError) error = NULL;
 	assert_null(bridge_read_frame(p.read_end, BRIDGE_MAX_REQUEST_LEN, &status, &error));
 	assert_int_equal(status, expected);
-	assert_gerror(error, G_IO_ERROR, expected_code);
+	assert_gerror(error, BRIDGE_FRAME_ERROR, expected_code);
 	pipe_close(&p);
 }
 
@@ -212,7 +211,7 @@ static void
 test_eof_before_any_byte_is_a_clean_end(void **state)
 {
 	(void)state;
-	assert_stream_ends_as("", 0, BRIDGE_FRAME_EOF, G_IO_ERROR_CLOSED);
+	assert_stream_ends_as("", 0, BRIDGE_FRAME_EOF, BRIDGE_FRAME_ERROR_CLOSED);
 }
 
 static void
@@ -221,7 +220,8 @@ test_eof_inside_the_length_is_truncated(void **state)
 	(void)state;
 	guint32 len = 10;
 	for (gsize got = 1; got < sizeof(len); got++)
-		assert_stream_ends_as(&len, got, BRIDGE_FRAME_TRUNCATED, G_IO_ERROR_PARTIAL_INPUT);
+		assert_stream_ends_as(&len, got, BRIDGE_FRAME_TRUNCATED,
+				      BRIDGE_FRAME_ERROR_TRUNCATED);
 }
 
 static void
@@ -232,9 +232,10 @@ test_eof_inside_the_payload_is_truncated(void **state)
 	guint32 len = 10;
 	memcpy(frame, &len, sizeof(len));
 	memcpy(frame + sizeof(len), "{\"a\":", 5);
-	assert_stream_ends_as(frame, sizeof(len), BRIDGE_FRAME_TRUNCATED, G_IO_ERROR_PARTIAL_INPUT);
+	assert_stream_ends_as(frame, sizeof(len), BRIDGE_FRAME_TRUNCATED,
+			      BRIDGE_FRAME_ERROR_TRUNCATED);
 	assert_stream_ends_as(frame, sizeof(frame), BRIDGE_FRAME_TRUNCATED,
-			      G_IO_ERROR_PARTIAL_INPUT);
+			      BRIDGE_FRAME_ERROR_TRUNCATED);
 }
 
 static void
@@ -248,7 +249,7 @@ test_read_failure_is_an_io_error(void **state)
 	assert_null(bridge_read_frame(p.write_end, BRIDGE_MAX_REQUEST_LEN, &status, &error));
 	assert_int_equal(status, BRIDGE_FRAME_IO_ERROR);
 	assert_non_null(error);
-	assert_true(error->domain == G_IO_ERROR);
+	assert_true(error->domain == BRIDGE_FRAME_ERROR);
 	pipe_close(&p);
 }
 
@@ -260,7 +261,7 @@ test_write_refuses_more_than_1_mib_and_writes_nothing(void **state)
 	g_autofree char *big = g_malloc0(BRIDGE_MAX_REPLY_LEN + 1);
 	g_autoptr(GError) error = NULL;
 	assert_false(bridge_write_frame(p.write_end, big, BRIDGE_MAX_REPLY_LEN + 1, &error));
-	assert_gerror(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+	assert_gerror(error, BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_TOO_LARGE);
 	assert_false(pipe_has_data(p.read_end));
 	pipe_close(&p);
 }
@@ -431,7 +432,7 @@ test_error_replies_have_code_message_ja_en_and_tries_left_only_when_given(void *
 		{BRIDGE_ERROR, BRIDGE_ERROR_ORIGIN_NOT_ALLOWED, -1, "origin-not-allowed"},
 		{BRIDGE_ERROR, BRIDGE_ERROR_REQUEST_TOO_LARGE, -1, "request-too-large"},
 		{BRIDGE_ERROR, BRIDGE_ERROR_REPLY_TOO_LARGE, -1, "reply-too-large"},
-		{G_IO_ERROR, G_IO_ERROR_FAILED, -1, "internal-error"},
+		{BRIDGE_FRAME_ERROR, BRIDGE_FRAME_ERROR_IO, -1, "internal-error"},
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autoptr(GError) error =

@@ -500,7 +500,7 @@ test_terminal_on_stdin_is_passed_as_ttyname_and_ttytype(void **state)
 }
 
 typedef struct {
-	GCancellable *cancellable;
+	JpkiCancel *cancel;
 	const Fixture *fixture;
 	gint64 cancelled_at;
 } Canceller;
@@ -514,19 +514,19 @@ cancel_when_dialog_opens(gpointer data)
 	while (!log_has(canceller->fixture, "GETPIN") && g_get_monotonic_time() < give_up)
 		g_usleep(10 * 1000);
 	canceller->cancelled_at = g_get_monotonic_time();
-	g_cancellable_cancel(canceller->cancellable);
+	jpki_cancel_cancel(canceller->cancel);
 	return NULL;
 }
 
 static void
-assert_cancellable_closes_the_dialog_within_a_second(const Fixture *fixture)
+assert_a_cancel_closes_the_dialog_within_a_second(const Fixture *fixture)
 {
 	g_setenv("FAKE_PINENTRY_HANG_ON", "GETPIN", TRUE);
-	g_autoptr(GCancellable) cancellable = g_cancellable_new();
-	Canceller canceller = {cancellable, fixture, 0};
+	g_autoptr(JpkiCancel) cancel = jpki_cancel_new();
+	Canceller canceller = {cancel, fixture, 0};
 	GThread *thread = g_thread_new("canceller", cancel_when_dialog_opens, &canceller);
 	g_autoptr(GError) error = NULL;
-	char *pin = jpki_pinentry_ask(&plain_request, cancellable, &error);
+	char *pin = jpki_pinentry_ask(&plain_request, cancel, &error);
 	gint64 returned_at = g_get_monotonic_time();
 	g_thread_join(thread);
 	assert_null(pin);
@@ -537,25 +537,25 @@ assert_cancellable_closes_the_dialog_within_a_second(const Fixture *fixture)
 }
 
 static void
-test_cancellable_closes_an_open_dialog_within_a_second(void **state)
+test_a_cancel_closes_an_open_dialog_within_a_second(void **state)
 {
-	assert_cancellable_closes_the_dialog_within_a_second(*state);
+	assert_a_cancel_closes_the_dialog_within_a_second(*state);
 }
 
 static void
-test_cancellable_kills_a_pinentry_that_ignores_sigterm(void **state)
+test_a_cancel_kills_a_pinentry_that_ignores_sigterm(void **state)
 {
 	g_setenv("FAKE_PINENTRY_IGNORE_TERM", "1", TRUE);
-	assert_cancellable_closes_the_dialog_within_a_second(*state);
+	assert_a_cancel_closes_the_dialog_within_a_second(*state);
 }
 
 static void
 test_cancelled_before_asking_starts_nothing(void **state)
 {
-	g_autoptr(GCancellable) cancellable = g_cancellable_new();
-	g_cancellable_cancel(cancellable);
+	g_autoptr(JpkiCancel) cancel = jpki_cancel_new();
+	jpki_cancel_cancel(cancel);
 	g_autoptr(GError) error = NULL;
-	assert_null(jpki_pinentry_ask(&plain_request, cancellable, &error));
+	assert_null(jpki_pinentry_ask(&plain_request, cancel, &error));
 	assert_error(error, JPKI_ERROR_CANCELLED);
 	assert_false(g_file_test(((Fixture *)*state)->log, G_FILE_TEST_EXISTS));
 }
@@ -601,8 +601,8 @@ main(void)
 		PINENTRY_TEST(test_pinentry_dying_mid_conversation_is_io_without_hanging),
 		PINENTRY_TEST(test_pinentry_exiting_after_a_reply_is_io_not_sigpipe),
 		PINENTRY_TEST(test_terminal_on_stdin_is_passed_as_ttyname_and_ttytype),
-		PINENTRY_TEST(test_cancellable_closes_an_open_dialog_within_a_second),
-		PINENTRY_TEST(test_cancellable_kills_a_pinentry_that_ignores_sigterm),
+		PINENTRY_TEST(test_a_cancel_closes_an_open_dialog_within_a_second),
+		PINENTRY_TEST(test_a_cancel_kills_a_pinentry_that_ignores_sigterm),
 		PINENTRY_TEST(test_cancelled_before_asking_starts_nothing),
 		PINENTRY_TEST(test_program_is_jpki_pinentry_or_pinentry),
 	};
