@@ -20,7 +20,8 @@ import { catalogs } from "./support/locales.js";
 const EXTENSION_ID = "aiggbfaepgjdkmjpdmgaocidapelfklm";
 const BASE_URL = `chrome-extension://${EXTENSION_ID}/`;
 const NONCE = "A".repeat(43) + "=";
-const FAST = { handshakeMs: 50, statusMs: 80, interactiveMs: 500 };
+// Short enough for a quick suite, long enough that a fake host answers in time on a loaded machine.
+const FAST = { handshakeMs: 500, statusMs: 800, interactiveMs: 2000 };
 
 /**
  * A content script's sender as Chromium describes it.
