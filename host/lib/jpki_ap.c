@@ -201,17 +201,10 @@ jpki_ap_find_card(JpkiContext *context, const char *reader, GError **error)
 static gboolean
 set_absent_error(GError **error, JpkiCertSlot slot)
 {
-	if (slot == JPKI_SLOT_SIGN) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
-				    "the card has no signing certificate");
-		return TRUE;
-	}
-	if (slot == JPKI_SLOT_AUTH) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE,
-				    "the card has no user-authentication certificate");
-		return TRUE;
-	}
-	return FALSE;
+	if (slot != JPKI_SLOT_SIGN && slot != JPKI_SLOT_AUTH)
+		return FALSE;
+	jpki_presence_set_absent_error(error, slot == JPKI_SLOT_SIGN);
+	return TRUE;
 }
 
 GBytes *

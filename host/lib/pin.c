@@ -107,17 +107,6 @@ jpki_pin_free(JpkiPin *pin)
 	g_free(pin);
 }
 
-static void
-set_no_certificate_error(GError **error, JpkiSecret secret)
-{
-	if (secret == JPKI_SECRET_SIGN)
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
-				    "the card has no signing certificate");
-	else
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE,
-				    "the card has no user-authentication certificate");
-}
-
 /* Whether EF 0008 says the secret's certificate is absent. Then its PIN,
  * whatever state it is in (missing, blocked, never set), is not the user's
  * problem: the certificate is, and no PIN is asked or sent. */
@@ -153,14 +142,14 @@ select_secret(JpkiCard *card, JpkiSecret secret, GError **error)
 	if (jpki && !certificate_absent(card, secret, &absent, error))
 		return FALSE;
 	if (absent) {
-		set_no_certificate_error(error, secret);
+		jpki_presence_set_absent_error(error, secret == JPKI_SECRET_SIGN);
 		return FALSE;
 	}
 	guint16 sw = 0;
 	if (!jpki_files_select_ef(card, rule->fid, &sw, error))
 		return FALSE;
 	if (sw == JPKI_SW_FILE_NOT_FOUND && jpki) {
-		set_no_certificate_error(error, secret);
+		jpki_presence_set_absent_error(error, secret == JPKI_SECRET_SIGN);
 		return FALSE;
 	}
 	if (sw != JPKI_SW_OK) {

@@ -71,3 +71,14 @@ jpki_presence_read(JpkiCard *card, JpkiCertificatePresence *presence, GError **e
 	presence->auth = (JpkiPresence)session->presence_auth;
 	return TRUE;
 }
+
+void
+jpki_presence_set_absent_error(GError **error, gboolean signing)
+{
+	if (signing)
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE,
+				    "the card has no signing certificate");
+	else
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE,
+				    "the card has no user-authentication certificate");
+}

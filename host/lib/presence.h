@@ -24,3 +24,6 @@ void jpki_presence_parse(const guint8 *data, gsize len, JpkiCertificatePresence 
  * the file gives UNKNOWN for both; FALSE only for a failed transmission
  * (removed card, reader). */
 gboolean jpki_presence_read(JpkiCard *card, JpkiCertificatePresence *presence, GError **error);
+/* The error for a holder's certificate the card does not carry (a child's
+ * card, a declined certificate): the signing or the authentication one. */
+void jpki_presence_set_absent_error(GError **error, gboolean signing);
