@@ -84,7 +84,7 @@ start_xvfb() {
 	local n
 	for ((n = 90; n < 190; n++)); do
 		[[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] && continue
-		Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+		Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
 		xvfb_pid=$!
 		for _ in $(seq 100); do
 			kill -0 "$xvfb_pid" 2>/dev/null || break
