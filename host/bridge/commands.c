@@ -209,13 +209,18 @@ run_status(Session *session, GError **error)
 {
 	if (!session_open_card(session, FALSE, error))
 		return NULL;
+	/* Only the dates of the certificate are shown: no X509 decode (cert_dates.h). */
 	g_autoptr(GError) auth_error = NULL;
-	g_autoptr(JpkiCert) auth = read_certificate(session, JPKI_SLOT_AUTH, &auth_error);
+	g_autoptr(GBytes) auth =
+		jpki_ap_read_certificate(session->card, JPKI_SLOT_AUTH, &auth_error);
+	g_auto(JpkiCertDates) auth_dates = {0};
 	if (auth == NULL &&
 	    !g_error_matches(auth_error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE)) {
 		g_propagate_error(error, g_steal_pointer(&auth_error));
 		return NULL;
 	}
+	if (auth != NULL && !jpki_cert_dates_from_der(auth, &auth_dates, error))
+		return NULL;
 	json_t *pins = json_object();
 	gboolean sign_present = TRUE;
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
@@ -247,11 +252,11 @@ run_status(Session *session, GError **error)
 	if (auth != NULL) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 		g_autofree char *not_after =
-			g_date_time_format(jpki_cert_get_not_after(auth), "%Y-%m-%dT%H:%M:%SZ");
+			g_date_time_format(auth_dates.not_after, "%Y-%m-%dT%H:%M:%SZ");
 		json_object_set_new(auth_json, "notAfter", json_string(not_after));
-		json_object_set_new(
-			auth_json, "validity",
-			json_string(jpki_cert_validity_name(jpki_cert_validity_at(auth, now))));
+		json_object_set_new(auth_json, "validity",
+				    json_string(jpki_cert_validity_name(
+					    jpki_cert_dates_validity_at(&auth_dates, now))));
 	}
 	return json_pack("{s:o, s:{s:s, s:s}, s:{s:o, s:{s:b}}, s:o}", "readers", reader_list,
 			 "card", "reader", jpki_card_get_reader(session->card), "type", "mynumber",

@@ -11,8 +11,7 @@
 struct _JpkiCert {
 	X509 *x509;
 	GBytes *der;
-	GDateTime *not_before;
-	GDateTime *not_after;
+	JpkiCertDates dates;
 };
 
 static char *
@@ -24,17 +23,6 @@ hex_upper(const guint8 *data, gsize len)
 	return g_string_free(hex, FALSE);
 }
 
-static GDateTime *
-datetime_from_asn1(const ASN1_TIME *time)
-{
-	struct tm tm = {0};
-	/* ASN1_TIME_to_tm() reads a NULL time as "now". */
-	if (time == NULL || ASN1_TIME_to_tm(time, &tm) != 1)
-		return NULL;
-	return g_date_time_new_utc(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-				   tm.tm_min, tm.tm_sec);
-}
-
 /* Takes `x509`; `der` is its encoding. */
 static JpkiCert *
 cert_new_take(X509 *x509, GBytes *der, GError **error)
@@ -42,14 +30,8 @@ cert_new_take(X509 *x509, GBytes *der, GError **error)
 	g_autoptr(JpkiCert) cert = g_new0(JpkiCert, 1);
 	cert->x509 = x509;
 	cert->der = g_bytes_ref(der);
-	cert->not_before = datetime_from_asn1(X509_get0_notBefore(x509));
-	cert->not_after = datetime_from_asn1(X509_get0_notAfter(x509));
-	if (cert->not_before == NULL || cert->not_after == NULL) {
-		ERR_clear_error();
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "the certificate's validity dates are unreadable");
+	if (!jpki_cert_dates_from_der(der, &cert->dates, error))
 		return NULL;
-	}
 	return g_steal_pointer(&cert);
 }
 
@@ -90,8 +72,7 @@ jpki_cert_free(JpkiCert *cert)
 		return;
 	X509_free(cert->x509);
 	g_clear_pointer(&cert->der, g_bytes_unref);
-	g_clear_pointer(&cert->not_before, g_date_time_unref);
-	g_clear_pointer(&cert->not_after, g_date_time_unref);
+	jpki_cert_dates_clear(&cert->dates);
 	g_free(cert);
 }
 
@@ -179,54 +160,28 @@ GDateTime *
 jpki_cert_get_not_before(JpkiCert *cert)
 {
 	g_return_val_if_fail(cert != NULL, NULL);
-	return cert->not_before;
+	return cert->dates.not_before;
 }
 
 GDateTime *
 jpki_cert_get_not_after(JpkiCert *cert)
 {
 	g_return_val_if_fail(cert != NULL, NULL);
-	return cert->not_after;
+	return cert->dates.not_after;
 }
 
 GDateTime *
 jpki_cert_renewal_from(JpkiCert *cert)
 {
 	g_return_val_if_fail(cert != NULL, NULL);
-	return g_date_time_add_months(cert->not_after, -3);
+	return jpki_cert_dates_renewal_from(&cert->dates);
 }
 
 JpkiCertValidity
 jpki_cert_validity_at(JpkiCert *cert, GDateTime *at)
 {
 	g_return_val_if_fail(cert != NULL, JPKI_CERT_EXPIRED);
-	g_autoptr(GDateTime) now = at == NULL ? g_date_time_new_now_utc() : NULL;
-	if (at == NULL)
-		at = now;
-	if (g_date_time_compare(at, cert->not_before) < 0)
-		return JPKI_CERT_NOT_YET_VALID;
-	if (g_date_time_compare(at, cert->not_after) > 0)
-		return JPKI_CERT_EXPIRED;
-	g_autoptr(GDateTime) renewal_from = jpki_cert_renewal_from(cert);
-	if (g_date_time_compare(at, renewal_from) >= 0)
-		return JPKI_CERT_RENEWAL_WINDOW;
-	return JPKI_CERT_VALID;
-}
-
-const char *
-jpki_cert_validity_name(JpkiCertValidity validity)
-{
-	switch (validity) {
-	case JPKI_CERT_VALID:
-		return "valid";
-	case JPKI_CERT_RENEWAL_WINDOW:
-		return "renewal-window";
-	case JPKI_CERT_EXPIRED:
-		return "expired";
-	case JPKI_CERT_NOT_YET_VALID:
-		return "not-yet-valid";
-	}
-	return "unknown";
+	return jpki_cert_dates_validity_at(&cert->dates, at);
 }
 
 /* In the order of JpkiHolderAttributes. */

@@ -3,6 +3,8 @@
  * validation to the JPKI roots (trust_store.c). OpenSSL only; no card I/O. */
 #pragma once
 
+#include "cert_dates.h"
+
 #include <glib.h>
 #include <openssl/x509.h>
 
@@ -37,20 +39,11 @@ char *jpki_cert_dup_fingerprint_sha256(JpkiCert *cert);
 GDateTime *jpki_cert_get_not_before(JpkiCert *cert);
 GDateTime *jpki_cert_get_not_after(JpkiCert *cert);
 
-typedef enum {
-	JPKI_CERT_VALID,
-	JPKI_CERT_RENEWAL_WINDOW, /* still valid, and renewable at the municipal office */
-	JPKI_CERT_EXPIRED,
-	JPKI_CERT_NOT_YET_VALID,
-} JpkiCertValidity;
-
 /* Dates only, no signature or chain, at `at` (NULL: now): the renewal window runs from
  * jpki_cert_renewal_from() up to and including notAfter. */
 JpkiCertValidity jpki_cert_validity_at(JpkiCert *cert, GDateTime *at);
 /* New reference: 3 calendar months before notAfter (day clamped to the month's end). */
 GDateTime *jpki_cert_renewal_from(JpkiCert *cert);
-/* "valid", "renewal-window", "expired", "not-yet-valid". */
-const char *jpki_cert_validity_name(JpkiCertValidity validity);
 
 /* The holder's attributes from the signing certificate; UTF-8, NULL when absent. */
 typedef struct {

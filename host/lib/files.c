@@ -1,5 +1,7 @@
 #include "files.h"
 
+#include "tlv.h"
+
 #define SHORT_READ_MAX 256
 /* No EF the library reads is near this: certificates are under 2 KiB. A TLV
  * claiming more is a broken or hostile card, and an error. (READ BINARY's
@@ -71,31 +73,6 @@ jpki_files_read_head(JpkiCard *card, gsize max, guint16 *sw, GError **error)
 		return NULL;
 	}
 	return g_steal_pointer(&data);
-}
-
-gboolean
-jpki_tlv_lengths(const guint8 *head, gsize len, gsize tag_len, gsize *header_len, gsize *total)
-{
-	if (len < tag_len + 1)
-		return FALSE;
-	const guint8 *l = head + tag_len;
-	gsize value_len = 0;
-	gsize length_bytes = 1;
-	if (l[0] < 0x80) {
-		value_len = l[0];
-	} else if (l[0] == 0x81 && len >= tag_len + 2) {
-		value_len = l[1];
-		length_bytes = 2;
-	} else if (l[0] == 0x82 && len >= tag_len + 3) {
-		value_len = (gsize)(l[1] << 8 | l[2]);
-		length_bytes = 3;
-	} else {
-		return FALSE;
-	}
-	if (header_len != NULL)
-		*header_len = tag_len + length_bytes;
-	*total = tag_len + length_bytes + value_len;
-	return TRUE;
 }
 
 /* One extended READ BINARY for everything after the header. FALSE without an

@@ -16,9 +16,5 @@ gboolean jpki_files_select_ef(JpkiCard *card, guint16 fid, guint16 *sw, GError *
  * 6A82 (as for a missing file) when the file holds no TLV at all but erased
  * bytes (FF or 00): an EF the card has but nothing was ever written to. */
 GBytes *jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error);
-/* A TLV's header length (tag + length bytes) and whole length, from its first
- * bytes; definite lengths up to 82 LL LL. */
-gboolean jpki_tlv_lengths(const guint8 *head, gsize len, gsize tag_len, gsize *header_len,
-			  gsize *total);
 /* Up to `max` (<= 256) bytes from the start of the current EF. */
 GBytes *jpki_files_read_head(JpkiCard *card, gsize max, guint16 *sw, GError **error);

@@ -1,6 +1,7 @@
 #include "support_ap.h"
 
 #include "files.h"
+#include "tlv.h"
 
 #define ATTRIBUTES_FID 0x0002
 
