@@ -1,14 +1,20 @@
-/* The host's settings: $XDG_CONFIG_HOME/jpki-bridge/host.conf (GKeyFile),
- * overridden by environment variables for tests. */
+/* The host's settings: $XDG_CONFIG_HOME/jpki-bridge/host.conf (GKeyFile, group [host]).
+ * The environment variables the tests use (JPKI_PINENTRY, JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK,
+ * JPKI_BRIDGE_CARD_WAIT_SECONDS) change nothing unless that file, owned by the user and
+ * writable by nobody else, says `test-variables=true`: an installed host started by the
+ * browser takes its settings from the user's file only. */
 #pragma once
 
 #include "messages.h"
 
 typedef struct {
-	char *pinentry;               /* program for dialogs */
+	char *pinentry;               /* program for dialogs: an absolute path */
 	gboolean allow_http_loopback; /* http://localhost origins (development) */
 	JpkiLang lang;                /* dialogs' language */
 	guint card_wait_s;            /* how long to wait for a card */
+	/* host.conf enabled the test variables: they win over the file, and the pinentry
+	 * gets the host's whole environment (the scripted one is told what to answer there) */
+	gboolean test_variables;
 } BridgeConfig;
 
 /* Never fails: a missing or broken file gives the defaults (and a warning). */

@@ -31,6 +31,7 @@ base_request(BridgeDialog *dialog)
 {
 	return (JpkiPinentryRequest){
 		.program = dialog->config->pinentry,
+		.inherit_environment = dialog->config->test_variables,
 		.title = TR(dialog, "マイナンバーカード", "My Number Card"),
 		.ok_label = TR(dialog, "OK", "OK"),
 		.cancel_label = TR(dialog, "キャンセル", "Cancel"),

@@ -4,6 +4,7 @@
  * once and exits. */
 #include "commands.h"
 #include "framing.h"
+#include "process.h"
 #include "reply.h"
 #include "request.h"
 
@@ -26,6 +27,7 @@ typedef struct {
 	GError *error;
 	int tries_left;
 	gboolean done;
+	gboolean terminated; /* SIGTERM: no answer is written */
 } Host;
 
 static void
@@ -66,6 +68,19 @@ on_stdin(gint fd, GIOCondition condition, gpointer user_data)
 	if (n > 0 || (n < 0 && errno == EINTR))
 		return G_SOURCE_CONTINUE; /* anything after the one request is ignored */
 	g_info("the browser disconnected");
+	jpki_cancel_cancel(host->cancel);
+	g_main_loop_quit(host->loop);
+	return G_SOURCE_REMOVE;
+}
+
+/* The browser or the session ends us: close the dialog, end any wait, and go without an
+ * answer. */
+static gboolean
+on_sigterm(gpointer user_data)
+{
+	Host *host = user_data;
+	g_info("terminated");
+	host->terminated = TRUE;
 	jpki_cancel_cancel(host->cancel);
 	g_main_loop_quit(host->loop);
 	return G_SOURCE_REMOVE;
@@ -114,17 +129,22 @@ serve(Host *host)
 	host->loop = g_main_loop_new(NULL, FALSE);
 	host->tries_left = -1;
 	guint watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, host);
+	guint term = g_unix_signal_add(SIGTERM, on_sigterm, host);
 	host->worker = g_thread_new("command", run_command, host);
 	g_main_loop_run(host->loop);
 
 	if (!host->done) {
-		/* Disconnected: give the worker a moment to close its dialog. */
+		/* Disconnected or terminated: give the worker a moment to close its dialog. */
 		g_timeout_add(DISCONNECT_GRACE_MS, on_grace_over, host->loop);
 		if (!host->done)
 			g_main_loop_run(host->loop);
+		if (!host->terminated)
+			g_source_remove(term);
 		return 0;
 	}
 	g_source_remove(watch);
+	if (!host->terminated)
+		g_source_remove(term);
 	json_t *reply = host->reply != NULL ? host->reply
 					    : bridge_error_reply(host->error, host->tries_left);
 	write_json(host, reply);
@@ -138,6 +158,7 @@ main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv; /* the caller's origin or manifest path: nothing to trust */
+	jpki_process_protect();
 	/* The character set only, for GLib's messages on stderr: nothing here formats by locale
 	 * (texts are chosen by jpki_lang_from_locale(), dates are ISO 8601), and loading every
 	 * category cost a quarter of a millisecond of start-up under C.UTF-8. */

@@ -1,5 +1,6 @@
 /* jpki: what a resident does with the My Number Card, at a terminal. */
 #include "cli.h"
+#include "process.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -61,6 +62,7 @@ prescan_language(Cli *cli, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	jpki_process_protect();
 	setlocale(LC_ALL, "");
 	Cli cli = {.lang = jpki_lang_from_locale(), .pin_fd = -1};
 	prescan_language(&cli, argc, argv);

@@ -100,6 +100,10 @@ ask_with_pinentry(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_
 		.description = description,
 		.prompt = TR(cli, "暗証番号", "PIN"),
 		.cancel_label = TR(cli, "キャンセル", "Cancel"),
+		/* A program chosen in this shell (JPKI_PINENTRY: a developer's, the tests'
+		 * scripted one) gets the shell's environment; the default one only what a
+		 * dialog needs. */
+		.inherit_environment = g_getenv("JPKI_PINENTRY") != NULL,
 	};
 	char *typed = jpki_pinentry_ask(&request, NULL, error);
 	if (typed == NULL)

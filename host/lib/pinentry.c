@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,11 +51,59 @@ typedef struct {
 static void pinentry_conn_free(PinentryConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PinentryConn, pinentry_conn_free)
 
+const char *
+jpki_pinentry_default_program(void)
+{
+	return JPKI_PINENTRY_PATH;
+}
+
 char *
 jpki_pinentry_program(void)
 {
 	const char *program = g_getenv("JPKI_PINENTRY");
-	return g_strdup(program != NULL && *program != '\0' ? program : "pinentry");
+	return g_strdup(program != NULL && *program != '\0' ? program
+							    : jpki_pinentry_default_program());
+}
+
+/* What a dialog needs from our environment: the display (X11 or Wayland), the session bus
+ * (pinentry-gnome3), the language, the terminal (pinentry-curses) and the home folder (the
+ * toolkit's settings). Nothing else of the browser's environment reaches the program. */
+static const char *const dialog_environment[] = {
+	"DISPLAY",
+	"WAYLAND_DISPLAY",
+	"XAUTHORITY",
+	"DBUS_SESSION_BUS_ADDRESS",
+	"XDG_RUNTIME_DIR",
+	"LANG",
+	"LC_ALL",
+	"LC_MESSAGES",
+	"LC_CTYPE",
+	"TERM",
+	"HOME",
+};
+
+static GStrv
+program_environment(gboolean inherit)
+{
+	if (inherit)
+		return g_get_environ();
+	GStrv env = g_new0(char *, 1);
+	for (guint i = 0; i < G_N_ELEMENTS(dialog_environment); i++) {
+		const char *value = g_getenv(dialog_environment[i]);
+		if (value != NULL)
+			env = g_environ_setenv(env, dialog_environment[i], value, TRUE);
+	}
+	return env;
+}
+
+/* In the child, before exec: the dialog goes when the thread that opened it does (a host
+ * killed in the middle of a prompt leaves no dialog behind). */
+static void
+die_with_parent(gpointer parent_pid)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||
+	    getppid() != (pid_t)GPOINTER_TO_INT(parent_pid))
+		_exit(127);
 }
 
 void
@@ -111,8 +160,13 @@ pinentry_conn_free(PinentryConn *conn)
 }
 
 static PinentryConn *
-pinentry_conn_start(const char *program, GError **error)
+pinentry_conn_start(const char *program, gboolean inherit_environment, GError **error)
 {
+	if (!g_path_is_absolute(program)) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
+			    "the pinentry must be given by an absolute path, not '%s'", program);
+		return NULL;
+	}
 	int fds[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
 		int saved_errno = errno;
@@ -121,11 +175,13 @@ pinentry_conn_start(const char *program, GError **error)
 		return NULL;
 	}
 	const char *argv[] = {program, NULL};
+	g_auto(GStrv) env = program_environment(inherit_environment);
 	GPid pid = 0;
 	g_autoptr(GError) spawn_error = NULL;
 	gboolean started = g_spawn_async_with_pipes_and_fds(
-		NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-		fds[1], fds[1], -1, NULL, NULL, 0, &pid, NULL, NULL, NULL, &spawn_error);
+		"/", argv, (const char *const *)env, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+		GINT_TO_POINTER(getpid()), fds[1], fds[1], -1, NULL, NULL, 0, &pid, NULL, NULL,
+		NULL, &spawn_error);
 	close(fds[1]);
 	if (!started) {
 		close(fds[0]);
@@ -527,7 +583,8 @@ pinentry_open(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **e
 	}
 	g_autofree char *program =
 		request->program != NULL ? g_strdup(request->program) : jpki_pinentry_program();
-	g_autoptr(PinentryConn) conn = pinentry_conn_start(program, error);
+	g_autoptr(PinentryConn) conn =
+		pinentry_conn_start(program, request->inherit_environment, error);
 	if (conn == NULL || !pinentry_conn_prepare(conn, commands, cancel, error))
 		return NULL;
 	return g_steal_pointer(&conn);

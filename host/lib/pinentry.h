@@ -30,14 +30,22 @@ typedef struct {
 	guint timeout_s;
 	/* jpki_pinentry_confirm() only: a message with the OK button alone. */
 	gboolean one_button;
+	/* The program gets this process's whole environment (the tests' scripted pinentry, which
+	 * is told what to answer there); otherwise only what a dialog needs (the display, the
+	 * session bus, the language, TERM, HOME). */
+	gboolean inherit_environment;
 } JpkiPinentryRequest;
 
-/* The pinentry program: $JPKI_PINENTRY if set and not empty, else "pinentry"
- * (looked up on PATH when run). A program name or path, no arguments. */
+/* The pinentry program: $JPKI_PINENTRY if set and not empty, else the path fixed at build
+ * time (JPKI_PINENTRY_PATH, /usr/bin/pinentry by default). An absolute path, no arguments:
+ * a program is never looked up on PATH. */
 char *jpki_pinentry_program(void);
+/* The path fixed at build time alone. */
+const char *jpki_pinentry_default_program(void);
 
-/* Runs jpki_pinentry_program() (no shell) with its stdin and stdout on a
- * private socket, shows the dialog and returns what the user typed, possibly
+/* Runs the program (no shell; an absolute path, or JPKI_ERROR_IO) in "/" with its stdin and
+ * stdout on a private socket and, on Linux, PR_SET_PDEATHSIG, so that it goes with the thread
+ * that opened it; shows the dialog and returns what the user typed, possibly
  * "", in a buffer to release with jpki_pinentry_text_free(). The text is not
  * checked against any PIN rule: pass it to jpki_pin_new().
  *

@@ -15,7 +15,11 @@
  *
  * --disconnect-when PATH closes the host's stdin (the browser going away) as
  * soon as PATH exists, or with --disconnect-when-holds TEXT as soon as PATH holds
- * TEXT (say, a dialog's log once the dialog asks). --length N sends N as the length
+ * TEXT (say, a dialog's log once the dialog asks); with --terminate it sends the host
+ * SIGTERM then instead (the browser or the session ending it), and nothing may come
+ * after either. --close-replies closes the pipe the host answers on as soon as the
+ * request is sent (a browser that stopped reading): the host must still exit with
+ * status 0, not be killed by SIGPIPE. --length N sends N as the length
  * prefix instead of the request's own length; --pad-to N pads the request
  * with spaces to N bytes. --host-stderr FILE sends the host's stderr to FILE
  * (to look for sanitizer reports there) instead of the driver's. */
@@ -184,7 +188,13 @@ main(int argc, char **argv)
 	gint pad_to = -1;
 	gint timeout_ms = 120000;
 	g_autofree char *host_stderr = NULL;
+	gboolean terminate = FALSE;
+	gboolean close_replies = FALSE;
 	GOptionEntry entries[] = {
+		{"terminate", 0, 0, G_OPTION_ARG_NONE, &terminate,
+		 "with --disconnect-when: send SIGTERM instead of closing stdin", NULL},
+		{"close-replies", 0, 0, G_OPTION_ARG_NONE, &close_replies,
+		 "close the host's stdout pipe once the request is sent", NULL},
 		{"disconnect-when", 0, 0, G_OPTION_ARG_FILENAME, &disconnect_when,
 		 "close the host's stdin once PATH exists", "PATH"},
 		{"disconnect-when-holds", 0, 0, G_OPTION_ARG_STRING, &disconnect_when_holds,
@@ -252,6 +262,25 @@ main(int argc, char **argv)
 	start = g_get_monotonic_time();
 
 	g_autofree char *reply = NULL;
+	if (close_replies) {
+		close(out);
+		out = -1;
+		int status = wait_for_exit(pid, deadline);
+		close(in);
+		if (status < 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return 3;
+		}
+		fprintf(stderr, "exit=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "bridge-driver: the host %s %d with nobody reading\n",
+				WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+				WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+			return 1;
+		}
+		return 0;
+	}
 	if (disconnect) {
 		if (!wait_for_file(disconnect_when, disconnect_when_holds, deadline)) {
 			fprintf(stderr, "bridge-driver: %s never appeared%s%s\n", disconnect_when,
@@ -260,7 +289,10 @@ main(int argc, char **argv)
 			failures++;
 		}
 		start = g_get_monotonic_time();
-		close(in);
+		if (terminate)
+			kill(pid, SIGTERM);
+		else
+			close(in);
 	} else {
 		reply = read_frame(&stream, &partial);
 		close(in);
@@ -276,6 +308,8 @@ main(int argc, char **argv)
 	gsize extra = drain(&stream);
 	close(out);
 	int status = wait_for_exit(pid, deadline);
+	if (terminate)
+		close(in);
 	gint64 ms = (g_get_monotonic_time() - start) / 1000;
 	if (status < 0) {
 		fprintf(stderr, "bridge-driver: the host was still running after %d ms; killed\n",

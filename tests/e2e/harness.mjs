@@ -263,11 +263,13 @@ export class ScriptedPinentry {
 
 /**
  * The environment of the browser (and so of every host it starts): the scripted pinentry,
- * no user host.conf, a short card wait.
+ * a host.conf of the test's own that switches the test variables on (JPKI_PINENTRY, the card
+ * wait, and the whole environment for the scripted pinentry), a short card wait.
  */
 export function hostEnvironment(scratch, pinentry) {
   const config = path.join(scratch, "xdg-config");
-  fs.mkdirSync(config, { recursive: true });
+  fs.mkdirSync(path.join(config, "jpki-bridge"), { recursive: true });
+  fs.writeFileSync(path.join(config, "jpki-bridge", "host.conf"), "[host]\ntest-variables=true\n", { mode: 0o600 });
   const reports = path.join(scratch, "sanitizer");
   fs.mkdirSync(reports, { recursive: true });
   // Under the asan preset the host (and the scripted pinentry) are sanitized builds. A report

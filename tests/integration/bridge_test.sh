@@ -20,8 +20,11 @@ export JPKI_PINENTRY=$fake_pinentry
 export FAKE_PINENTRY_LOG=$work/pinentry.log
 export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES
-# No host.conf but the ones the scenarios write.
+# host.conf switches the test variables on (JPKI_PINENTRY above, the scripted pinentry's
+# FAKE_PINENTRY_*); the scenarios about host.conf write their own.
 export XDG_CONFIG_HOME=$work/config
+mkdir -p "$XDG_CONFIG_HOME/jpki-bridge"
+printf '[host]\ntest-variables=true\n' >"$XDG_CONFIG_HOME/jpki-bridge/host.conf"
 origin=https://myna.example.jp
 # The host's own grace timer for a worker after a disconnect (host/bridge/main.c): a host that
 # really cancels exits well under it, one that only times out does not.
@@ -157,7 +160,8 @@ disconnect_ends_the_wait() { # pinentry command that hangs, text the dialog show
 	shift 2
 	rm -f "$pidfile" "$FAKE_PINENTRY_LOG"
 	FAKE_PINENTRY_HANG_ON=$hang_on FAKE_PINENTRY_PIDFILE=$pidfile \
-		drive "$@" -- --disconnect-when "$FAKE_PINENTRY_LOG" --disconnect-when-holds "$hang_on" \
+		drive "$@" -- ${terminate:+--terminate} --disconnect-when "$FAKE_PINENTRY_LOG" \
+		--disconnect-when-holds "$hang_on" \
 		"$(authenticate "$origin")" \
 		>"$work/disconnect.out" || return 1
 	[[ ! -s $work/disconnect.out ]] || { echo "a reply to a browser that left"; return 1; }
@@ -179,6 +183,55 @@ disconnect_closes_the_pin_dialog() {
 
 disconnect_cancels_the_wait_for_a_card() {
 	disconnect_ends_the_wait CONFIRM "Place your My Number Card" --start-removed
+}
+
+# SIGTERM (the browser or the session ending the host) in the middle of a PIN dialog: as a
+# disconnect, the dialog closes, nothing is written, and the host exits 0 at once.
+sigterm_closes_the_pin_dialog() {
+	terminate=1 disconnect_ends_the_wait GETPIN "asks for a login"
+}
+
+# A browser that stopped reading: the reply meets a closed pipe, and the host exits with
+# status 0 (EPIPE) instead of dying of SIGPIPE.
+closed_reply_pipe_is_no_crash() {
+	run_host --close-replies '{"command":"quit","arguments":{}}' >/dev/null
+}
+
+# The host dies (SIGQUIT, whose default is a core dump) while its PIN dialog is open, in a
+# folder where the shell allows core files: no core is written (one taken after a VERIFY would
+# hold the PIN), and the dialog goes with the host (PR_SET_PDEATHSIG).
+a_crash_in_a_dialog_leaves_no_core_and_no_dialog() {
+	local dir=$work/crash pidfile=$work/pinentry.pid pinentry_pid host_pid
+	rm -rf "$dir" "$pidfile" "$FAKE_PINENTRY_LOG"
+	mkdir -p "$dir"
+	(
+		cd "$dir" && ulimit -c unlimited &&
+			FAKE_PINENTRY_HANG_ON=GETPIN FAKE_PINENTRY_PIDFILE=$pidfile "$with_card" -- \
+				"$driver" --timeout-ms 30000 "$host" "$(authenticate "$origin")" \
+				>/dev/null 2>&1
+	) &
+	local crash=$!
+	# Up to 3 minutes: another run's virtual card may hold the reader first.
+	for _ in $(seq 1800); do
+		[[ -s $pidfile ]] && grep -qa GETPIN "$FAKE_PINENTRY_LOG" 2>/dev/null && break
+		kill -0 "$crash" 2>/dev/null || break
+		sleep 0.1
+	done
+	pinentry_pid=$(cat "$pidfile" 2>/dev/null)
+	host_pid=$(ps -o ppid= -p "${pinentry_pid:-0}" | tr -d ' ')
+	[[ -n $host_pid ]] || { echo "no dialog came up"; wait "$crash"; return 1; }
+	kill -QUIT "$host_pid"
+	wait "$crash"
+	for _ in $(seq 20); do
+		kill -0 "$pinentry_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pinentry_pid" 2>/dev/null; then
+		echo "the dialog outlived the host"
+		kill "$pinentry_pid"
+		return 1
+	fi
+	[[ -z $(ls -A "$dir") ]] || { echo "the crash left: $(ls -A "$dir")"; return 1; }
 }
 
 # The browser goes away while a command that needs no dialog is still at the card: the command
@@ -273,6 +326,9 @@ check "a wrong PIN, then cancel: pin-incorrect with triesLeft" wrong_pin_then_ca
 check "a browser disconnect closes the PIN dialog, no reply, the host exits at once" disconnect_closes_the_pin_dialog
 check "a browser disconnect ends the wait for a card and its dialog, no reply" disconnect_cancels_the_wait_for_a_card
 check "a browser disconnect during status drops the reply and the host exits cleanly" disconnect_during_status_drops_the_reply
+check "SIGTERM closes the PIN dialog, no reply, the host exits at once" sigterm_closes_the_pin_dialog
+check "a closed reply pipe is EPIPE, not a death by SIGPIPE" closed_reply_pipe_is_no_crash
+check "a crash in a PIN dialog leaves no core file and no dialog" a_crash_in_a_dialog_leaves_no_core_and_no_dialog
 check "every malformed request gets its code and message and a clean exit" malformed_requests_get_their_codes_and_a_clean_exit
 check "every origin of tests/bridge/origins.txt gets its verdict" every_origin_gets_its_verdict
 check "a request of 8192 bytes is answered, 8193 is request-too-large" request_of_8_kib_is_answered_and_one_byte_more_is_too_large
@@ -304,20 +360,24 @@ stop_pcscd_recorder() {
 	recorder_pid=""
 }
 
-# A pinentry that notes `name` in $work/pinentries when it starts, then is the scripted one.
+# A pinentry that notes `name` in $work/pinentries when it starts, then is the scripted one,
+# cancelling and logging even when the host passes it no environment of ours.
 recording_pinentry() { # path, name
 	mkdir -p "$(dirname "$1")"
-	printf '#!/bin/sh\necho %s >>"%s"\nexec "%s" "$@"\n' "$2" "$work/pinentries" "$fake_pinentry" >"$1"
+	printf '#!/bin/sh\necho %s >>"%s"\nFAKE_PINENTRY_CONFIRM=cancel FAKE_PINENTRY_LOG="%s" exec "%s" "$@"\n' \
+		"$2" "$work/pinentries" "$FAKE_PINENTRY_LOG" "$fake_pinentry" >"$1"
 	chmod +x "$1"
 }
 
-# A folder for XDG_CONFIG_HOME whose jpki-bridge/host.conf has these lines in [host].
+# A folder for XDG_CONFIG_HOME whose jpki-bridge/host.conf has these lines in [host], and
+# test-variables=true unless a line says otherwise.
 config_with() { # name, lines...
 	local dir=$work/config-$1
 	shift
 	mkdir -p "$dir/jpki-bridge"
 	printf '[host]\n' >"$dir/jpki-bridge/host.conf"
 	printf '%s\n' "$@" >>"$dir/jpki-bridge/host.conf"
+	[[ " $* " == *" test-variables="* ]] || echo test-variables=true >>"$dir/jpki-bridge/host.conf"
 	echo "$dir"
 }
 
@@ -362,16 +422,30 @@ consent_dialog() { # request environment as NAME=VALUE..., then nothing
 	cat "$work/pinentries" 2>/dev/null || true
 }
 
-host_conf_pinentry_then_JPKI_PINENTRY_then_pinentry_on_PATH() {
-	local conf got
+# The pinentry: host.conf's absolute path; JPKI_PINENTRY only where host.conf switches the test
+# variables on, in a file nobody else may write; never a name looked up on PATH.
+host_conf_pinentry_and_the_test_variables() {
+	local conf tests shared relative got
 	recording_pinentry "$work/pinentry-conf" conf
 	recording_pinentry "$work/pinentry-env" env
-	recording_pinentry "$work/bin/pinentry" path
-	conf=$(config_with pinentry "pinentry=$work/pinentry-conf")
-	got=$(consent_dialog -u JPKI_PINENTRY XDG_CONFIG_HOME="$conf") && expect "host.conf's pinentry" "$got" conf || return 1
+	recording_pinentry "$work/bin/pinentry-on-path" path
+	conf=$(config_with pinentry "pinentry=$work/pinentry-conf" test-variables=false)
+	tests=$(config_with pinentry-tests "pinentry=$work/pinentry-conf")
+	shared=$(config_with pinentry-shared "pinentry=$work/pinentry-conf")
+	chmod 666 "$shared/jpki-bridge/host.conf"
+	relative=$(config_with pinentry-relative "pinentry=pinentry-on-path")
 	got=$(consent_dialog JPKI_PINENTRY="$work/pinentry-env" XDG_CONFIG_HOME="$conf") &&
-		expect "JPKI_PINENTRY over host.conf" "$got" env || return 1
-	got=$(consent_dialog -u JPKI_PINENTRY PATH="$work/bin:$PATH") && expect "pinentry on PATH" "$got" path
+		expect "JPKI_PINENTRY without test-variables" "$got" conf || return 1
+	got=$(consent_dialog JPKI_PINENTRY="$work/pinentry-env" XDG_CONFIG_HOME="$tests") &&
+		expect "JPKI_PINENTRY with test-variables" "$got" env || return 1
+	got=$(consent_dialog JPKI_PINENTRY="$work/pinentry-env" XDG_CONFIG_HOME="$shared") &&
+		expect "test-variables in a file others may write" "$got" conf || return 1
+	grep -q "test-variables ignored" "$work/host.err" || { echo "no warning about the file"; return 1; }
+	got=$(consent_dialog JPKI_PINENTRY=pinentry-on-path PATH="$work/bin:$PATH" XDG_CONFIG_HOME="$tests")
+	[[ $got != *path* ]] || { echo "a pinentry was looked up on PATH"; return 1; }
+	got=$(consent_dialog -u JPKI_PINENTRY -u DISPLAY -u WAYLAND_DISPLAY PATH="$work/bin:$PATH" XDG_CONFIG_HOME="$relative")
+	[[ $got != *path* ]] || { echo "host.conf's relative pinentry was looked up on PATH"; return 1; }
+	grep -q "must be an absolute path" "$work/host.err" || { echo "no warning about the relative path"; return 1; }
 }
 
 dialog_text() { tr '\0' '\n' <"$FAKE_PINENTRY_LOG" | grep '^SETDESC'; }
@@ -405,16 +479,19 @@ loopback_verdict() { # environment as NAME=VALUE...: the code for http://localho
 }
 
 host_conf_allow_http_loopback_and_its_override() {
-	local on off
+	local on off untested
 	on=$(config_with loopback-on allow-http-loopback=true)
 	off=$(config_with loopback-off allow-http-loopback=false)
+	untested=$(config_with loopback-untested allow-http-loopback=false test-variables=false)
 	# no-service: the origin passed and the host went on to look for pcscd
 	expect "by default" "$(loopback_verdict)" origin-not-allowed &&
 		expect "allow-http-loopback=false" "$(loopback_verdict XDG_CONFIG_HOME="$off")" origin-not-allowed &&
 		expect "allow-http-loopback=true" "$(loopback_verdict XDG_CONFIG_HOME="$on")" no-service &&
 		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1 over false" \
 			"$(loopback_verdict XDG_CONFIG_HOME="$off" JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1)" no-service &&
-		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0" "$(loopback_verdict JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0)" origin-not-allowed
+		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0" "$(loopback_verdict JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=0)" origin-not-allowed &&
+		expect "JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1 without test-variables" \
+			"$(loopback_verdict XDG_CONFIG_HOME="$untested" JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1)" origin-not-allowed
 }
 
 # No card: the host waits card-wait-seconds with its dialog open, then answers timeout.
@@ -442,8 +519,8 @@ host_conf_card_wait_seconds_and_its_override() {
 }
 
 check "nothing touches pcscd or a dialog before a command needs it" nothing_is_touched_before_a_command_needs_it
-check "pinentry: host.conf, then JPKI_PINENTRY over it, else pinentry on PATH" host_conf_pinentry_then_JPKI_PINENTRY_then_pinentry_on_PATH
+check "pinentry: host.conf's path, JPKI_PINENTRY only with test-variables, never PATH" host_conf_pinentry_and_the_test_variables
 check "lang: host.conf's lang over the locale, else the locale" host_conf_lang_else_the_locale
-check "allow-http-loopback: host.conf, and JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK=1 over it" host_conf_allow_http_loopback_and_its_override
+check "allow-http-loopback: host.conf, and JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK over it with test-variables only" host_conf_allow_http_loopback_and_its_override
 check "card-wait-seconds: host.conf, and JPKI_BRIDGE_CARD_WAIT_SECONDS over it" host_conf_card_wait_seconds_and_its_override
 check_summary

@@ -114,7 +114,9 @@ unset LC_MESSAGES
 export JPKI_PINENTRY=$pinentry
 export NO_AT_BRIDGE=1
 mkdir -p "$work/en/jpki-bridge" "$work/ja/jpki-bridge"
-printf '[host]\nlang=ja\n' >"$work/ja/jpki-bridge/host.conf"
+# test-variables: JPKI_PINENTRY above names the dialog.
+printf '[host]\ntest-variables=true\n' >"$work/en/jpki-bridge/host.conf"
+printf '[host]\nlang=ja\ntest-variables=true\n' >"$work/ja/jpki-bridge/host.conf"
 
 nonce() { head -c 33 /dev/urandom | base64 -w0; } # 44 characters, no padding
 

@@ -16,6 +16,9 @@ source "$source_dir/tests/integration/check.sh"
 
 export JPKI_PINENTRY=$build/tests/fake-pinentry/fake-pinentry
 export LANG=C.UTF-8 XDG_CONFIG_HOME=$work/config
+# JPKI_PINENTRY and the scripted pinentry's variables count only where host.conf says so.
+mkdir -p "$XDG_CONFIG_HOME/jpki-bridge"
+printf '[host]\ntest-variables=true\n' >"$XDG_CONFIG_HOME/jpki-bridge/host.conf"
 unset LC_ALL LC_MESSAGES
 origin=https://myna.example.jp
 latency_ms=10
@@ -129,6 +132,39 @@ resets_by_another_program_cost_no_pin_try() {
 	return "$failed"
 }
 
+# Another program that asks the card to sign with the authentication key without any VERIFY of
+# its own, over and over while logins run: it must never find the PIN verified (each login ends
+# its transaction with the card powered off, before anyone else gets the card). It selects no
+# application (that alone would clear a verified PIN) and lets OpenSC send nothing of its own
+# (-c default): the key's EF, then the signature, in the JPKI AP a login leaves selected.
+sign_without_verify() {
+	local sha256_digest_info=3031300d060960864801650304020105000420
+	opensc-tool -c default -r "$JPKI_SIM_READER" -s "00 A4 02 0C 02 00 17" \
+		-s "80 2A 00 80 33 $sha256_digest_info$(printf '%064d' 0) 00" 2>&1 |
+		awk '/^Received/ { n++; if (n == 2) print }' >"$work/sign.sw"
+	[[ -s $work/sign.sw ]] && echo tried >>"$work/tries"
+	grep -q 'SW1=0x90, SW2=0x00' "$work/sign.sw" && echo signed >>"$work/borrowed"
+	return 0
+}
+
+no_other_program_finds_the_pin_verified() {
+	local i failed=0
+	rm -f "$work/borrowed" "$work/tries"
+	until_stopped sign_without_verify
+	for i in $(seq 5); do
+		start_host "login$i" "$(login_request)" FAKE_PINENTRY_PIN=1234
+		hosts_done || failed=1
+		login_ok "login$i" || failed=1
+	done
+	stop_loop || failed=1
+	[[ -s $work/tries ]] || { echo "the other program never reached its SIGN"; failed=1; }
+	if [[ -e $work/borrowed ]]; then
+		echo "another program signed with the login's verified PIN $(wc -l <"$work/borrowed") times"
+		failed=1
+	fi
+	return "$failed"
+}
+
 if [[ ${3:-} == --inside ]]; then
 	pids=()
 	names=()
@@ -155,4 +191,6 @@ check "a login succeeds beside 10 status requests and an OpenSC loop" \
 	scenario a_login_succeeds_beside_ten_status_requests_and_opensc 1
 check "resets by another program, between and during operations, cost no PIN try" \
 	scenario resets_by_another_program_cost_no_pin_try 2
+check "no other program finds the PIN verified after a login" \
+	scenario no_other_program_finds_the_pin_verified 5
 check_summary

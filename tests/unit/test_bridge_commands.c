@@ -1236,9 +1236,15 @@ test_status_without_a_card_is_no_card_at_once(void **state)
 int
 main(void)
 {
-	/* No host.conf of the user's: the settings are the tests' own. */
+	/* No host.conf of the user's: the settings are the tests' own, and the test variables
+	 * (JPKI_PINENTRY: the scripted pinentry) are switched on there. */
 	g_autofree char *config_home = g_dir_make_tmp("test-bridge-commands-config-XXXXXX", NULL);
 	g_setenv("XDG_CONFIG_HOME", config_home, TRUE);
+	g_autofree char *config_dir = g_build_filename(config_home, "jpki-bridge", NULL);
+	g_autofree char *host_conf = g_build_filename(config_dir, "host.conf", NULL);
+	if (g_mkdir_with_parents(config_dir, 0700) != 0 ||
+	    !g_file_set_contents(host_conf, "[host]\ntest-variables=true\n", -1, NULL))
+		return 1;
 	g_unsetenv("JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK");
 	g_unsetenv("JPKI_BRIDGE_CARD_WAIT_SECONDS");
 
@@ -1286,6 +1292,8 @@ main(void)
 		COMMAND_TEST(test_status_without_a_card_is_no_card_at_once),
 	};
 	int failed = cmocka_run_group_tests_name("bridge_commands", tests, NULL, NULL);
+	g_unlink(host_conf);
+	g_rmdir(config_dir);
 	g_rmdir(config_home);
 	return failed;
 }

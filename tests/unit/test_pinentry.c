@@ -126,7 +126,9 @@ assert_error(const GError *error, JpkiErrorCode code)
 			 error->message);
 }
 
+/* The scripted pinentry is told what to do in its environment: pass it on. */
 static const JpkiPinentryRequest plain_request = {
+	.inherit_environment = TRUE,
 	.title = "My Number Card",
 	.description = "Sign in to example.jp",
 	.prompt = "PIN",
@@ -277,6 +279,7 @@ test_japanese_text_and_labels_arrive_intact(void **state)
 {
 	g_setenv("FAKE_PINENTRY_PIN", "１２３４", TRUE);
 	const JpkiPinentryRequest request = {
+		.inherit_environment = TRUE,
 		.title = "マイナンバーカード",
 		.description = "利用者証明用電子証明書の暗証番号（数字4桁）を入力してください。\n"
 			       "要求元: https://例え.jp",
@@ -384,6 +387,66 @@ test_missing_program_is_io(void **state)
 	g_clear_error(&error);
 	assert_null(ask(&plain_request, &error));
 	assert_error(error, JPKI_ERROR_IO);
+}
+
+/* A program name is never looked up on PATH, even when a program of that name is there. */
+static void
+test_program_given_by_name_is_not_looked_up_on_path(void **state)
+{
+	Fixture *fixture = *state;
+	g_autofree char *link = g_build_filename(fixture->dir, "pinentry-on-path", NULL);
+	assert_int_equal(symlink(FAKE_PINENTRY, link), 0);
+	const char *old_path = g_getenv("PATH");
+	g_autofree char *path = g_strdup_printf("%s:%s", fixture->dir, old_path);
+	g_autofree char *saved_path = g_strdup(old_path);
+	g_setenv("PATH", path, TRUE);
+	g_setenv("JPKI_PINENTRY", "pinentry-on-path", TRUE);
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autoptr(GError) error = NULL;
+	assert_null(ask(&plain_request, &error));
+	g_setenv("PATH", saved_path, TRUE);
+	g_unlink(link);
+	assert_error(error, JPKI_ERROR_IO);
+	assert_non_null(strstr(error->message, "absolute path"));
+	assert_false(g_file_test(fixture->log, G_FILE_TEST_EXISTS));
+}
+
+/* Without inherit_environment the program sees only what a dialog needs, and runs in "/". */
+static void
+test_program_gets_only_the_dialog_environment_and_runs_in_root(void **state)
+{
+	Fixture *fixture = *state;
+	g_autofree char *script = g_build_filename(fixture->dir, "record-env", NULL);
+	g_autofree char *env_file = g_build_filename(fixture->dir, "env", NULL);
+	g_autofree char *cwd_file = g_build_filename(fixture->dir, "cwd", NULL);
+	g_autofree char *text =
+		g_strdup_printf("#!/bin/sh\nenv >'%s'\npwd >'%s'\n", env_file, cwd_file);
+	assert_true(g_file_set_contents(script, text, -1, NULL));
+	assert_int_equal(g_chmod(script, 0700), 0);
+	g_setenv("JPKI_PINENTRY", script, TRUE);
+	g_setenv("DISPLAY", ":97", TRUE);
+	g_setenv("LANG", "ja_JP.UTF-8", TRUE);
+	g_setenv("JPKI_TEST_SECRET_OF_THE_BROWSER", "never-passed", TRUE);
+	JpkiPinentryRequest request = plain_request;
+	request.inherit_environment = FALSE;
+	g_autoptr(GError) error = NULL;
+	assert_null(ask(&request, &error));
+	g_unsetenv("JPKI_TEST_SECRET_OF_THE_BROWSER");
+	assert_error(error, JPKI_ERROR_IO); /* the script speaks no Assuan */
+
+	g_autofree char *env = NULL;
+	g_autofree char *cwd = NULL;
+	assert_true(g_file_get_contents(env_file, &env, NULL, NULL));
+	assert_true(g_file_get_contents(cwd_file, &cwd, NULL, NULL));
+	assert_string_equal(cwd, "/\n");
+	assert_non_null(strstr(env, "DISPLAY=:97\n"));
+	assert_non_null(strstr(env, "LANG=ja_JP.UTF-8\n"));
+	assert_null(strstr(env, "JPKI_TEST_SECRET_OF_THE_BROWSER"));
+	assert_null(strstr(env, "FAKE_PINENTRY_LOG"));
+	assert_null(strstr(env, "JPKI_PINENTRY"));
+	g_unlink(env_file);
+	g_unlink(cwd_file);
+	g_unlink(script);
 }
 
 static void
@@ -561,17 +624,18 @@ test_cancelled_before_asking_starts_nothing(void **state)
 }
 
 static void
-test_program_is_jpki_pinentry_or_pinentry(void **state)
+test_program_is_jpki_pinentry_or_the_build_time_path(void **state)
 {
 	(void)state;
 	g_autofree char *from_env = jpki_pinentry_program();
 	assert_string_equal(from_env, FAKE_PINENTRY);
 	g_setenv("JPKI_PINENTRY", "", TRUE);
 	g_autofree char *empty = jpki_pinentry_program();
-	assert_string_equal(empty, "pinentry");
+	assert_string_equal(empty, jpki_pinentry_default_program());
 	g_unsetenv("JPKI_PINENTRY");
 	g_autofree char *unset = jpki_pinentry_program();
-	assert_string_equal(unset, "pinentry");
+	assert_string_equal(unset, jpki_pinentry_default_program());
+	assert_true(g_path_is_absolute(unset));
 }
 
 #define PINENTRY_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -597,6 +661,8 @@ main(void)
 		PINENTRY_TEST(test_text_too_long_for_one_assuan_line_is_refused_before_starting),
 		PINENTRY_TEST(test_text_that_is_not_utf8_is_refused_before_starting),
 		PINENTRY_TEST(test_missing_program_is_io),
+		PINENTRY_TEST(test_program_given_by_name_is_not_looked_up_on_path),
+		PINENTRY_TEST(test_program_gets_only_the_dialog_environment_and_runs_in_root),
 		PINENTRY_TEST(test_program_that_does_not_speak_assuan_is_io),
 		PINENTRY_TEST(test_pinentry_dying_mid_conversation_is_io_without_hanging),
 		PINENTRY_TEST(test_pinentry_exiting_after_a_reply_is_io_not_sigpipe),
@@ -604,7 +670,7 @@ main(void)
 		PINENTRY_TEST(test_a_cancel_closes_an_open_dialog_within_a_second),
 		PINENTRY_TEST(test_a_cancel_kills_a_pinentry_that_ignores_sigterm),
 		PINENTRY_TEST(test_cancelled_before_asking_starts_nothing),
-		PINENTRY_TEST(test_program_is_jpki_pinentry_or_pinentry),
+		PINENTRY_TEST(test_program_is_jpki_pinentry_or_the_build_time_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
