@@ -59,3 +59,16 @@ cli_card_status_clear(CliCardStatus *status)
 	for (guint i = 0; i < JPKI_SLOT_COUNT; i++)
 		g_clear_pointer(&status->certs[i], jpki_cert_free);
 }
+
+const char *
+cli_secret_label(Cli *cli, JpkiSecret secret)
+{
+	switch (secret) {
+	case JPKI_SECRET_AUTH:
+		return TR(cli, "利用者証明用", "authentication PIN");
+	case JPKI_SECRET_SIGN:
+		return TR(cli, "署名用", "signing password");
+	default:
+		return TR(cli, "券面事項入力補助用", "card input support PIN");
+	}
+}

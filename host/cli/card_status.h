@@ -13,3 +13,5 @@ typedef struct {
 /* Reads it in one transaction; a certificate or application the card lacks is not an error. */
 gboolean cli_card_status_read(JpkiCard *card, CliCardStatus *status, GError **error);
 void cli_card_status_clear(CliCardStatus *status);
+/* A PIN as a list of tries left names it: "利用者証明用", "authentication PIN". */
+const char *cli_secret_label(Cli *cli, JpkiSecret secret);

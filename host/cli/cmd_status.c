@@ -32,19 +32,6 @@ slot_label(Cli *cli, JpkiCertSlot slot)
 	}
 }
 
-static const char *
-secret_label(Cli *cli, JpkiSecret secret)
-{
-	switch (secret) {
-	case JPKI_SECRET_AUTH:
-		return TR(cli, "利用者証明用", "authentication PIN");
-	case JPKI_SECRET_SIGN:
-		return TR(cli, "署名用", "signing password");
-	default:
-		return TR(cli, "券面事項入力補助用", "card input support PIN");
-	}
-}
-
 static json_t *
 status_json(Status *status)
 {
@@ -114,7 +101,7 @@ print_text(Cli *cli, Status *status)
 		if (!status->card.present[secret])
 			continue;
 		guint tries = status->card.tries[secret];
-		printf("  %s: %u/%u", secret_label(cli, (JpkiSecret)secret), tries,
+		printf("  %s: %u/%u", cli_secret_label(cli, (JpkiSecret)secret), tries,
 		       jpki_secret_max_tries((JpkiSecret)secret));
 		if (tries == 0)
 			printf(" %s", TR(cli, "— ロック中。市区町村の窓口で再設定してください。",

@@ -213,19 +213,6 @@ check_signing_certificate(DoctorReport *report, gboolean present)
 		      "cert show sign)"));
 }
 
-static const char *
-secret_label(Cli *cli, JpkiSecret secret)
-{
-	switch (secret) {
-	case JPKI_SECRET_AUTH:
-		return TR(cli, "利用者証明用暗証番号", "authentication PIN");
-	case JPKI_SECRET_SIGN:
-		return TR(cli, "署名用パスワード", "signing password");
-	default:
-		return TR(cli, "券面事項入力補助用暗証番号", "card input support PIN");
-	}
-}
-
 static void
 check_pins(DoctorReport *report, const CliCardStatus *status)
 {
@@ -240,7 +227,7 @@ check_pins(DoctorReport *report, const CliCardStatus *status)
 		blocked |= tries == 0;
 		spent |= tries > 0 && tries < max;
 		g_string_append_printf(text, "%s%s %u/%u%s", text->len > 0 ? ", " : "",
-				       secret_label(cli, secret), tries, max,
+				       cli_secret_label(cli, secret), tries, max,
 				       tries == 0 ? TR(cli, "（ロック中）", " (locked)") : "");
 		json_object_set_new(detail, jpki_secret_name(secret),
 				    json_pack("{s:i, s:i, s:b}", "tries_left", tries, "max_tries",
