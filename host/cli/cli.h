@@ -26,6 +26,10 @@ typedef struct {
 /* Prints the error (summary, what to do, detail) on stderr, or as JSON
  * {"error": {...}} on stdout with --json; returns CLI_ERROR. */
 int cli_fail(Cli *cli, const GError *error);
+/* The same with a message of the command's own (both languages at the call site) and a
+ * stable code of its own, for failures that are not libjpki's. */
+int cli_fail_with_text(Cli *cli, const char *code, const char *summary, const char *advice,
+		       const GError *error);
 /* Prints a JSON document on stdout and takes it. */
 void cli_print_json(json_t *document);
 
@@ -60,6 +64,9 @@ int cli_pin(Cli *cli, int argc, char **argv);
 int cli_attributes(Cli *cli, int argc, char **argv);
 int cli_sign(Cli *cli, int argc, char **argv);
 int cli_verify(Cli *cli, int argc, char **argv);
+int cli_install(Cli *cli, int argc, char **argv);
+int cli_uninstall(Cli *cli, int argc, char **argv);
+int cli_doctor(Cli *cli, int argc, char **argv);
 
 /* Parses a command's own options (GOptionEntry list) with --help in the
  * user's language; returns FALSE after printing the usage error. */

@@ -1,14 +1,12 @@
 /* jpki status: readers, the card, certificates and tries left. No PIN. */
-#include "cli.h"
+#include "card_status.h"
 
 #include <stdio.h>
 
 typedef struct {
 	GStrv readers;
 	char *reader;
-	JpkiCert *certs[JPKI_SLOT_COUNT];    /* NULL where not read or absent */
-	gboolean present[JPKI_SECRET_COUNT]; /* the secret, and for auth/sign its certificate */
-	guint tries[JPKI_SECRET_COUNT];
+	CliCardStatus card;
 } Status;
 
 static void
@@ -16,8 +14,7 @@ status_clear(Status *status)
 {
 	g_strfreev(status->readers);
 	g_free(status->reader);
-	for (guint i = 0; i < JPKI_SLOT_COUNT; i++)
-		jpki_cert_free(status->certs[i]);
+	cli_card_status_clear(&status->card);
 }
 
 static const char *
@@ -35,63 +32,6 @@ slot_label(Cli *cli, JpkiCertSlot slot)
 	}
 }
 
-static const char *
-secret_label(Cli *cli, JpkiSecret secret)
-{
-	switch (secret) {
-	case JPKI_SECRET_AUTH:
-		return TR(cli, "利用者証明用", "authentication PIN");
-	case JPKI_SECRET_SIGN:
-		return TR(cli, "署名用", "signing password");
-	default:
-		return TR(cli, "券面事項入力補助用", "card input support PIN");
-	}
-}
-
-/* Not an error for `status`: a certificate (and its PIN) the card does not
- * carry, or an application it lacks. */
-static gboolean
-is_absence(const GError *error)
-{
-	return g_error_matches(error, JPKI_ERROR, JPKI_ERROR_NO_SIGNING_CERTIFICATE) ||
-	       g_error_matches(error, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE) ||
-	       g_error_matches(error, JPKI_ERROR, JPKI_ERROR_UNSUPPORTED_CARD);
-}
-
-/* Everything readable without a PIN, in one transaction. */
-static gboolean
-read_status(JpkiCard *card, Status *status, GError **error)
-{
-	const JpkiCertSlot public_slots[] = {JPKI_SLOT_AUTH, JPKI_SLOT_AUTH_CA, JPKI_SLOT_SIGN_CA};
-	for (guint i = 0; i < G_N_ELEMENTS(public_slots); i++) {
-		g_autoptr(GError) local = NULL;
-		g_autoptr(GBytes) der = jpki_ap_read_certificate(card, public_slots[i], &local);
-		if (der == NULL &&
-		    g_error_matches(local, JPKI_ERROR, JPKI_ERROR_NO_AUTH_CERTIFICATE))
-			continue;
-		if (der == NULL) {
-			g_propagate_error(error, g_steal_pointer(&local));
-			return FALSE;
-		}
-		status->certs[public_slots[i]] = jpki_cert_new_from_der(der, error);
-		if (status->certs[public_slots[i]] == NULL)
-			return FALSE;
-	}
-	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
-		g_autoptr(GError) local = NULL;
-		status->present[secret] =
-			jpki_pin_query(card, (JpkiSecret)secret, &status->tries[secret], &local);
-		if (!status->present[secret] && !is_absence(local)) {
-			g_propagate_error(error, g_steal_pointer(&local));
-			return FALSE;
-		}
-	}
-	/* A certificate the card lacks has no PIN to show, whatever its PIN EF says. */
-	if (status->certs[JPKI_SLOT_AUTH] == NULL)
-		status->present[JPKI_SECRET_AUTH] = FALSE;
-	return TRUE;
-}
-
 static json_t *
 status_json(Status *status)
 {
@@ -100,9 +40,9 @@ status_json(Status *status)
 		json_array_append_new(readers, json_string(status->readers[i]));
 	json_t *certs = json_object();
 	for (guint slot = 0; slot < JPKI_SLOT_COUNT; slot++) {
-		gboolean sign_present = status->present[JPKI_SECRET_SIGN];
-		json_t *entry = status->certs[slot] != NULL
-					? cli_certificate_json(status->certs[slot])
+		gboolean sign_present = status->card.present[JPKI_SECRET_SIGN];
+		json_t *entry = status->card.certs[slot] != NULL
+					? cli_certificate_json(status->card.certs[slot])
 					: json_pack("{s:b}", "present",
 						    slot == JPKI_SLOT_SIGN && sign_present);
 		if (slot == JPKI_SLOT_SIGN && sign_present)
@@ -112,11 +52,11 @@ status_json(Status *status)
 	json_t *pins = json_object();
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
 		json_t *entry =
-			status->present[secret]
+			status->card.present[secret]
 				? json_pack("{s:b, s:i, s:i, s:b}", "present", 1, "tries_left",
-					    status->tries[secret], "max_tries",
+					    status->card.tries[secret], "max_tries",
 					    jpki_secret_max_tries((JpkiSecret)secret), "blocked",
-					    status->tries[secret] == 0)
+					    status->card.tries[secret] == 0)
 				: json_pack("{s:b}", "present", 0);
 		json_object_set_new(pins, jpki_secret_name((JpkiSecret)secret), entry);
 	}
@@ -132,10 +72,11 @@ print_text(Cli *cli, Status *status)
 	       TR(cli, "マイナンバーカード", "My Number Card"));
 	for (guint slot = 0; slot < JPKI_SLOT_COUNT; slot++) {
 		const char *label = slot_label(cli, (JpkiCertSlot)slot);
-		if (status->certs[slot] != NULL) {
-			g_autofree char *state = cli_describe_validity(cli, status->certs[slot]);
+		if (status->card.certs[slot] != NULL) {
+			g_autofree char *state =
+				cli_describe_validity(cli, status->card.certs[slot]);
 			printf("%s: %s\n", label, state);
-		} else if (slot == JPKI_SLOT_SIGN && status->present[JPKI_SECRET_SIGN]) {
+		} else if (slot == JPKI_SLOT_SIGN && status->card.present[JPKI_SECRET_SIGN]) {
 			printf("%s: %s\n", label,
 			       TR(cli,
 				  "あり（期限の確認には署名用の暗証番号が必要: jpki cert show "
@@ -157,10 +98,10 @@ print_text(Cli *cli, Status *status)
 	}
 	printf("%s\n", TR(cli, "暗証番号の残り回数:", "PIN tries left:"));
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
-		if (!status->present[secret])
+		if (!status->card.present[secret])
 			continue;
-		guint tries = status->tries[secret];
-		printf("  %s: %u/%u", secret_label(cli, (JpkiSecret)secret), tries,
+		guint tries = status->card.tries[secret];
+		printf("  %s: %u/%u", cli_secret_label(cli, (JpkiSecret)secret), tries,
 		       jpki_secret_max_tries((JpkiSecret)secret));
 		if (tries == 0)
 			printf(" %s", TR(cli, "— ロック中。市区町村の窓口で再設定してください。",
@@ -187,9 +128,7 @@ cli_status(Cli *cli, int argc, char **argv)
 	Status status = {0};
 	status.readers = jpki_context_list_readers(context, NULL);
 	status.reader = g_strdup(jpki_card_get_reader(card));
-	gboolean ok =
-		jpki_card_begin_transaction(card, &error) && read_status(card, &status, &error);
-	jpki_card_end_transaction(card);
+	gboolean ok = cli_card_status_read(card, &status.card, &error);
 	int result = CLI_OK;
 	if (!ok)
 		result = cli_fail(cli, error);

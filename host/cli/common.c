@@ -5,19 +5,15 @@
 #include <stdio.h>
 
 static int
-fail_with(Cli *cli, const GError *error, int tries_left)
+report_failure(Cli *cli, const char *code, const char *summary, const char *advice,
+	       const char *detail, int tries_left)
 {
-	JpkiErrorCode code =
-		error->domain == JPKI_ERROR ? (JpkiErrorCode)error->code : JPKI_ERROR_INVALID_INPUT;
-	const char *summary = jpki_error_summary(code, cli->lang);
-	const char *advice = jpki_error_advice(code, cli->lang);
 	if (cli->json) {
-		json_t *detail =
-			json_pack("{s:s, s:s, s:s, s:s}", "code", jpki_error_code_name(code),
-				  "message", summary, "advice", advice, "detail", error->message);
+		json_t *entry = json_pack("{s:s, s:s, s:s, s:s}", "code", code, "message", summary,
+					  "advice", advice, "detail", detail);
 		if (tries_left >= 0)
-			json_object_set_new(detail, "tries_left", json_integer(tries_left));
-		cli_print_json(json_pack("{s:o}", "error", detail));
+			json_object_set_new(entry, "tries_left", json_integer(tries_left));
+		cli_print_json(json_pack("{s:o}", "error", entry));
 		return CLI_ERROR;
 	}
 	fprintf(stderr, "%s\n", summary);
@@ -25,8 +21,24 @@ fail_with(Cli *cli, const GError *error, int tries_left)
 		g_autofree char *tries = jpki_tries_left_text((guint)tries_left, cli->lang);
 		fprintf(stderr, TR(cli, "%sです。\n", "%s.\n"), tries);
 	}
-	fprintf(stderr, "%s\n(%s)\n", advice, error->message);
+	fprintf(stderr, "%s\n(%s)\n", advice, detail);
 	return CLI_ERROR;
+}
+
+static int
+fail_with(Cli *cli, const GError *error, int tries_left)
+{
+	JpkiErrorCode code =
+		error->domain == JPKI_ERROR ? (JpkiErrorCode)error->code : JPKI_ERROR_INVALID_INPUT;
+	return report_failure(cli, jpki_error_code_name(code), jpki_error_summary(code, cli->lang),
+			      jpki_error_advice(code, cli->lang), error->message, tries_left);
+}
+
+int
+cli_fail_with_text(Cli *cli, const char *code, const char *summary, const char *advice,
+		   const GError *error)
+{
+	return report_failure(cli, code, summary, advice, error->message, -1);
 }
 
 int

@@ -23,6 +23,12 @@ static const struct {
 	{"sign", cli_sign, "ファイルに署名用電子証明書で署名（.p7s を作成）",
 	 "sign a file with the signing certificate (writes a .p7s)"},
 	{"verify", cli_verify, "署名ファイル（.p7s）を検証", "verify a signature file (.p7s)"},
+	{"doctor", cli_doctor, "ブラウザーから使えるか確認し、問題ごとに対処を表示",
+	 "check that the browser can use the card, with what to do for each problem"},
+	{"install", cli_install, "ブラウザー用マニフェストをこのユーザーに設定（--user）",
+	 "set up the browsers' host manifests for this user (--user)"},
+	{"uninstall", cli_uninstall, "install --user で設定したマニフェストを削除",
+	 "remove the manifests install --user wrote"},
 };
 
 static void

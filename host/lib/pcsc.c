@@ -255,6 +255,16 @@ jpki_card_get_reader(JpkiCard *card)
 	return card->reader;
 }
 
+GBytes *
+jpki_card_get_atr(JpkiCard *card)
+{
+	char name[256];
+	DWORD name_len = sizeof(name), state = 0, protocol = 0, atr_len = MAX_ATR_SIZE;
+	BYTE atr[MAX_ATR_SIZE];
+	LONG rv = SCardStatus(card->handle, name, &name_len, &state, &protocol, atr, &atr_len);
+	return rv == SCARD_S_SUCCESS && atr_len > 0 ? g_bytes_new(atr, atr_len) : NULL;
+}
+
 gboolean
 jpki_card_get_extended_length(JpkiCard *card)
 {

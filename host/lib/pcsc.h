@@ -30,6 +30,9 @@ JpkiCard *jpki_card_connect(JpkiContext *context, const char *reader, GError **e
 void jpki_card_free(JpkiCard *card);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiCard, jpki_card_free)
 const char *jpki_card_get_reader(JpkiCard *card);
+/* The card's answer to reset, as the reader reports it (a contactless reader makes one up:
+ * PC/SC part 3); NULL when the reader cannot tell. */
+GBytes *jpki_card_get_atr(JpkiCard *card);
 
 /* One operation's exclusive use of the card (other programs wait). TRUE at
  * once when the card is in a transaction already: jpki_ap_find_card() leaves

@@ -60,6 +60,8 @@ static const Profile profiles[] = {
 	 "sign-valid.pem", TRUE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"sign-expired", "the signing certificate has expired", "auth-valid.pem",
 	 "sign-expired.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
+	{"auth-expired", "the authentication certificate has expired", "auth-expired.pem",
+	 "sign-valid.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"renewal", "both certificates expire within 3 months (renewal window)", "auth-renewal.pem",
 	 "sign-renewal.pem", FALSE, FALSE, ABSENT_NO_FILES, TOKEN_MYNUMBER, MYNUMBER_OR_JUKI},
 	{"juki", "an old 住基カード (Juki card) with expired certificates", "auth-expired.pem",
@@ -76,8 +78,10 @@ static const Profile profiles[] = {
 };
 
 static const char *const profile_names[] = {
-	"adult",   "child", "no-sign-cert", "no-auth-cert", "auth-locked", "sign-expired",
-	"renewal", "juki",  "smartphone",   "foreign",      "felica",      NULL};
+	"adult",       "child",        "no-sign-cert", "no-auth-cert",
+	"auth-locked", "sign-expired", "auth-expired", "renewal",
+	"juki",        "smartphone",   "foreign",      "felica",
+	NULL};
 
 /* Contactless readers build the ATR from ATQB (PC/SC part 3, ISO 14443-4 Type B:
  * 3B 88 80 01, application data (4) and protocol info (3) of ATQB, MBLI, TCK);

@@ -292,6 +292,7 @@ main(int argc, char **argv)
 	GOptionEntry entries[] = {
 		{"profile", 0, 0, G_OPTION_ARG_STRING, &profile,
 		 "adult (default), child, no-sign-cert, no-auth-cert, auth-locked, sign-expired, "
+		 "auth-expired, "
 		 "renewal, juki, smartphone, foreign, felica",
 		 "NAME"},
 		{"pki-dir", 0, 0, G_OPTION_ARG_FILENAME, &pki_dir,
