@@ -157,7 +157,8 @@ desktop_display(void)
 	return NULL;
 }
 
-/* The host's own choice of pinentry (host.conf, JPKI_PINENTRY, else "pinentry"). */
+/* The host's own choice of pinentry (host.conf; JPKI_PINENTRY where host.conf switches the
+ * test variables on; else the path fixed at build time). */
 static void
 check_pinentry(DoctorReport *report)
 {

@@ -29,7 +29,9 @@ printf '#!/bin/sh\nexit 0\n' >"$bin/chromium"
 printf '#!/bin/sh\nexit 0\n' >"$bin/firefox-esr"
 chmod +x "$bin/chromium" "$bin/firefox-esr"
 home=$work/home
-mkdir -p "$home"
+# The host's settings, which doctor reads: JPKI_PINENTRY counts only with test-variables.
+mkdir -p "$home/.config/jpki-bridge"
+printf '[host]\ntest-variables=true\n' >"$home/.config/jpki-bridge/host.conf"
 HOME=$home "$jpki" install --user --browser chromium --browser firefox >/dev/null || exit 2
 
 # doctor [simulator options] -- [doctor options]: runs jpki doctor on that card and machine.
