@@ -16,7 +16,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/extension/
         PATTERN README.md EXCLUDE)
 
 # Firefox takes an add-on as an .xpi (a zip): the same files, in a fixed order with a fixed
-# date, so that the same source gives the same bytes. Unsigned: see docs/install-linux.md.
+# date, so that the same source gives the same bytes. Unsigned: see installer/linux/README.md.
 file(GLOB_RECURSE jpki_extension_files RELATIVE ${PROJECT_SOURCE_DIR}/extension
      ${PROJECT_SOURCE_DIR}/extension/manifest.json ${PROJECT_SOURCE_DIR}/extension/*.js
      ${PROJECT_SOURCE_DIR}/extension/*.html ${PROJECT_SOURCE_DIR}/extension/*.css
