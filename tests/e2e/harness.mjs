@@ -475,10 +475,9 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
   provideHostManifest(path.join(home, ".mozilla", "native-messaging-hosts"), "firefox");
   const profile = path.join(scratch, "firefox-profile");
   fs.mkdirSync(profile, { recursive: true });
-  // Installed: the package's copy as a temporary add-on. Firefox installs the unsigned .xpi only
-  // through an administrator's policy (installer/linux/README.md), which it did not apply when
-  // driven over WebDriver BiDi here.
-  const extension = installed ? system.extension : packageExtension(scratch);
+  // Installed: Firefox installs the package's unsigned .xpi itself, as an administrator's policy
+  // says (the package's example in /etc/firefox/policies/: tests/install/, installer/linux/).
+  const extension = installed ? undefined : packageExtension(scratch);
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: paths.firefox,
@@ -499,14 +498,15 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
       "datareporting.policy.dataSubmissionEnabled": false,
     },
   });
-  const id = await browser.installExtension(extension);
+  const id = installed ? FIREFOX_EXTENSION_ID : await browser.installExtension(extension);
   if (id !== FIREFOX_EXTENSION_ID) {
     await browser.close();
     throw new Error(`Firefox installed the extension as ${id}, not ${FIREFOX_EXTENSION_ID}`);
   }
   const page = await browser.newPage();
   try {
-    await openFirefoxExtensionPage(page, "popup.html");
+    if (installed) await openPolicyInstalledPage(page, "popup.html");
+    else await openFirefoxExtensionPage(page, "popup.html");
     const shown = await page.evaluate(() => browser.i18n.getMessage("langCode"));
     // The popup asks a host for the status: closing it before the answer would leave that
     // host to be cut off in the middle of its command.
@@ -531,6 +531,26 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
  */
 async function openFirefoxExtensionPage(page, file) {
   await page.mainFrame().browsingContext.navigate(`moz-extension://${FIREFOX_EXTENSION_UUID}/${file}`, "complete");
+}
+
+/**
+ * Opens one of the extension's pages once Firefox has installed the add-on its policy names,
+ * which it does in the background after start-up: fails after `ms` saying so.
+ */
+async function openPolicyInstalledPage(page, file, ms = 20000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await openFirefoxExtensionPage(page, file);
+      if (await page.evaluate(() => typeof browser !== "undefined" && browser.i18n !== undefined)) return;
+    } catch {
+      // not installed yet: the moz-extension:// host does not exist
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Firefox did not install ${FIREFOX_EXTENSION_ID} from its policy (/etc/firefox/policies/policies.json) within ${ms} ms`);
+    }
+    await sleep(250);
+  }
 }
 
 /**

@@ -24,7 +24,33 @@ apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
 installed() { [[ $(dpkg-query -W -f='${Status}' "$package" 2>/dev/null) == "install ok installed" ]]; }
 known() { dpkg-query -W "$package" >/dev/null 2>&1; }
 purge() { ! known || "${apt[@]}" purge "$package" >"$work/purge.log" 2>&1; }
-trap 'purge; rm -rf "$work"' EXIT
+# Firefox installs the add-on through the package's example policy, put where Firefox reads
+# system-wide policies for the length of its test; a policy the machine had comes back after.
+firefox_policy=/etc/firefox/policies/policies.json
+example_policy_placed=false
+place_example_policy() {
+	[[ -e $firefox_policy ]] && { cp -p "$firefox_policy" "$work/machine-policies.json" || return 1; }
+	example_policy_placed=true
+	# The folders it makes, parents first, to remove afterwards.
+	local dir
+	for dir in /etc/firefox /etc/firefox/policies; do
+		[[ -d $dir ]] || echo "$dir" >>"$work/policy-dirs-made"
+	done
+	mkdir -p "$(dirname "$firefox_policy")" &&
+		cp /usr/share/doc/jpki-bridge/examples/firefox-policies.json "$firefox_policy"
+}
+restore_firefox_policy() {
+	$example_policy_placed || return 0
+	if [[ -e $work/machine-policies.json ]]; then
+		mv "$work/machine-policies.json" "$firefox_policy"
+	else
+		rm -f "$firefox_policy"
+		[[ -e $work/policy-dirs-made ]] && tac "$work/policy-dirs-made" | xargs -r rmdir
+	fi
+	rm -f "$work/policy-dirs-made"
+	example_policy_placed=false
+}
+trap 'restore_firefox_policy; purge; rm -rf "$work"' EXIT
 
 # The browsers' system-wide manifest folders, and where the extension is offered.
 manifest_dirs=(/etc/opt/chrome/native-messaging-hosts /etc/chromium/native-messaging-hosts
@@ -62,13 +88,22 @@ e2e_against_installed() {
 	[[ ${PIPESTATUS[0]} -eq 0 ]] && grep -qE '^ℹ pass [1-9]' "$work/e2e.log" && grep -qE '^ℹ fail 0$' "$work/e2e.log"
 }
 
+# The package's example policy (ExtensionSettings: the installed .xpi; unsigned add-ons allowed,
+# which Firefox ESR honours) in place for the Firefox run only.
+firefox_with_example_policy() {
+	place_example_policy && e2e_against_installed firefox.test.mjs
+	local status=$?
+	restore_firefox_policy
+	return $status
+}
+
 check "apt-get installs the .deb (its dependencies already here)" install_deb
 check "every browser's system manifest starts /usr/libexec/jpki-bridge/jpki-bridge-host" manifests_start_the_installed_host
 check "the installed jpki sees the simulated card through pcscd" installed_jpki_sees_the_card
 check "Chromium: the page logs in and signs through the installed host, manifest and extension" \
 	e2e_against_installed chromium.test.mjs
-check "Firefox ESR: the page logs in and signs through the installed host, manifest and extension" \
-	e2e_against_installed firefox.test.mjs
+check "Firefox ESR: the package's example policy installs its .xpi; the page logs in and signs through the installed host and manifest" \
+	firefox_with_example_policy
 # The lead adds here: `jpki doctor` (issue 10) passes with the simulated card and the package
 # installed, e.g. check "jpki doctor passes on this machine" /usr/bin/jpki doctor
 
