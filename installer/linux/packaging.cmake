@@ -5,24 +5,23 @@
 # it, the manual pages compressed, the Debian documentation files, and the package metadata.
 include(GNUInstallDirs)
 
-# The extension as browsers load it: its folder less the page library, the tests, the tools
-# and the npm and lint files (the same set tests/e2e/harness.mjs copies into a profile).
-set(JPKI_EXTENSION_DIR ${CMAKE_INSTALL_DATADIR}/jpki-bridge/extension)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/extension/
-        DESTINATION ${JPKI_EXTENSION_DIR}
-        PATTERN node_modules EXCLUDE PATTERN page EXCLUDE PATTERN test EXCLUDE PATTERN tools EXCLUDE
-        PATTERN package.json EXCLUDE PATTERN package-lock.json EXCLUDE PATTERN eslint.config.js EXCLUDE
-        PATTERN tsconfig.json EXCLUDE PATTERN tsconfig.page.json EXCLUDE PATTERN check.sh EXCLUDE
-        PATTERN README.md EXCLUDE)
-
-# Firefox takes an add-on as an .xpi (a zip): the same files, in a fixed order with a fixed
-# date, so that the same source gives the same bytes. Unsigned: see installer/linux/README.md.
-file(GLOB_RECURSE jpki_extension_files RELATIVE ${PROJECT_SOURCE_DIR}/extension
+# The extension as browsers load it: the files its manifest, pages and scripts use, without the
+# page library (page/), the tests, the tools and the npm and lint files (the set
+# tests/e2e/harness.mjs copies into a profile). One list for the folder and the .xpi.
+file(GLOB_RECURSE jpki_extension_files CONFIGURE_DEPENDS RELATIVE ${PROJECT_SOURCE_DIR}/extension
      ${PROJECT_SOURCE_DIR}/extension/manifest.json ${PROJECT_SOURCE_DIR}/extension/*.js
      ${PROJECT_SOURCE_DIR}/extension/*.html ${PROJECT_SOURCE_DIR}/extension/*.css
      ${PROJECT_SOURCE_DIR}/extension/_locales/*.json ${PROJECT_SOURCE_DIR}/extension/icons/*.png)
 list(FILTER jpki_extension_files EXCLUDE REGEX "^(node_modules|page|test|tools)/|^eslint\\.config\\.js$")
 list(SORT jpki_extension_files)
+set(JPKI_EXTENSION_DIR ${CMAKE_INSTALL_DATADIR}/jpki-bridge/extension)
+foreach(file IN LISTS jpki_extension_files)
+  get_filename_component(subdir ${file} DIRECTORY)
+  install(FILES ${PROJECT_SOURCE_DIR}/extension/${file} DESTINATION ${JPKI_EXTENSION_DIR}/${subdir})
+endforeach()
+
+# Firefox takes an add-on as an .xpi (a zip): the same files, in a fixed order with a fixed
+# date, so that the same source gives the same bytes. Unsigned: see installer/linux/README.md.
 set(JPKI_XPI ${CMAKE_BINARY_DIR}/installer/jpki-bridge@jpki-bridge.org.xpi)
 list(TRANSFORM jpki_extension_files PREPEND ${PROJECT_SOURCE_DIR}/extension/ OUTPUT_VARIABLE jpki_extension_paths)
 add_custom_command(OUTPUT ${JPKI_XPI}
