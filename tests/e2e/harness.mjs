@@ -28,7 +28,6 @@ export const installed = process.env.E2E_INSTALLED === "1";
 export const system = {
   host: "/usr/libexec/jpki-bridge/jpki-bridge-host",
   jpki: "/usr/bin/jpki",
-  extension: "/usr/share/jpki-bridge/extension",
   manifests: { chrome: "/etc/chromium/native-messaging-hosts", firefox: "/usr/lib/mozilla/native-messaging-hosts" },
 };
 
@@ -429,7 +428,11 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
   provideHostManifest(path.join(profile, "NativeMessagingHosts"), "chrome");
   // Installed: Debian's chromium wrapper loads the package's /usr/share/chromium/extensions/
   // itself (/etc/chromium.d/extensions), unless Playwright turns extensions off.
-  const extensionArgs = installed ? [] : ((dir) => [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`])(packageExtension(scratch));
+  const extensionArgs = [];
+  if (!installed) {
+    const extension = packageExtension(scratch);
+    extensionArgs.push(`--disable-extensions-except=${extension}`, `--load-extension=${extension}`);
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: paths.chromium,
     headless,
