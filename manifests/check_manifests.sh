@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The host manifests are what browsers accept, and name the extension's real IDs.
-# Usage: check_manifests.sh MANIFESTS_BUILD_DIR EXTENSION_MANIFEST
+# Usage: check_manifests.sh MANIFESTS_BUILD_DIR EXTENSION_MANIFEST INSTALLED_HOST
 set -uo pipefail
-dir=${1:?} extension=${2:?}
+dir=${1:?} extension=${2:?} installed_host=${3:?}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/integration/check.sh
@@ -39,7 +39,15 @@ build_tree_manifests_start_the_built_host() {
 	[[ -x $host ]]
 }
 
+installed_manifests_start_the_installed_host() {
+	for file in "$dir"/installed/*/*.json; do
+		[[ $(jq -r .path "$file") == "$installed_host" ]] || return 1
+	done
+}
+
 check "the Chrome-family manifests allow exactly the extension" chrome_manifests_allow_exactly_the_extension
 check "the Firefox manifests allow exactly the add-on" firefox_manifests_allow_exactly_the_extension
 check "the build tree's manifests start the built host" build_tree_manifests_start_the_built_host
+check "the installed manifests start the host where it is installed ($installed_host)" \
+	installed_manifests_start_the_installed_host
 check_summary

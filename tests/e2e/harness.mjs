@@ -17,10 +17,24 @@ export const here = path.dirname(fileURLToPath(import.meta.url));
 export const sourceDir = path.resolve(here, "../..");
 export const buildDir = path.resolve(process.env.JPKI_BUILD_DIR ?? path.join(sourceDir, "build/default"));
 
+/**
+ * E2E_INSTALLED=1: the browsers use what the package installed (tests/install/): the host and
+ * `jpki` under /usr, the system-wide host manifests and the extension under /usr/share, and no
+ * manifest in the throw-away profile. The portal, the pinentry and the test PKI stay the build's.
+ */
+export const installed = process.env.E2E_INSTALLED === "1";
+
+/** What the .deb installs (installer/linux/, manifests/). */
+export const system = {
+  host: "/usr/libexec/jpki-bridge/jpki-bridge-host",
+  jpki: "/usr/bin/jpki",
+  manifests: { chrome: "/etc/chromium/native-messaging-hosts", firefox: "/usr/lib/mozilla/native-messaging-hosts" },
+};
+
 export const paths = {
-  host: path.join(buildDir, "host/bridge/jpki-bridge-host"),
+  host: installed ? system.host : path.join(buildDir, "host/bridge/jpki-bridge-host"),
   portal: path.join(buildDir, "demo/jpki-demo-portal"),
-  jpki: path.join(buildDir, "host/cli/jpki"),
+  jpki: installed ? system.jpki : path.join(buildDir, "host/cli/jpki"),
   fakePinentry: path.join(buildDir, "tests/fake-pinentry/fake-pinentry"),
   scriptedPinentry: path.join(here, "scripted-pinentry"),
   authCa: path.join(buildDir, "test-pki/auth-ca.pem"),
@@ -103,8 +117,11 @@ export function makeScratch(prefix = "jpki-e2e-") {
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** What the screenshots of a run start with: an installed package's apart from the build's. */
+const screenshotPrefix = installed ? "e2e-installed" : "e2e";
+
 /** build/<preset>/screenshots/PREFIX-NAME.png */
-export function screenshotPath(name, prefix = "e2e") {
+export function screenshotPath(name, prefix = screenshotPrefix) {
   fs.mkdirSync(paths.screenshots, { recursive: true });
   return path.join(paths.screenshots, `${prefix}-${name}.png`);
 }
@@ -322,15 +339,31 @@ export function packageExtension(scratch) {
  */
 export function installHostManifest(dir, family) {
   const source = path.join(paths.manifests, family, `${HOST_NAME}.json`);
-  const manifest = JSON.parse(fs.readFileSync(source, "utf8"));
-  const allowed = family === "chrome" ? manifest.allowed_origins : manifest.allowed_extensions;
-  const expected = family === "chrome" ? `chrome-extension://${CHROME_EXTENSION_ID}/` : FIREFOX_EXTENSION_ID;
-  if (manifest.name !== HOST_NAME || !allowed?.includes(expected) || !fs.existsSync(manifest.path)) {
-    throw new Error(`${source} does not name ${HOST_NAME}, ${expected} and an existing host`);
-  }
+  const manifest = checkHostManifest(source, family);
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(source, path.join(dir, `${HOST_NAME}.json`));
   return manifest;
+}
+
+/** Reads a host manifest and checks that it names the host, the extension's ID and `paths.host`. */
+function checkHostManifest(file, family) {
+  const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+  const allowed = family === "chrome" ? manifest.allowed_origins : manifest.allowed_extensions;
+  const expected = family === "chrome" ? `chrome-extension://${CHROME_EXTENSION_ID}/` : FIREFOX_EXTENSION_ID;
+  if (manifest.name !== HOST_NAME || !allowed?.includes(expected) || manifest.path !== paths.host || !fs.existsSync(manifest.path)) {
+    throw new Error(`${file} does not name ${HOST_NAME}, ${expected} and the host ${paths.host}`);
+  }
+  return manifest;
+}
+
+/**
+ * Where the browser finds the host: the build tree's manifest copied into `profileDir`, or
+ * (E2E_INSTALLED) the system-wide one the package installed, which the browser reads itself.
+ * @param {"chrome" | "firefox"} family
+ */
+function provideHostManifest(profileDir, family) {
+  if (installed) return checkHostManifest(path.join(system.manifests[family], `${HOST_NAME}.json`), family);
+  return installHostManifest(profileDir, family);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,11 +427,18 @@ export function languageEnvironment(lang) {
 export async function launchChromium(scratch, { env = {}, headless = true, lang = "ja" } = {}) {
   const { chromium } = await import("playwright-core");
   const profile = path.join(scratch, "chromium-profile");
-  installHostManifest(path.join(profile, "NativeMessagingHosts"), "chrome");
-  const extension = packageExtension(scratch);
+  provideHostManifest(path.join(profile, "NativeMessagingHosts"), "chrome");
+  // Installed: Debian's chromium wrapper loads the package's /usr/share/chromium/extensions/
+  // itself (/etc/chromium.d/extensions), unless Playwright turns extensions off.
+  const extensionArgs = [];
+  if (!installed) {
+    const extension = packageExtension(scratch);
+    extensionArgs.push(`--disable-extensions-except=${extension}`, `--load-extension=${extension}`);
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: paths.chromium,
     headless,
+    ...(installed ? { ignoreDefaultArgs: ["--disable-extensions"] } : {}),
     ignoreHTTPSErrors: true,
     locale: lang === "ja" ? "ja-JP" : "en-US",
     viewport: headless ? { width: 1000, height: 800 } : null,
@@ -413,8 +453,7 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
       "--no-first-run",
       "--no-default-browser-check",
       `--lang=${lang}`,
-      `--disable-extensions-except=${extension}`,
-      `--load-extension=${extension}`,
+      ...extensionArgs,
     ],
   });
   const isOurs = (worker) => worker.url().startsWith(`chrome-extension://${CHROME_EXTENSION_ID}/`);
@@ -438,10 +477,12 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
 export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
   const { default: puppeteer } = await import("puppeteer-core");
   const home = path.join(scratch, "firefox-home");
-  installHostManifest(path.join(home, ".mozilla", "native-messaging-hosts"), "firefox");
+  provideHostManifest(path.join(home, ".mozilla", "native-messaging-hosts"), "firefox");
   const profile = path.join(scratch, "firefox-profile");
   fs.mkdirSync(profile, { recursive: true });
-  const extension = packageExtension(scratch);
+  // Installed: Firefox installs the package's unsigned .xpi itself, as an administrator's policy
+  // says (the package's example in /etc/firefox/policies/: tests/install/, installer/linux/).
+  const extension = installed ? undefined : packageExtension(scratch);
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: paths.firefox,
@@ -462,14 +503,15 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
       "datareporting.policy.dataSubmissionEnabled": false,
     },
   });
-  const id = await browser.installExtension(extension);
+  const id = installed ? FIREFOX_EXTENSION_ID : await browser.installExtension(extension);
   if (id !== FIREFOX_EXTENSION_ID) {
     await browser.close();
     throw new Error(`Firefox installed the extension as ${id}, not ${FIREFOX_EXTENSION_ID}`);
   }
   const page = await browser.newPage();
   try {
-    await openFirefoxExtensionPage(page, "popup.html");
+    if (installed) await openPolicyInstalledPage(page, "popup.html");
+    else await openFirefoxExtensionPage(page, "popup.html");
     const shown = await page.evaluate(() => browser.i18n.getMessage("langCode"));
     // The popup asks a host for the status: closing it before the answer would leave that
     // host to be cut off in the middle of its command.
@@ -494,6 +536,26 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
  */
 async function openFirefoxExtensionPage(page, file) {
   await page.mainFrame().browsingContext.navigate(`moz-extension://${FIREFOX_EXTENSION_UUID}/${file}`, "complete");
+}
+
+/**
+ * Opens one of the extension's pages once Firefox has installed the add-on its policy names,
+ * which it does in the background after start-up: fails after `ms` saying so.
+ */
+async function openPolicyInstalledPage(page, file, ms = 20000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await openFirefoxExtensionPage(page, file);
+      if (await page.evaluate(() => typeof browser !== "undefined" && browser.i18n !== undefined)) return;
+    } catch {
+      // not installed yet: the moz-extension:// host does not exist
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Firefox did not install ${FIREFOX_EXTENSION_ID} from its policy (/etc/firefox/policies/policies.json) within ${ms} ms`);
+    }
+    await sleep(250);
+  }
 }
 
 /**
@@ -638,7 +700,7 @@ function tail(file, lines = 40) {
 export function clearFailureScreenshots(label) {
   if (!fs.existsSync(paths.screenshots)) return;
   for (const file of fs.readdirSync(paths.screenshots)) {
-    if (file.startsWith(`e2e-failure-${label}-`)) fs.rmSync(path.join(paths.screenshots, file));
+    if (file.startsWith(`${screenshotPrefix}-failure-${label}-`)) fs.rmSync(path.join(paths.screenshots, file));
   }
 }
 

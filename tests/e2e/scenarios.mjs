@@ -333,6 +333,12 @@ const SCENARIOS = {
   en: [login, wrongPinThenCancel, readAttributes, popup],
 };
 
+/** Against an installed package (E2E_INSTALLED, tests/install/): that its parts reach each other. */
+const INSTALLED_SCENARIOS = {
+  ja: [login, applyCms, readAttributes, popup],
+  en: [login],
+};
+
 /**
  * One browser's end-to-end tests: for each language a portal, the scripted pinentry and the
  * browser in that language's locale, then the scenarios; each stops what it started.
@@ -362,7 +368,7 @@ export function browserSuite(kind) {
         assert.equal(reports, "", "no sanitizer report from the hosts (asan preset)");
       });
 
-      for (const [name, fn] of SCENARIOS[lang]) {
+      for (const [name, fn] of (h.installed ? INSTALLED_SCENARIOS : SCENARIOS)[lang]) {
         test(name, { timeout: 120000 }, async () => {
           try {
             await fn(s);
