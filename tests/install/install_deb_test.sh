@@ -104,8 +104,25 @@ check "Chromium: the page logs in and signs through the installed host, manifest
 	e2e_against_installed chromium.test.mjs
 check "Firefox ESR: the package's example policy installs its .xpi; the page logs in and signs through the installed host and manifest" \
 	firefox_with_example_policy
-# The lead adds here: `jpki doctor` (issue 10) passes with the simulated card and the package
-# installed, e.g. check "jpki doctor passes on this machine" /usr/bin/jpki doctor
+# jpki doctor on the machine as the package left it, for a user with no settings of their own:
+# nothing fails (no display here: the pinentry check may only warn), and the browsers' checks
+# find the system manifests starting the installed host.
+doctor_passes_on_the_installed_package() {
+	mkdir -p "$work/home"
+	env -u XDG_CONFIG_HOME -u CHROME_CONFIG_HOME HOME="$work/home" /usr/bin/jpki doctor --json \
+		--lang en >"$work/doctor.json"
+	local status=$?
+	jq -e '[.checks[] | select(.status == "fail")] | length == 0' "$work/doctor.json" >/dev/null &&
+		jq -e '[.checks[] | select(.name == "browser-chromium" or .name == "browser-firefox") |
+			.status] == ["ok", "ok"]' "$work/doctor.json" >/dev/null &&
+		[[ $status -eq 0 ]] || {
+		echo "jpki doctor exited $status:"
+		jq -c '.checks[]' "$work/doctor.json"
+		return 1
+	}
+}
+check "jpki doctor passes on the installed package with the simulated card" \
+	doctor_passes_on_the_installed_package
 
 nothing_of_the_package_is_left() {
 	purge || { cat "$work/purge.log"; return 1; }
