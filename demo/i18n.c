@@ -51,9 +51,8 @@ portal_messages_new_from_file(const char *path, GError **error)
 {
 	g_autofree char *text = NULL;
 	gsize len = 0;
-	g_autoptr(GError) local = NULL;
-	if (!g_file_get_contents(path, &text, &len, &local)) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "%s", local->message);
+	if (!g_file_get_contents(path, &text, &len, error)) {
+		jpki_error_convert(error);
 		return NULL;
 	}
 	if (len > MESSAGES_MAX_LEN) {

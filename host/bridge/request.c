@@ -6,12 +6,6 @@
 #include <jansson.h>
 #include <string.h>
 
-GQuark
-bridge_error_quark(void)
-{
-	return g_quark_from_static_string("bridge-error-quark");
-}
-
 /* jansson's own free, behind g_autoptr. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
@@ -22,22 +16,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 /* How much of a caller's text goes into an error message. */
 #define EXCERPT_MAX_LEN 40
-
-static const char *const error_code_names[] = {
-	[BRIDGE_ERROR_INVALID_REQUEST] = "invalid-request",
-	[BRIDGE_ERROR_UNKNOWN_COMMAND] = "unknown-command",
-	[BRIDGE_ERROR_REQUEST_TOO_LARGE] = "request-too-large",
-	[BRIDGE_ERROR_ORIGIN_NOT_ALLOWED] = "origin-not-allowed",
-	[BRIDGE_ERROR_REPLY_TOO_LARGE] = "reply-too-large",
-};
-
-const char *
-bridge_error_code_name(BridgeErrorCode code)
-{
-	if ((guint)code >= G_N_ELEMENTS(error_code_names))
-		return "unknown";
-	return error_code_names[code];
-}
 
 /* The argument keys of each command, in the order they are checked. */
 static const char *const keys_origin[] = {"origin", NULL};

@@ -7,14 +7,12 @@
 static int
 fail_with(Cli *cli, const GError *error, int tries_left)
 {
-	JpkiErrorCode code =
-		error->domain == JPKI_ERROR ? (JpkiErrorCode)error->code : JPKI_ERROR_INVALID_INPUT;
-	const char *summary = jpki_error_summary(code, cli->lang);
-	const char *advice = jpki_error_advice(code, cli->lang);
+	const JpkiErrorText *text = jpki_error_describe(error, NULL);
+	const char *summary = text->summary[cli->lang];
+	const char *advice = text->advice[cli->lang];
 	if (cli->json) {
-		json_t *detail =
-			json_pack("{s:s, s:s, s:s, s:s}", "code", jpki_error_code_name(code),
-				  "message", summary, "advice", advice, "detail", error->message);
+		json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", text->name, "message",
+					   summary, "advice", advice, "detail", error->message);
 		if (tries_left >= 0)
 			json_object_set_new(detail, "tries_left", json_integer(tries_left));
 		cli_print_json(json_pack("{s:o}", "error", detail));

@@ -40,9 +40,8 @@ read_regular_file(const char *path, gsize max, GError **error)
 	}
 	g_autofree char *contents = NULL;
 	gsize len = 0;
-	g_autoptr(GError) local = NULL;
-	if (!g_file_get_contents(path, &contents, &len, &local)) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_IO, local->message);
+	if (!g_file_get_contents(path, &contents, &len, error)) {
+		jpki_error_convert(error);
 		return NULL;
 	}
 	if (len > max) { /* it grew since g_stat() */

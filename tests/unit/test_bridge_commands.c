@@ -12,6 +12,7 @@
 #include "fake_pinentry_log.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "reply.h"
 #include "request.h"
 #include "sim_pcsc.h"
 #include "sim_profile.h"
@@ -572,6 +573,34 @@ test_blocked_pin_is_refused_without_a_dialog(void **state)
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 1);
 	assert_int_equal(pins_sent(), 0);
 	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+/* What CI met: a pinentry that could not open a window fell back to the terminal and refused
+ * GETPIN. The browser must hear that the dialog failed and what to do, not that a file could
+ * not be read, and no PIN reached the card. */
+static void
+test_a_pin_dialog_that_cannot_be_shown_is_dialog_failed(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_GETPIN_ERR", "83918950 Inappropriate ioctl for device <Pinentry>",
+		 TRUE);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(GError) error = NULL;
+	int tries_left = 0;
+	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
+	assert_null(reply);
+	g_autoptr(json_t) error_reply = bridge_error_reply(error, tries_left);
+	json_t *detail = json_object_get(error_reply, "error");
+	assert_string_equal(json_string_value(json_object_get(detail, "code")), "dialog-failed");
+	const char *en = json_string_value(json_object_get(detail, "en"));
+	const char *ja = json_string_value(json_object_get(detail, "ja"));
+	assert_contains(en, "dialog");
+	assert_contains(en, "pinentry");
+	assert_null(strstr(en, "file"));
+	assert_contains(ja, "pinentry");
+	assert_contains(json_string_value(json_object_get(detail, "message")),
+			"Inappropriate ioctl");
+	assert_int_equal(pins_sent(), 0);
 }
 
 static void
@@ -1252,6 +1281,7 @@ main(void)
 		COMMAND_TEST(test_wrong_format_pin_is_asked_again_and_never_sent),
 		COMMAND_TEST(test_signing_password_without_letters_and_digits_is_never_sent),
 		COMMAND_TEST(test_blocked_pin_is_refused_without_a_dialog),
+		COMMAND_TEST(test_a_pin_dialog_that_cannot_be_shown_is_dialog_failed),
 		COMMAND_TEST(test_three_wrong_pins_block_the_pin),
 		COMMAND_TEST(test_card_removed_after_verify_is_card_removed),
 		COMMAND_TEST(test_status_sends_the_fewest_apdus),

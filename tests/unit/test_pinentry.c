@@ -247,7 +247,7 @@ test_other_getpin_error_is_io_with_the_pinentrys_text(void **state)
 	g_autoptr(GError) error = NULL;
 	char *pin = ask(&plain_request, &error);
 	assert_null(pin);
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 	assert_non_null(strstr(error->message, "Inappropriate ioctl for device"));
 }
 
@@ -378,12 +378,12 @@ test_missing_program_is_io(void **state)
 	g_setenv("JPKI_PINENTRY", "/nonexistent/pinentry", TRUE);
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 
 	g_setenv("JPKI_PINENTRY", "jpki-no-such-pinentry-on-path", TRUE);
 	g_clear_error(&error);
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 }
 
 static void
@@ -394,13 +394,13 @@ test_program_that_does_not_speak_assuan_is_io(void **state)
 	g_setenv("JPKI_PINENTRY", "date", TRUE);
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 
 	/* Exits at once: no greeting at all. */
 	g_setenv("JPKI_PINENTRY", "true", TRUE);
 	g_clear_error(&error);
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 }
 
 static void
@@ -424,7 +424,7 @@ test_pinentry_dying_mid_conversation_is_io_without_hanging(void **state)
 			continue;
 		}
 		assert_null(pin);
-		assert_error(error, JPKI_ERROR_IO);
+		assert_error(error, JPKI_ERROR_DIALOG);
 	}
 }
 
@@ -435,7 +435,7 @@ test_pinentry_exiting_after_a_reply_is_io_not_sigpipe(void **state)
 	g_setenv("FAKE_PINENTRY_EXIT_AFTER", "SETTIMEOUT", TRUE);
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 	assert_false(log_has(*state, "GETPIN"));
 }
 
