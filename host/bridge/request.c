@@ -9,11 +9,6 @@
 /* jansson's own free, behind g_autoptr. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
-#define ORIGIN_MAX_LEN      255
-#define NONCE_MIN_LEN       44
-#define NONCE_MAX_LEN       128
-#define CERTIFICATE_MAX_LEN 4096
-
 /* How much of a caller's text goes into an error message. */
 #define EXCERPT_MAX_LEN 40
 
@@ -219,11 +214,11 @@ static gboolean
 check_nonce(const char *nonce, gsize len, GError **error)
 {
 	gsize decoded_len = 0;
-	if (len < NONCE_MIN_LEN || len > NONCE_MAX_LEN) {
+	if (len < BRIDGE_NONCE_MIN_LEN || len > BRIDGE_NONCE_MAX_LEN) {
 		g_set_error(
 			error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 			"\"challengeNonce\" must have %d to %d characters, not %" G_GSIZE_FORMAT,
-			NONCE_MIN_LEN, NONCE_MAX_LEN, len);
+			BRIDGE_NONCE_MIN_LEN, BRIDGE_NONCE_MAX_LEN, len);
 		return FALSE;
 	}
 	if (!is_strict_base64(nonce, len, &decoded_len)) {
@@ -268,10 +263,10 @@ decode_hash(const char *key, const char *text, gsize len, JpkiHashAlg alg, GErro
 static GBytes *
 decode_certificate(const char *text, gsize len, GError **error)
 {
-	if (len > CERTIFICATE_MAX_LEN) {
+	if (len > BRIDGE_CERTIFICATE_MAX_LEN) {
 		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 			    "\"certificate\" must have at most %d characters, not %" G_GSIZE_FORMAT,
-			    CERTIFICATE_MAX_LEN, len);
+			    BRIDGE_CERTIFICATE_MAX_LEN, len);
 		return NULL;
 	}
 	return decode_base64("certificate", text, len, error);
@@ -459,7 +454,7 @@ origin_malformed(const char **why, const char *reason)
 static OriginVerdict
 classify_origin(const char *origin, gsize len, gboolean allow_http_loopback, const char **why)
 {
-	if (len > ORIGIN_MAX_LEN)
+	if (len > BRIDGE_ORIGIN_MAX_LEN)
 		return origin_malformed(why, "is longer than 255 characters");
 	for (gsize i = 0; i < len; i++) {
 		if (origin[i] <= ' ' || origin[i] > '~')

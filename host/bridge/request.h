@@ -7,6 +7,13 @@
 #include "bridge_error.h"
 #include "digestinfo.h"
 
+/* The limits of a request's values (docs/protocol.md, "Requests"); the frame's are in
+ * framing.h. All are in the generated contract (wire_codes.h). */
+#define BRIDGE_ORIGIN_MAX_LEN      255 /* characters of an origin */
+#define BRIDGE_NONCE_MIN_LEN       44  /* characters of challengeNonce: 32 bytes in base64 */
+#define BRIDGE_NONCE_MAX_LEN       128
+#define BRIDGE_CERTIFICATE_MAX_LEN 4096 /* characters of the certificate's base64 */
+
 typedef enum {
 	BRIDGE_CMD_STATUS,
 	BRIDGE_CMD_AUTHENTICATE,
