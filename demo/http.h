@@ -3,12 +3,11 @@
 #pragma once
 
 #include "i18n.h"
+#include "jansson_autoptr.h"
 
 #include <glib.h>
 #include <jansson.h>
 #include <libsoup/soup.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 /* The largest request body read; a JPKI login token is about 3 KiB, a CMS about 4 KiB. */
 #define PORTAL_MAX_BODY (64 * 1024)

@@ -1,5 +1,6 @@
 #include "i18n.h"
 
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
 
 #include <jansson.h>
@@ -7,8 +8,6 @@
 #include <string.h>
 
 #define MESSAGES_MAX_LEN (256 * 1024)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 struct _PortalMessages {
 	GHashTable *ja; /* owned key -> owned text */

@@ -1,13 +1,12 @@
 #include "request.h"
 
+#include "base64.h"
 #include "framing.h"
+#include "jansson_autoptr.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <string.h>
-
-/* jansson's own free, behind g_autoptr. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 /* How much of a caller's text goes into an error message. */
 #define EXCERPT_MAX_LEN 40
@@ -153,67 +152,21 @@ require_string(json_t *object, const char *key, gsize *len, GError **error)
 	return json_string_value(value);
 }
 
-static int
-base64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* RFC 4648 section 4 as written: the standard alphabet, whole quanta, '='
- * only as the padding of the last one, and the bits the padding leaves
- * over zero, so that one value has one spelling. g_base64_decode() accepts
- * far more, hence this check before it. */
-static gboolean
-is_strict_base64(const char *text, gsize len, gsize *decoded_len)
-{
-	if (len == 0 || len % 4 != 0)
-		return FALSE;
-	gsize pad = 0;
-	if (text[len - 1] == '=')
-		pad = text[len - 2] == '=' ? 2 : 1;
-	for (gsize i = 0; i < len - pad; i++) {
-		if (base64_value(text[i]) < 0)
-			return FALSE;
-	}
-	if (pad == 2 && (base64_value(text[len - 3]) & 0x0f) != 0)
-		return FALSE;
-	if (pad == 1 && (base64_value(text[len - 2]) & 0x03) != 0)
-		return FALSE;
-	*decoded_len = len / 4 * 3 - pad;
-	return TRUE;
-}
-
 static GBytes *
 decode_base64(const char *key, const char *text, gsize len, GError **error)
 {
-	gsize expected = 0;
-	if (!is_strict_base64(text, len, &expected)) {
+	GBytes *decoded = jpki_base64_decode_strict(text, len);
+	if (decoded == NULL)
 		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 			    "\"%s\" is not standard base64 (A-Z a-z 0-9 + / in groups of 4, "
 			    "'=' padding)",
 			    key);
-		return NULL;
-	}
-	gsize decoded_len = 0;
-	guchar *decoded = g_base64_decode(text, &decoded_len);
-	g_assert(decoded_len == expected);
-	return g_bytes_new_take(decoded, decoded_len);
+	return decoded;
 }
 
 static gboolean
 check_nonce(const char *nonce, gsize len, GError **error)
 {
-	gsize decoded_len = 0;
 	if (len < BRIDGE_NONCE_MIN_LEN || len > BRIDGE_NONCE_MAX_LEN) {
 		g_set_error(
 			error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
@@ -221,7 +174,8 @@ check_nonce(const char *nonce, gsize len, GError **error)
 			BRIDGE_NONCE_MIN_LEN, BRIDGE_NONCE_MAX_LEN, len);
 		return FALSE;
 	}
-	if (!is_strict_base64(nonce, len, &decoded_len)) {
+	g_autoptr(GBytes) decoded = jpki_base64_decode_strict(nonce, len);
+	if (decoded == NULL) {
 		g_set_error_literal(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 				    "\"challengeNonce\" is not standard base64");
 		return FALSE;

@@ -2,15 +2,15 @@
  * party's verification of it. */
 #include "authtoken.h"
 
+#include "base64.h"
 #include "digestinfo.h"
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 #include <string.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 #define SHA256_LEN 32
 /* The JPKI personal-data arc: the holder's name, sex, birth date and address (cert.c). */
@@ -64,23 +64,14 @@ jpki_authtoken_build(GBytes *certificate_der, GBytes *signature, const char *app
 			 "format", JPKI_AUTHTOKEN_FORMAT, "appVersion", app_version);
 }
 
-/* Canonical standard base64 only: the text must be exactly what encoding its bytes gives back.
- * That refuses what g_base64_decode() alone would let through: characters outside the alphabet
- * (skipped), whitespace and line breaks, base64url, missing padding, and bits left over in the
- * padding (two texts for one value). */
 static GBytes *
 base64_decode_strict(const char *key, const char *text, GError **error)
 {
-	gsize len = 0;
-	guint8 *decoded = g_base64_decode(text, &len);
-	g_autofree char *again = g_base64_encode(decoded, len);
-	if (strcmp(again, text) != 0) {
-		g_free(decoded);
+	GBytes *decoded = jpki_base64_decode_strict(text, strlen(text));
+	if (decoded == NULL)
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
 			    "token key %s is not canonical standard base64", key);
-		return NULL;
-	}
-	return g_bytes_new_take(decoded, len);
+	return decoded;
 }
 
 typedef struct {

@@ -3,6 +3,7 @@
  * makes them (raw RSA PKCS#1 v1.5 over the DigestInfo) by the test PKI's keys (tests/pki). */
 #include "authtoken.h"
 #include "cert.h"
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "test_pki.h"
@@ -15,8 +16,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 #define ORIGIN       "https://login.example.jp"
 #define NONCE        "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=" /* base64 of "1234...9012" */

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "digestinfo.h"
 #include "fake_pinentry_log.h"
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "reply.h"
@@ -29,8 +30,6 @@
 #include <stddef.h>
 
 #include <cmocka.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 #define READER       "Sim Reader 00 00"
 #define ORIGIN       "https://example.jp"
