@@ -17,8 +17,12 @@
 #define SIGNATURE_MAX   1024
 #define CERTIFICATE_MAX (4 * 1024)
 
-static const char *const apply_keys[] = {"form", "cms", NULL};
-static const char *const apply_raw_keys[] = {"form", "signature", "certificate", NULL};
+static const JpkiJsonKey apply_keys[] = {
+	{"form", JSON_STRING}, {"cms", JSON_STRING}, {NULL, JSON_NULL}};
+static const JpkiJsonKey apply_raw_keys[] = {{"form", JSON_STRING},
+					     {"signature", JSON_STRING},
+					     {"certificate", JSON_STRING},
+					     {NULL, JSON_NULL}};
 
 static gboolean
 require_login(PortalRequest *request, GError **error)
@@ -47,7 +51,7 @@ decode_base64(const char *key, const char *text, gsize max, GError **error)
 
 /* The login check, the exact keys, and the form: what both kinds of application share. */
 static json_t *
-read_application(PortalRequest *request, const char *const *keys, PortalApplication **application,
+read_application(PortalRequest *request, const JpkiJsonKey *keys, PortalApplication **application,
 		 GError **error)
 {
 	if (!require_login(request, error))
@@ -55,7 +59,7 @@ read_application(PortalRequest *request, const char *const *keys, PortalApplicat
 	g_autoptr(GBytes) body = portal_http_get_json_body(request->msg, error);
 	if (body == NULL)
 		return NULL;
-	g_autoptr(json_t) root = portal_http_parse_string_object(body, keys, error);
+	g_autoptr(json_t) root = portal_http_parse_object(body, keys, error);
 	if (root == NULL)
 		return NULL;
 	json_t *form = json_object_get(root, "form");
