@@ -2,6 +2,7 @@
 #include "cert.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "openssl_error.h"
 #include "x509_io.h"
 
 #include <openssl/err.h>
