@@ -44,14 +44,8 @@ JpkiPin *
 cli_ask_pin(Cli *cli, JpkiCard *card, JpkiSecret secret, GError **error)
 {
 	guint tries = 0;
-	if (!jpki_pin_query(card, secret, &tries, error))
+	if (!jpki_pin_query_before_asking(card, secret, &tries, error))
 		return NULL;
-	if (tries == 0) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
-			    "the %s PIN is blocked; it was not asked for",
-			    jpki_secret_name(secret));
-		return NULL;
-	}
 	return cli_read_pin(cli, secret, NULL, tries, error);
 }
 

@@ -210,6 +210,18 @@ jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **er
 	       query_selected(card, secret, tries_left, error);
 }
 
+gboolean
+jpki_pin_query_before_asking(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
+{
+	if (!jpki_pin_query(card, secret, tries_left, error))
+		return FALSE;
+	if (*tries_left > 0)
+		return TRUE;
+	g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
+		    "the %s PIN is blocked; it was not asked for", rules[secret].name);
+	return FALSE;
+}
+
 static void
 set_blocked_error(GError **error, JpkiSecret secret, gboolean just_now)
 {
