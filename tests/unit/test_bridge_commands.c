@@ -18,6 +18,7 @@
 #include "sim_pcsc.h"
 #include "sim_profile.h"
 #include "test_pki.h"
+#include "test_util.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -283,10 +284,7 @@ run_fails(const Fixture *fixture, const char *json, JpkiErrorCode code)
 		g_autofree char *text = json_dumps(reply, JSON_COMPACT);
 		fail_msg("expected %s, got the reply %s", jpki_error_code_name(code), text);
 	}
-	if (!g_error_matches(error, JPKI_ERROR, code))
-		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
-			 error->domain == JPKI_ERROR ? jpki_error_code_name(error->code) : "?",
-			 error->message);
+	test_assert_jpki_error(error, code);
 	return tries_left;
 }
 

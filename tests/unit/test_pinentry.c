@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "test_skip.h"
+#include "test_util.h"
 
 static const char *const fake_controls[] = {
 	"FAKE_PINENTRY_PIN",        "FAKE_PINENTRY_CANCEL",      "FAKE_PINENTRY_TIMEOUT",
@@ -119,11 +120,7 @@ assert_no_child_left(void)
 static void
 assert_error(const GError *error, JpkiErrorCode code)
 {
-	assert_non_null(error);
-	if (!g_error_matches(error, JPKI_ERROR, code))
-		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
-			 error->domain == JPKI_ERROR ? jpki_error_code_name(error->code) : "?",
-			 error->message);
+	test_assert_jpki_error(error, code);
 }
 
 static const JpkiPinentryRequest plain_request = {
