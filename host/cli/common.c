@@ -11,8 +11,10 @@ fail_with(Cli *cli, const GError *error, int tries_left)
 	const char *summary = text->summary[cli->lang];
 	const char *advice = text->advice[cli->lang];
 	if (cli->json) {
+		/* As the host's error (docs/protocol.md, "JSON"): "message" is the English detail
+		 * for developers; the texts for the user are in --lang. */
 		json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", text->name, "message",
-					   summary, "advice", advice, "detail", error->message);
+					   error->message, "summary", summary, "advice", advice);
 		if (tries_left >= 0)
 			json_object_set_new(detail, "tries_left", json_integer(tries_left));
 		cli_print_json(json_pack("{s:o}", "error", detail));
