@@ -6,10 +6,10 @@
 #include "openssl_autoptr.h"
 #include "portal_error.h"
 #include "test_pki.h"
+#include "test_util.h"
 
 #include <gio/gio.h>
 
-#include <openssl/rsa.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -212,16 +212,7 @@ sign_digest_info(GBytes *digest_info, gpointer user_data, GError **error)
 {
 	(void)error;
 	g_autoptr(EVP_PKEY) key = test_pki_load_key(user_data);
-	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
-	assert_int_equal(EVP_PKEY_sign_init(ctx), 1);
-	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), 1);
-	gsize in_len = 0;
-	const guint8 *in = g_bytes_get_data(digest_info, &in_len);
-	size_t len = 0;
-	assert_int_equal(EVP_PKEY_sign(ctx, NULL, &len, in, in_len), 1);
-	guint8 *signature = g_malloc(len);
-	assert_int_equal(EVP_PKEY_sign(ctx, signature, &len, in, in_len), 1);
-	return g_bytes_new_take(signature, len);
+	return test_sign_like_the_card(key, digest_info);
 }
 
 static GBytes *
