@@ -5,6 +5,7 @@
 #include "portal_private.h"
 
 #include "application.h"
+#include "base64.h"
 #include "http.h"
 #include "jpki_error.h"
 #include "portal_error.h"
@@ -16,8 +17,12 @@
 #define SIGNATURE_MAX   1024
 #define CERTIFICATE_MAX (4 * 1024)
 
-static const char *const apply_keys[] = {"form", "cms", NULL};
-static const char *const apply_raw_keys[] = {"form", "signature", "certificate", NULL};
+static const JpkiJsonKey apply_keys[] = {
+	{"form", JSON_STRING}, {"cms", JSON_STRING}, {NULL, JSON_NULL}};
+static const JpkiJsonKey apply_raw_keys[] = {{"form", JSON_STRING},
+					     {"signature", JSON_STRING},
+					     {"certificate", JSON_STRING},
+					     {NULL, JSON_NULL}};
 
 static gboolean
 require_login(PortalRequest *request, GError **error)
@@ -30,25 +35,23 @@ require_login(PortalRequest *request, GError **error)
 	return FALSE;
 }
 
-/* Canonical standard base64 only (what encoding the bytes gives back), at most `max` bytes. */
+/* Strict standard base64 (libjpki's one decoder) of at most `max` bytes. */
 static GBytes *
 decode_base64(const char *key, const char *text, gsize max, GError **error)
 {
-	gsize len = 0;
-	g_autofree guint8 *decoded = g_base64_decode(text, &len);
-	g_autofree char *again = g_base64_encode(decoded, len);
-	if (len == 0 || len > max || strcmp(again, text) != 0) {
+	g_autoptr(GBytes) decoded = jpki_base64_decode_strict(text, strlen(text));
+	if (decoded == NULL || g_bytes_get_size(decoded) > max) {
 		g_set_error(error, PORTAL_ERROR, PORTAL_ERROR_INVALID_REQUEST,
 			    "\"%s\" must be standard base64 of 1 to %" G_GSIZE_FORMAT " bytes", key,
 			    max);
 		return NULL;
 	}
-	return g_bytes_new_take(g_steal_pointer(&decoded), len);
+	return g_steal_pointer(&decoded);
 }
 
 /* The login check, the exact keys, and the form: what both kinds of application share. */
 static json_t *
-read_application(PortalRequest *request, const char *const *keys, PortalApplication **application,
+read_application(PortalRequest *request, const JpkiJsonKey *keys, PortalApplication **application,
 		 GError **error)
 {
 	if (!require_login(request, error))
@@ -56,7 +59,7 @@ read_application(PortalRequest *request, const char *const *keys, PortalApplicat
 	g_autoptr(GBytes) body = portal_http_get_json_body(request->msg, error);
 	if (body == NULL)
 		return NULL;
-	g_autoptr(json_t) root = portal_http_parse_string_object(body, keys, error);
+	g_autoptr(json_t) root = portal_http_parse_object(body, keys, error);
 	if (root == NULL)
 		return NULL;
 	json_t *form = json_object_get(root, "form");

@@ -1,6 +1,7 @@
 #include "application.h"
 
 #include "cms.h"
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "portal_error.h"
@@ -9,8 +10,6 @@
 #include <openssl/rsa.h>
 #include <stdio.h>
 #include <string.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 void
 portal_application_free(PortalApplication *application)

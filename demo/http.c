@@ -132,35 +132,20 @@ portal_http_get_json_body(SoupServerMessage *msg, GError **error)
 }
 
 json_t *
-portal_http_parse_string_object(GBytes *body, const char *const *keys, GError **error)
+portal_http_parse_object(GBytes *body, const JpkiJsonKey *keys, GError **error)
 {
 	gsize len = 0;
 	const char *data = g_bytes_get_data(body, &len);
 	json_error_t json_error;
 	g_autoptr(json_t) root =
 		json_loadb(data != NULL ? data : "", len, JSON_REJECT_DUPLICATES, &json_error);
-	if (root == NULL || !json_is_object(root)) {
+	if (root == NULL) {
 		g_set_error(error, PORTAL_ERROR, PORTAL_ERROR_INVALID_REQUEST,
-			    "the body is not one JSON object%s%s", root == NULL ? ": " : "",
-			    root == NULL ? json_error.text : "");
+			    "the body is not one JSON object: %s", json_error.text);
 		return NULL;
 	}
-	guint n_keys = 0;
-	for (; keys[n_keys] != NULL; n_keys++) {
-		json_t *value = json_object_get(root, keys[n_keys]);
-		if (!json_is_string(value) || json_string_length(value) == 0) {
-			g_set_error(error, PORTAL_ERROR, PORTAL_ERROR_INVALID_REQUEST,
-				    "key \"%s\" must be a non-empty string", keys[n_keys]);
-			return NULL;
-		}
-	}
-	if (json_object_size(root) != n_keys) {
-		g_autoptr(GString) expected = g_string_new(NULL);
-		for (guint i = 0; i < n_keys; i++)
-			g_string_append_printf(expected, "%s\"%s\"", i > 0 ? ", " : "", keys[i]);
-		g_set_error(error, PORTAL_ERROR, PORTAL_ERROR_INVALID_REQUEST,
-			    "the body must have exactly the keys %s", expected->str);
+	if (!jpki_json_check_object(root, keys, "body", PORTAL_ERROR, PORTAL_ERROR_INVALID_REQUEST,
+				    error))
 		return NULL;
-	}
 	return g_steal_pointer(&root);
 }

@@ -3,12 +3,12 @@
 #pragma once
 
 #include "i18n.h"
+#include "jansson_autoptr.h"
+#include "json_shape.h"
 
 #include <glib.h>
 #include <jansson.h>
 #include <libsoup/soup.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 /* The largest request body read; a JPKI login token is about 3 KiB, a CMS about 4 KiB. */
 #define PORTAL_MAX_BODY (64 * 1024)
@@ -39,6 +39,7 @@ void portal_http_set_cookie(SoupServerMessage *msg, const char *name, const char
 /* The request body, which must be Content-Type application/json (so a form on another site
  * cannot post it without a CORS preflight). PORTAL_ERROR_INVALID_REQUEST otherwise. */
 GBytes *portal_http_get_json_body(SoupServerMessage *msg, GError **error);
-/* The body parsed as one JSON object with exactly `keys` (NULL-terminated), each a non-empty
- * string: a new reference, or NULL and PORTAL_ERROR_INVALID_REQUEST naming the key. */
-json_t *portal_http_parse_string_object(GBytes *body, const char *const *keys, GError **error);
+/* The body parsed as one JSON object with exactly `keys` of their types (libjpki's one check,
+ * jpki_json_check_object()): a new reference, or NULL and PORTAL_ERROR_INVALID_REQUEST naming
+ * the key. */
+json_t *portal_http_parse_object(GBytes *body, const JpkiJsonKey *keys, GError **error);

@@ -1,14 +1,14 @@
 #include "i18n.h"
 
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
+#include "json_shape.h"
 
 #include <jansson.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
 #define MESSAGES_MAX_LEN (256 * 1024)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 struct _PortalMessages {
 	GHashTable *ja; /* owned key -> owned text */
@@ -29,18 +29,15 @@ static gboolean
 add_entry(PortalMessages *messages, const char *path, const char *key, json_t *entry,
 	  GError **error)
 {
-	const char *ja = NULL;
-	const char *en = NULL;
-	json_error_t json_error;
-	if (json_unpack_ex(entry, &json_error, JSON_STRICT, "{s:s, s:s}", "ja", &ja, "en", &en) !=
-		    0 ||
-	    *ja == '\0' || *en == '\0') {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-			    "%s: \"%s\" needs exactly the keys \"ja\" and \"en\", each a "
-			    "non-empty string",
-			    path, key);
+	static const JpkiJsonKey texts[] = {
+		{"ja", JSON_STRING}, {"en", JSON_STRING}, {NULL, JSON_NULL}};
+	if (!jpki_json_check_object(entry, texts, key, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    error)) {
+		g_prefix_error(error, "%s: ", path);
 		return FALSE;
 	}
+	const char *ja = json_string_value(json_object_get(entry, "ja"));
+	const char *en = json_string_value(json_object_get(entry, "en"));
 	g_hash_table_insert(messages->ja, g_strdup(key), g_strdup(ja));
 	g_hash_table_insert(messages->en, g_strdup(key), g_strdup(en));
 	return TRUE;
@@ -51,9 +48,8 @@ portal_messages_new_from_file(const char *path, GError **error)
 {
 	g_autofree char *text = NULL;
 	gsize len = 0;
-	g_autoptr(GError) local = NULL;
-	if (!g_file_get_contents(path, &text, &len, &local)) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "%s", local->message);
+	if (!g_file_get_contents(path, &text, &len, error)) {
+		jpki_error_convert(error);
 		return NULL;
 	}
 	if (len > MESSAGES_MAX_LEN) {

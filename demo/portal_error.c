@@ -45,7 +45,7 @@ error_info(const GError *error)
 {
 	if (error->domain == PORTAL_ERROR && error->code >= 0 && error->code < PORTAL_ERROR_LAST)
 		return &portal_errors[error->code];
-	if (error->domain == JPKI_ERROR && error->code == JPKI_ERROR_INVALID_INPUT)
+	if (jpki_error_code_of(error) == JPKI_ERROR_INVALID_INPUT)
 		return &portal_errors[PORTAL_ERROR_INVALID_REQUEST];
 	return &portal_errors[PORTAL_ERROR_INTERNAL];
 }
@@ -53,10 +53,9 @@ error_info(const GError *error)
 static gboolean
 is_verification_error(const GError *error)
 {
-	if (error->domain != JPKI_ERROR)
-		return FALSE;
+	JpkiErrorCode code = jpki_error_code_of(error);
 	for (guint i = 0; i < G_N_ELEMENTS(verification_errors); i++) {
-		if ((JpkiErrorCode)error->code == verification_errors[i])
+		if (code == verification_errors[i])
 			return TRUE;
 	}
 	return FALSE;
@@ -67,7 +66,7 @@ portal_error_code_name(const GError *error)
 {
 	g_return_val_if_fail(error != NULL, "internal-error");
 	if (is_verification_error(error))
-		return jpki_error_code_name((JpkiErrorCode)error->code);
+		return jpki_error_code_name(jpki_error_code_of(error));
 	return error_info(error)->name;
 }
 

@@ -28,7 +28,8 @@ typedef enum {
 /* The code string and HTTP status the page sees for any error: PORTAL_ERROR codes by the table
  * in portal_error.c, JPKI_ERROR verification codes by their libjpki names
  * ("signature-invalid", "certificate-expired", ...), JPKI_ERROR_INVALID_INPUT as
- * "invalid-request", anything else as "internal-error". */
+ * "invalid-request", anything else as "internal-error"; errors of other domains first
+ * through libjpki's one conversion, jpki_error_code_of(). */
 const char *portal_error_code_name(const GError *error);
 guint portal_error_http_status(const GError *error);
 /* Every code portal_error_code_name() can return, NULL-terminated: each needs a message. */

@@ -6,8 +6,10 @@
 #include "openssl_autoptr.h"
 #include "portal_error.h"
 #include "test_pki.h"
+#include "test_util.h"
 
-#include <openssl/rsa.h>
+#include <gio/gio.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,16 +212,7 @@ sign_digest_info(GBytes *digest_info, gpointer user_data, GError **error)
 {
 	(void)error;
 	g_autoptr(EVP_PKEY) key = test_pki_load_key(user_data);
-	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
-	assert_int_equal(EVP_PKEY_sign_init(ctx), 1);
-	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), 1);
-	gsize in_len = 0;
-	const guint8 *in = g_bytes_get_data(digest_info, &in_len);
-	size_t len = 0;
-	assert_int_equal(EVP_PKEY_sign(ctx, NULL, &len, in, in_len), 1);
-	guint8 *signature = g_malloc(len);
-	assert_int_equal(EVP_PKEY_sign(ctx, signature, &len, in, in_len), 1);
-	return g_bytes_new_take(signature, len);
+	return test_sign_like_the_card(key, digest_info);
 }
 
 static GBytes *
@@ -283,10 +276,37 @@ test_cms_by_the_authentication_certificate_is_refused(void **state)
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED));
 }
 
+/* libjpki knows GIO's codes by number (it does not link GIO): the portal, which does, checks
+ * that they are GIO's and that the portal reports them as it should. */
+static void
+test_gio_errors_get_libjpki_codes_and_portal_codes(void **state)
+{
+	(void)state;
+	const struct {
+		gint gio_code;
+		JpkiErrorCode jpki_code;
+		const char *portal_code;
+	} cases[] = {
+		{G_IO_ERROR_CANCELLED, JPKI_ERROR_CANCELLED, "internal-error"},
+		{G_IO_ERROR_TIMED_OUT, JPKI_ERROR_TIMEOUT, "internal-error"},
+		{G_IO_ERROR_INVALID_ARGUMENT, JPKI_ERROR_INVALID_INPUT, "invalid-request"},
+		{G_IO_ERROR_INVALID_DATA, JPKI_ERROR_INVALID_INPUT, "invalid-request"},
+		{G_IO_ERROR_PARTIAL_INPUT, JPKI_ERROR_INVALID_INPUT, "invalid-request"},
+		{G_IO_ERROR_MESSAGE_TOO_LARGE, JPKI_ERROR_INVALID_INPUT, "invalid-request"},
+		{G_IO_ERROR_NOT_FOUND, JPKI_ERROR_IO, "internal-error"},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) error = g_error_new_literal(G_IO_ERROR, cases[i].gio_code, "x");
+		assert_int_equal(jpki_error_code_of(error), cases[i].jpki_code);
+		assert_string_equal(portal_error_code_name(error), cases[i].portal_code);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gio_errors_get_libjpki_codes_and_portal_codes),
 		cmocka_unit_test(test_form_text_is_parsed),
 		cmocka_unit_test(test_form_text_refuses_another_shape),
 		cmocka_unit_test(test_form_fields_are_at_most_200_characters),

@@ -60,7 +60,7 @@ export const EXTENSION_ERROR_CODES = Object.freeze([
   "host-disconnected",
   "version-mismatch",
   "user-cancelled",
-  "timeout",
+  "host-timeout",
   "busy",
   "insecure-origin",
   "unknown-command",
@@ -369,7 +369,7 @@ export function runHostCommand(env, timeouts, request, signal) {
           return;
         }
         timer = setTimeout(
-          () => fail("timeout", `no answer from the host within ${Math.round(replyTimeoutFor(request.command, timeouts) / 1000)} s`),
+          () => fail("host-timeout", `no answer from the host within ${Math.round(replyTimeoutFor(request.command, timeouts) / 1000)} s`),
           replyTimeoutFor(request.command, timeouts),
         );
         return;

@@ -1,6 +1,9 @@
 // Types of jpki-bridge.js, the page library of jpki-bridge (docs/protocol.md for the replies).
 
-/** Error codes a portal can act on. The host may add others; treat unknown codes as generic. */
+/**
+ * Error codes a portal can act on (the host's are docs/wire-contract.json, generated from its C
+ * tables; a test checks this list against it). Treat an unknown code as generic.
+ */
 export type JpkiBridgeErrorCode =
   // page library and extension
   | "extension-missing"
@@ -8,7 +11,8 @@ export type JpkiBridgeErrorCode =
   | "host-disconnected"
   | "version-mismatch"
   | "user-cancelled"
-  | "timeout"
+  | "extension-timeout"
+  | "host-timeout"
   | "busy"
   | "insecure-origin"
   // native host
@@ -33,6 +37,14 @@ export type JpkiBridgeErrorCode =
   | "certificate-not-yet-valid"
   | "certificate-mismatch"
   | "reply-too-large"
+  | "pin-format"
+  | "certificate-revoked"
+  | "certificate-untrusted"
+  | "signature-invalid"
+  | "timeout"
+  | "dialog-failed"
+  | "invalid-input"
+  | "io-error"
   | "card-error"
   | "pcsc-error"
   | "internal-error"

@@ -30,7 +30,7 @@ const OWN_TEXTS = {
     ja: "ブラウザー拡張機能「jpki-bridge」が見つかりません。拡張機能をインストールして有効にし、ページを再読み込みしてください。",
     en: "The jpki-bridge browser extension was not found. Install and enable it, then reload the page.",
   },
-  timeout: {
+  "extension-timeout": {
     ja: "拡張機能から応答がありませんでした。もう一度お試しください。",
     en: "The extension did not answer. Please try again.",
   },
@@ -213,7 +213,7 @@ export function createJpkiBridge(options = {}) {
   const call = async (command, args) => {
     if (!(await isAvailable())) throw new JpkiBridgeError({ code: "extension-missing" });
     const timeoutMs = command === "status" ? statusTimeoutMs : interactiveTimeoutMs;
-    return exchange(command, args, timeoutMs, "timeout");
+    return exchange(command, args, timeoutMs, "extension-timeout");
   };
 
   return {

@@ -413,8 +413,8 @@ describe("errors", () => {
   });
 
   test("a host error without texts gets the extension's (or the generic) texts", async () => {
-    const timeout = await withHostError({ code: "timeout", message: "no card" });
-    assert.equal(timeout.ja, catalogs.ja.error_timeout.message);
+    const invalid = await withHostError({ code: "invalid-request", message: "bad key" });
+    assert.equal(invalid.ja, catalogs.ja.error_invalid_request.message);
     const strange = await withHostError({ code: "something-new" });
     assert.equal(strange.code, "something-new");
     assert.equal(strange.en, catalogs.en.error_unknown.message);
@@ -428,7 +428,7 @@ describe("errors", () => {
     }
   });
 
-  test("no reply within the user-interaction time is timeout, and the port is closed", async () => {
+  test("no reply within the user-interaction time is host-timeout, and the port is closed", async () => {
     const { host, bridge } = setUp({ reply: undefined });
     const started = Date.now();
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
@@ -436,7 +436,7 @@ describe("errors", () => {
       arguments: { challengeNonce: NONCE },
     });
     const elapsed = Date.now() - started;
-    assert.ok("error" in response && response.error.code === "timeout");
+    assert.ok("error" in response && response.error.code === "host-timeout");
     assert.ok(elapsed >= FAST.interactiveMs - 5, `waited ${elapsed} ms`);
     assert.equal(host.ports[0].disconnected, true);
   });
@@ -446,7 +446,7 @@ describe("errors", () => {
     const started = Date.now();
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
     const elapsed = Date.now() - started;
-    assert.ok("error" in response && response.error.code === "timeout");
+    assert.ok("error" in response && response.error.code === "host-timeout");
     assert.ok(elapsed < FAST.interactiveMs, `waited ${elapsed} ms`);
   });
 

@@ -136,7 +136,7 @@ describe("page library", () => {
     const win = createFakeWindow();
     fakeExtension(win, () => {});
     const bridge = createJpkiBridge({ window: /** @type {any} */ (win), statusTimeoutMs: 50 });
-    await assert.rejects(bridge.status(), { code: "timeout" });
+    await assert.rejects(bridge.status(), { code: "extension-timeout" });
   });
 
   test("jpki-bridge.d.ts declares exactly the module's exports", () => {

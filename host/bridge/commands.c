@@ -128,16 +128,11 @@ with_pin(Session *session, JpkiSecret secret, BridgePurpose purpose, PinAttempt 
 	 GError **error)
 {
 	guint tries = 0;
-	if (!jpki_pin_query(session->card, secret, &tries, error))
+	if (!jpki_pin_query_before_asking(session->card, secret, &tries, error))
 		return NULL;
+	/* A wrong PIN leaves tries > 0: the try that blocks it is PIN_BLOCKED, not INCORRECT. */
 	int wrong_tries_left = -1;
 	for (;;) {
-		if (tries == 0) {
-			g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
-				    "the %s PIN is blocked; it was not asked for",
-				    jpki_secret_name(secret));
-			return NULL;
-		}
 		g_autoptr(GError) local = NULL;
 		g_autoptr(JpkiPin) pin = bridge_dialog_ask_pin(&session->dialog, purpose, secret,
 							       tries, wrong_tries_left, &local);

@@ -6,51 +6,17 @@
 
 #include <string.h>
 
-static const char *
-bridge_text(BridgeErrorCode code, JpkiLang lang)
-{
-	gboolean ja = lang == JPKI_LANG_JA;
-	switch (code) {
-	case BRIDGE_ERROR_ORIGIN_NOT_ALLOWED:
-		return ja ? "このサイトからはマイナンバーカードを使えません（https "
-			    "のサイトだけが使えます）。"
-			  : "This site cannot use the My Number Card: only https sites can.";
-	case BRIDGE_ERROR_REPLY_TOO_LARGE:
-		return ja ? "応答が大きすぎてブラウザに渡せません。開発者に報告してください。"
-			  : "The answer is too large to pass to the browser. Report this to the "
-			    "developers.";
-	default:
-		return ja ? "ブラウザ拡張機能からの要求が正しくありません。拡張機能を最新版に更新"
-			    "してください。"
-			  : "The request from the browser extension is not valid. Update the "
-			    "extension.";
-	}
-}
-
 json_t *
 bridge_error_reply(const GError *error, int tries_left)
 {
-	const char *code = "internal-error";
-	g_autofree char *ja = NULL;
-	g_autofree char *en = NULL;
-	if (error->domain == JPKI_ERROR) {
-		JpkiErrorCode jpki_code = (JpkiErrorCode)error->code;
-		code = jpki_error_code_name(jpki_code);
-		ja = g_strconcat(jpki_error_summary(jpki_code, JPKI_LANG_JA),
-				 jpki_error_advice(jpki_code, JPKI_LANG_JA), NULL);
-		en = g_strconcat(jpki_error_summary(jpki_code, JPKI_LANG_EN), " ",
-				 jpki_error_advice(jpki_code, JPKI_LANG_EN), NULL);
-	} else if (error->domain == BRIDGE_ERROR) {
-		BridgeErrorCode bridge_code = (BridgeErrorCode)error->code;
-		code = bridge_error_code_name(bridge_code);
-		ja = g_strdup(bridge_text(bridge_code, JPKI_LANG_JA));
-		en = g_strdup(bridge_text(bridge_code, JPKI_LANG_EN));
-	} else {
-		ja = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_JA));
-		en = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_EN));
-	}
-	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", code, "message", error->message,
-				   "ja", ja, "en", en);
+	const JpkiErrorText *text = jpki_error_describe(error, &bridge_error_domain);
+	/* Japanese sentences follow each other without a space. */
+	g_autofree char *ja =
+		g_strconcat(text->summary[JPKI_LANG_JA], text->advice[JPKI_LANG_JA], NULL);
+	g_autofree char *en =
+		g_strconcat(text->summary[JPKI_LANG_EN], " ", text->advice[JPKI_LANG_EN], NULL);
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", text->name, "message",
+				   error->message, "ja", ja, "en", en);
 	if (tries_left >= 0)
 		json_object_set_new(detail, "triesLeft", json_integer(tries_left));
 	return json_pack("{s:o}", "error", detail);

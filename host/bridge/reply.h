@@ -6,9 +6,9 @@
 #include <glib.h>
 #include <jansson.h>
 
-/* {"error": {"code", "message", "ja", "en"}} for an error of JPKI_ERROR or
- * BRIDGE_ERROR (anything else is internal-error); "triesLeft" is added when
- * tries_left >= 0. */
+/* {"error": {"code", "message", "ja", "en"}} for any error, by jpki_error_describe() with
+ * BRIDGE_ERROR's table (an error no table names is internal-error); "triesLeft" is added
+ * when tries_left >= 0. */
 json_t *bridge_error_reply(const GError *error, int tries_left);
 
 /* Writes `reply` as one frame. A reply longer than BRIDGE_MAX_REPLY_LEN

@@ -1,54 +1,32 @@
 #include "request.h"
 
+#include "base64.h"
 #include "framing.h"
+#include "jansson_autoptr.h"
+#include "json_shape.h"
 
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <string.h>
 
-GQuark
-bridge_error_quark(void)
-{
-	return g_quark_from_static_string("bridge-error-quark");
-}
-
-/* jansson's own free, behind g_autoptr. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
-
-#define ORIGIN_MAX_LEN      255
-#define NONCE_MIN_LEN       44
-#define NONCE_MAX_LEN       128
-#define CERTIFICATE_MAX_LEN 4096
-
-/* How much of a caller's text goes into an error message. */
-#define EXCERPT_MAX_LEN 40
-
-static const char *const error_code_names[] = {
-	[BRIDGE_ERROR_INVALID_REQUEST] = "invalid-request",
-	[BRIDGE_ERROR_UNKNOWN_COMMAND] = "unknown-command",
-	[BRIDGE_ERROR_REQUEST_TOO_LARGE] = "request-too-large",
-	[BRIDGE_ERROR_ORIGIN_NOT_ALLOWED] = "origin-not-allowed",
-	[BRIDGE_ERROR_REPLY_TOO_LARGE] = "reply-too-large",
-};
-
-const char *
-bridge_error_code_name(BridgeErrorCode code)
-{
-	if ((guint)code >= G_N_ELEMENTS(error_code_names))
-		return "unknown";
-	return error_code_names[code];
-}
-
 /* The argument keys of each command, in the order they are checked. */
-static const char *const keys_origin[] = {"origin", NULL};
-static const char *const keys_authenticate[] = {"origin", "challengeNonce", NULL};
-static const char *const keys_sign[] = {"origin", "hash", "hashFunction", "certificate", NULL};
-static const char *const keys_sign_cms[] = {"origin", "digest", "hashFunction", NULL};
-static const char *const keys_none[] = {NULL};
+static const JpkiJsonKey keys_origin[] = {{"origin", JSON_STRING}, {NULL, JSON_NULL}};
+static const JpkiJsonKey keys_authenticate[] = {
+	{"origin", JSON_STRING}, {"challengeNonce", JSON_STRING}, {NULL, JSON_NULL}};
+static const JpkiJsonKey keys_sign[] = {{"origin", JSON_STRING},
+					{"hash", JSON_STRING},
+					{"hashFunction", JSON_STRING},
+					{"certificate", JSON_STRING},
+					{NULL, JSON_NULL}};
+static const JpkiJsonKey keys_sign_cms[] = {{"origin", JSON_STRING},
+					    {"digest", JSON_STRING},
+					    {"hashFunction", JSON_STRING},
+					    {NULL, JSON_NULL}};
+static const JpkiJsonKey keys_none[] = {{NULL, JSON_NULL}};
 
 typedef struct {
 	const char *name;
-	const char *const *keys;
+	const JpkiJsonKey *keys; /* every value a non-empty string: the depth stays at two */
 } CommandSpec;
 
 static const CommandSpec commands[] = {
@@ -92,163 +70,30 @@ bridge_request_free(BridgeRequest *request)
 	g_free(request);
 }
 
-/* The caller's text may be long, binary or hostile; messages stay short
- * and printable ASCII so they can go into a reply and a log as they are. */
-static char *
-excerpt(const char *text)
-{
-	gsize len = strlen(text);
-	g_autofree char *head = g_strndup(text, MIN(len, EXCERPT_MAX_LEN));
-	g_autofree char *escaped = g_strescape(head, NULL);
-	return g_strconcat(escaped, len > EXCERPT_MAX_LEN ? "..." : "", NULL);
-}
-
-static const char *
-json_type_name(const json_t *value)
-{
-	switch (json_typeof(value)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-	default:
-		return "null";
-	}
-}
-
-static gboolean
-key_is_one_of(const char *key, const char *const *keys)
-{
-	for (guint i = 0; keys[i] != NULL; i++) {
-		if (strcmp(key, keys[i]) == 0)
-			return TRUE;
-	}
-	return FALSE;
-}
-
-/* The object has exactly `keys`; `where` names it in messages. */
-static gboolean
-check_key_set(json_t *object, const char *const *keys, const char *where, GError **error)
-{
-	const char *key;
-	json_t *value;
-	json_object_foreach(object, key, value)
-	{
-		if (!key_is_one_of(key, keys)) {
-			g_autofree char *shown = excerpt(key);
-			g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
-				    "%s: unknown key \"%s\"", where, shown);
-			return FALSE;
-		}
-	}
-	for (guint i = 0; keys[i] != NULL; i++) {
-		if (json_object_get(object, keys[i]) == NULL) {
-			g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
-				    "%s: missing key \"%s\"", where, keys[i]);
-			return FALSE;
-		}
-	}
-	return TRUE;
-}
-
-/* A string value, non-empty; nested objects and arrays end here too, which
- * is what keeps the accepted depth at two whatever jansson parses. */
-static const char *
-require_string(json_t *object, const char *key, gsize *len, GError **error)
-{
-	json_t *value = json_object_get(object, key);
-	if (!json_is_string(value)) {
-		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
-			    "\"%s\" must be a string, not %s", key, json_type_name(value));
-		return NULL;
-	}
-	*len = json_string_length(value);
-	if (*len == 0) {
-		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
-			    "\"%s\" must not be empty", key);
-		return NULL;
-	}
-	return json_string_value(value);
-}
-
-static int
-base64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* RFC 4648 section 4 as written: the standard alphabet, whole quanta, '='
- * only as the padding of the last one, and the bits the padding leaves
- * over zero, so that one value has one spelling. g_base64_decode() accepts
- * far more, hence this check before it. */
-static gboolean
-is_strict_base64(const char *text, gsize len, gsize *decoded_len)
-{
-	if (len == 0 || len % 4 != 0)
-		return FALSE;
-	gsize pad = 0;
-	if (text[len - 1] == '=')
-		pad = text[len - 2] == '=' ? 2 : 1;
-	for (gsize i = 0; i < len - pad; i++) {
-		if (base64_value(text[i]) < 0)
-			return FALSE;
-	}
-	if (pad == 2 && (base64_value(text[len - 3]) & 0x0f) != 0)
-		return FALSE;
-	if (pad == 1 && (base64_value(text[len - 2]) & 0x03) != 0)
-		return FALSE;
-	*decoded_len = len / 4 * 3 - pad;
-	return TRUE;
-}
-
 static GBytes *
 decode_base64(const char *key, const char *text, gsize len, GError **error)
 {
-	gsize expected = 0;
-	if (!is_strict_base64(text, len, &expected)) {
+	GBytes *decoded = jpki_base64_decode_strict(text, len);
+	if (decoded == NULL)
 		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 			    "\"%s\" is not standard base64 (A-Z a-z 0-9 + / in groups of 4, "
 			    "'=' padding)",
 			    key);
-		return NULL;
-	}
-	gsize decoded_len = 0;
-	guchar *decoded = g_base64_decode(text, &decoded_len);
-	g_assert(decoded_len == expected);
-	return g_bytes_new_take(decoded, decoded_len);
+	return decoded;
 }
 
 static gboolean
 check_nonce(const char *nonce, gsize len, GError **error)
 {
-	gsize decoded_len = 0;
-	if (len < NONCE_MIN_LEN || len > NONCE_MAX_LEN) {
+	if (len < BRIDGE_NONCE_MIN_LEN || len > BRIDGE_NONCE_MAX_LEN) {
 		g_set_error(
 			error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 			"\"challengeNonce\" must have %d to %d characters, not %" G_GSIZE_FORMAT,
-			NONCE_MIN_LEN, NONCE_MAX_LEN, len);
+			BRIDGE_NONCE_MIN_LEN, BRIDGE_NONCE_MAX_LEN, len);
 		return FALSE;
 	}
-	if (!is_strict_base64(nonce, len, &decoded_len)) {
+	g_autoptr(GBytes) decoded = jpki_base64_decode_strict(nonce, len);
+	if (decoded == NULL) {
 		g_set_error_literal(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 				    "\"challengeNonce\" is not standard base64");
 		return FALSE;
@@ -265,7 +110,7 @@ parse_hash_function(const char *name, JpkiHashAlg *alg, GError **error)
 			return TRUE;
 		}
 	}
-	g_autofree char *shown = excerpt(name);
+	g_autofree char *shown = jpki_json_excerpt(name);
 	g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 		    "\"hashFunction\" must be SHA-256, SHA-384 or SHA-512, not \"%s\"", shown);
 	return FALSE;
@@ -290,10 +135,10 @@ decode_hash(const char *key, const char *text, gsize len, JpkiHashAlg alg, GErro
 static GBytes *
 decode_certificate(const char *text, gsize len, GError **error)
 {
-	if (len > CERTIFICATE_MAX_LEN) {
+	if (len > BRIDGE_CERTIFICATE_MAX_LEN) {
 		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
 			    "\"certificate\" must have at most %d characters, not %" G_GSIZE_FORMAT,
-			    CERTIFICATE_MAX_LEN, len);
+			    BRIDGE_CERTIFICATE_MAX_LEN, len);
 		return NULL;
 	}
 	return decode_base64("certificate", text, len, error);
@@ -481,7 +326,7 @@ origin_malformed(const char **why, const char *reason)
 static OriginVerdict
 classify_origin(const char *origin, gsize len, gboolean allow_http_loopback, const char **why)
 {
-	if (len > ORIGIN_MAX_LEN)
+	if (len > BRIDGE_ORIGIN_MAX_LEN)
 		return origin_malformed(why, "is longer than 255 characters");
 	for (gsize i = 0; i < len; i++) {
 		if (origin[i] <= ' ' || origin[i] > '~')
@@ -565,27 +410,16 @@ find_command(const char *name, BridgeCommand *command)
 static const CommandSpec *
 parse_envelope(json_t *root, BridgeCommand *command, json_t **arguments, GError **error)
 {
-	static const char *const envelope_keys[] = {"command", "arguments", NULL};
-	if (!json_is_object(root)) {
-		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
-			    "the request must be a JSON object, not %s", json_type_name(root));
+	static const JpkiJsonKey envelope_keys[] = {
+		{"command", JSON_STRING}, {"arguments", JSON_OBJECT}, {NULL, JSON_NULL}};
+	if (!jpki_json_check_object(root, envelope_keys, "request", BRIDGE_ERROR,
+				    BRIDGE_ERROR_INVALID_REQUEST, error))
 		return NULL;
-	}
-	if (!check_key_set(root, envelope_keys, "request", error))
-		return NULL;
-	gsize name_len = 0;
-	const char *name = require_string(root, "command", &name_len, error);
-	if (name == NULL)
-		return NULL;
+	const char *name = json_string_value(json_object_get(root, "command"));
 	*arguments = json_object_get(root, "arguments");
-	if (!json_is_object(*arguments)) {
-		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
-			    "\"arguments\" must be an object, not %s", json_type_name(*arguments));
-		return NULL;
-	}
 	const CommandSpec *spec = find_command(name, command);
 	if (spec == NULL) {
-		g_autofree char *shown = excerpt(name);
+		g_autofree char *shown = jpki_json_excerpt(name);
 		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_UNKNOWN_COMMAND,
 			    "unknown command \"%s\"", shown);
 		return NULL;
@@ -599,25 +433,26 @@ static gboolean
 parse_arguments(BridgeRequest *request, const CommandSpec *spec, json_t *arguments,
 		gboolean allow_http_loopback, GError **error)
 {
-	if (!check_key_set(arguments, spec->keys, "arguments", error))
+	if (!jpki_json_check_object(arguments, spec->keys, "arguments", BRIDGE_ERROR,
+				    BRIDGE_ERROR_INVALID_REQUEST, error))
 		return FALSE;
 	/* sign takes the most arguments */
 	const char *values[G_N_ELEMENTS(keys_sign)] = {NULL};
 	gsize lens[G_N_ELEMENTS(keys_sign)] = {0};
-	for (guint i = 0; spec->keys[i] != NULL; i++) {
-		values[i] = require_string(arguments, spec->keys[i], &lens[i], error);
-		if (values[i] == NULL)
-			return FALSE;
+	for (guint i = 0; spec->keys[i].name != NULL; i++) {
+		json_t *value = json_object_get(arguments, spec->keys[i].name);
+		values[i] = json_string_value(value);
+		lens[i] = json_string_length(value);
 	}
 
 	OriginVerdict verdict = ORIGIN_ALLOWED;
-	for (guint i = 0; spec->keys[i] != NULL; i++) {
-		if (strcmp(spec->keys[i], "hashFunction") == 0 &&
+	for (guint i = 0; spec->keys[i].name != NULL; i++) {
+		if (strcmp(spec->keys[i].name, "hashFunction") == 0 &&
 		    !parse_hash_function(values[i], &request->hash_alg, error))
 			return FALSE;
 	}
-	for (guint i = 0; spec->keys[i] != NULL; i++) {
-		const char *key = spec->keys[i];
+	for (guint i = 0; spec->keys[i].name != NULL; i++) {
+		const char *key = spec->keys[i].name;
 		if (strcmp(key, "origin") == 0) {
 			const char *why = NULL;
 			verdict = classify_origin(values[i], lens[i], allow_http_loopback, &why);
@@ -643,7 +478,7 @@ parse_arguments(BridgeRequest *request, const CommandSpec *spec, json_t *argumen
 		}
 	}
 	if (verdict == ORIGIN_NOT_ALLOWED) {
-		g_autofree char *shown = excerpt(request->origin);
+		g_autofree char *shown = jpki_json_excerpt(request->origin);
 		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_ORIGIN_NOT_ALLOWED,
 			    "the origin \"%s\" is not allowed: only https%s", shown,
 			    allow_http_loopback ? " and http on the loopback" : "");

@@ -4,23 +4,15 @@
 
 #include <glib.h>
 
+#include "bridge_error.h"
 #include "digestinfo.h"
 
-#define BRIDGE_ERROR (bridge_error_quark())
-GQuark bridge_error_quark(void);
-
-/* The protocol's own codes; the card's come from JPKI_ERROR. */
-typedef enum {
-	BRIDGE_ERROR_INVALID_REQUEST,    /* not JSON, not an object, wrong keys or values */
-	BRIDGE_ERROR_UNKNOWN_COMMAND,    /* "command" names no command */
-	BRIDGE_ERROR_REQUEST_TOO_LARGE,  /* more than BRIDGE_MAX_REQUEST_LEN bytes */
-	BRIDGE_ERROR_ORIGIN_NOT_ALLOWED, /* a well-formed origin this host does not serve */
-	BRIDGE_ERROR_REPLY_TOO_LARGE,    /* a reply past BRIDGE_MAX_REPLY_LEN (reply.c) */
-	BRIDGE_ERROR_LAST
-} BridgeErrorCode;
-
-/* The stable string of docs/protocol.md: "invalid-request", ... */
-const char *bridge_error_code_name(BridgeErrorCode code);
+/* The limits of a request's values (docs/protocol.md, "Requests"); the frame's are in
+ * framing.h. All are in the generated contract (wire_codes.h). */
+#define BRIDGE_ORIGIN_MAX_LEN      255 /* characters of an origin */
+#define BRIDGE_NONCE_MIN_LEN       44  /* characters of challengeNonce: 32 bytes in base64 */
+#define BRIDGE_NONCE_MAX_LEN       128
+#define BRIDGE_CERTIFICATE_MAX_LEN 4096 /* characters of the certificate's base64 */
 
 typedef enum {
 	BRIDGE_CMD_STATUS,

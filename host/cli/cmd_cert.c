@@ -82,12 +82,7 @@ write_output(const char *path, const void *data, gsize len, GError **error)
 		}
 		return TRUE;
 	}
-	g_autoptr(GError) local = NULL;
-	if (!g_file_set_contents(path, data, (gssize)len, &local)) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "%s", local->message);
-		return FALSE;
-	}
-	return TRUE;
+	return g_file_set_contents(path, data, (gssize)len, error);
 }
 
 static gboolean

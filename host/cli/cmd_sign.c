@@ -114,12 +114,9 @@ cli_sign(Cli *cli, int argc, char **argv)
 	jpki_card_end_transaction(card);
 	if (cms == NULL)
 		return cli_fail_pin(cli, error, tries);
-	g_autoptr(GError) write_error = NULL;
 	if (!g_file_set_contents(sig_path, g_bytes_get_data(cms, NULL),
-				 (gssize)g_bytes_get_size(cms), &write_error)) {
-		g_set_error(&error, JPKI_ERROR, JPKI_ERROR_IO, "%s", write_error->message);
+				 (gssize)g_bytes_get_size(cms), &error))
 		return cli_fail(cli, error);
-	}
 	g_autofree char *subject = jpki_cert_dup_subject(signer);
 	if (cli->json)
 		cli_print_json(json_pack("{s:s, s:s, s:s, s:s}", "file", path, "signature",

@@ -8,13 +8,10 @@
 static GBytes *
 read_file(const char *path, GError **error)
 {
-	g_autoptr(GError) local = NULL;
 	char *data = NULL;
 	gsize len = 0;
-	if (!g_file_get_contents(path, &data, &len, &local)) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "%s", local->message);
+	if (!g_file_get_contents(path, &data, &len, error))
 		return NULL;
-	}
 	return g_bytes_new_take(data, len);
 }
 

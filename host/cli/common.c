@@ -9,8 +9,10 @@ report_failure(Cli *cli, const char *code, const char *summary, const char *advi
 	       const char *detail, int tries_left)
 {
 	if (cli->json) {
-		json_t *entry = json_pack("{s:s, s:s, s:s, s:s}", "code", code, "message", summary,
-					  "advice", advice, "detail", detail);
+		/* As the host's error (docs/protocol.md, "JSON"): "message" is the English detail
+		 * for developers; the texts for the user are in --lang. */
+		json_t *entry = json_pack("{s:s, s:s, s:s, s:s}", "code", code, "message", detail,
+					  "summary", summary, "advice", advice);
 		if (tries_left >= 0)
 			json_object_set_new(entry, "tries_left", json_integer(tries_left));
 		cli_print_json(json_pack("{s:o}", "error", entry));
@@ -28,10 +30,9 @@ report_failure(Cli *cli, const char *code, const char *summary, const char *advi
 static int
 fail_with(Cli *cli, const GError *error, int tries_left)
 {
-	JpkiErrorCode code =
-		error->domain == JPKI_ERROR ? (JpkiErrorCode)error->code : JPKI_ERROR_INVALID_INPUT;
-	return report_failure(cli, jpki_error_code_name(code), jpki_error_summary(code, cli->lang),
-			      jpki_error_advice(code, cli->lang), error->message, tries_left);
+	const JpkiErrorText *text = jpki_error_describe(error, NULL);
+	return report_failure(cli, text->name, text->summary[cli->lang], text->advice[cli->lang],
+			      error->message, tries_left);
 }
 
 int
@@ -58,14 +59,8 @@ JpkiPin *
 cli_ask_pin(Cli *cli, JpkiCard *card, JpkiSecret secret, GError **error)
 {
 	guint tries = 0;
-	if (!jpki_pin_query(card, secret, &tries, error))
+	if (!jpki_pin_query_before_asking(card, secret, &tries, error))
 		return NULL;
-	if (tries == 0) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
-			    "the %s PIN is blocked; it was not asked for",
-			    jpki_secret_name(secret));
-		return NULL;
-	}
 	return cli_read_pin(cli, secret, NULL, tries, error);
 }
 

@@ -23,9 +23,9 @@ add_error(DoctorReport *report, const char *name, const GError *error)
 {
 	JpkiErrorCode code =
 		error->domain == JPKI_ERROR ? (JpkiErrorCode)error->code : JPKI_ERROR_PCSC;
-	DoctorCheck *check =
-		doctor_add(report, name, DOCTOR_FAIL, jpki_error_advice(code, report->cli->lang),
-			   "%s", jpki_error_summary(code, report->cli->lang));
+	DoctorCheck *check = doctor_add(report, name, DOCTOR_FAIL,
+					jpki_error_text(code)->advice[report->cli->lang], "%s",
+					jpki_error_text(code)->summary[report->cli->lang]);
 	check->detail = json_pack("{s:s, s:s}", "code", jpki_error_code_name(code), "error",
 				  error->message);
 	return check;
@@ -159,8 +159,8 @@ check_auth_certificate(DoctorReport *report, JpkiCert *cert)
 	Cli *cli = report->cli;
 	if (cert == NULL) {
 		doctor_add(report, "auth-certificate", DOCTOR_FAIL,
-			   jpki_error_advice(JPKI_ERROR_NO_AUTH_CERTIFICATE, cli->lang), "%s",
-			   jpki_error_summary(JPKI_ERROR_NO_AUTH_CERTIFICATE, cli->lang));
+			   jpki_error_text(JPKI_ERROR_NO_AUTH_CERTIFICATE)->advice[cli->lang], "%s",
+			   jpki_error_text(JPKI_ERROR_NO_AUTH_CERTIFICATE)->summary[cli->lang]);
 		return;
 	}
 	JpkiCertValidity validity = jpki_cert_validity_at(cert, NULL);
@@ -181,10 +181,10 @@ check_auth_certificate(DoctorReport *report, JpkiCert *cert)
 			"expires.");
 		break;
 	case JPKI_CERT_EXPIRED:
-		advice = jpki_error_advice(JPKI_ERROR_CERTIFICATE_EXPIRED, cli->lang);
+		advice = jpki_error_text(JPKI_ERROR_CERTIFICATE_EXPIRED)->advice[cli->lang];
 		break;
 	default:
-		advice = jpki_error_advice(JPKI_ERROR_CERTIFICATE_NOT_YET_VALID, cli->lang);
+		advice = jpki_error_text(JPKI_ERROR_CERTIFICATE_NOT_YET_VALID)->advice[cli->lang];
 		break;
 	}
 	DoctorCheck *check = doctor_add(
@@ -201,8 +201,9 @@ check_signing_certificate(DoctorReport *report, gboolean present)
 	Cli *cli = report->cli;
 	if (!present) {
 		doctor_add(report, "signing-certificate", DOCTOR_WARNING,
-			   jpki_error_advice(JPKI_ERROR_NO_SIGNING_CERTIFICATE, cli->lang), "%s",
-			   jpki_error_summary(JPKI_ERROR_NO_SIGNING_CERTIFICATE, cli->lang));
+			   jpki_error_text(JPKI_ERROR_NO_SIGNING_CERTIFICATE)->advice[cli->lang],
+			   "%s",
+			   jpki_error_text(JPKI_ERROR_NO_SIGNING_CERTIFICATE)->summary[cli->lang]);
 		return;
 	}
 	doctor_add(report, "signing-certificate", DOCTOR_OK, NULL, "%s",
@@ -235,7 +236,7 @@ check_pins(DoctorReport *report, const CliCardStatus *status)
 	}
 	DoctorStatus result = blocked ? DOCTOR_FAIL : spent ? DOCTOR_WARNING : DOCTOR_OK;
 	const char *advice =
-		blocked ? jpki_error_advice(JPKI_ERROR_PIN_BLOCKED, cli->lang)
+		blocked ? jpki_error_text(JPKI_ERROR_PIN_BLOCKED)->advice[cli->lang]
 		: spent ? TR(cli,
 			     "間違えた回数が残っています。正しく入力すると元の回数に戻ります。0回に"
 			     "なるとロックされ、市区町村の窓口でしか解除できません。",

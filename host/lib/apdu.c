@@ -2,6 +2,7 @@
 #include "apdu.h"
 
 #include <openssl/crypto.h>
+#include <string.h>
 
 static const guint8 aid_jpki[] = {0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01};
 static const guint8 aid_support[] = {0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08};
@@ -86,20 +87,42 @@ jpki_apdu_verify_status(void)
 	return command(0x00, 0x20, 0x00, 0x80);
 }
 
+struct _JpkiSecretApdu {
+	gsize len;
+	guint8 data[]; /* header, Lc, the PIN */
+};
+
+/* Case 3 with short Lc, written once into a buffer of its final size. */
+static JpkiSecretApdu *
+secret_command(guint8 ins, guint8 p1, guint8 p2, const guint8 *pin, gsize len)
+{
+	g_return_val_if_fail(pin != NULL && len > 0 && len <= 255, NULL);
+	JpkiSecretApdu *apdu = g_malloc(sizeof(JpkiSecretApdu) + 5 + len);
+	apdu->len = 5 + len;
+	const guint8 header[5] = {0x00, ins, p1, p2, (guint8)len};
+	memcpy(apdu->data, header, sizeof(header));
+	memcpy(apdu->data + 5, pin, len);
+	return apdu;
+}
+
 JpkiSecretApdu *
 jpki_apdu_verify(const guint8 *pin, gsize len)
 {
-	GByteArray *apdu = command(0x00, 0x20, 0x00, 0x80);
-	append_data(apdu, pin, len);
-	return apdu;
+	return secret_command(0x20, 0x00, 0x80, pin, len);
 }
 
 JpkiSecretApdu *
 jpki_apdu_change_reference_data(const guint8 *pin, gsize len)
 {
-	GByteArray *apdu = command(0x00, 0x24, 0x01, 0x80);
-	append_data(apdu, pin, len);
-	return apdu;
+	return secret_command(0x24, 0x01, 0x80, pin, len);
+}
+
+const guint8 *
+jpki_secret_apdu_get_data(const JpkiSecretApdu *apdu, gsize *len)
+{
+	g_return_val_if_fail(apdu != NULL && len != NULL, NULL);
+	*len = apdu->len;
+	return apdu->data;
 }
 
 void
@@ -108,7 +131,7 @@ jpki_secret_apdu_free(JpkiSecretApdu *apdu)
 	if (apdu == NULL)
 		return;
 	OPENSSL_cleanse(apdu->data, apdu->len);
-	g_byte_array_unref(apdu);
+	g_free(apdu);
 }
 
 GByteArray *
@@ -126,7 +149,7 @@ jpki_apdu_compute_signature(GBytes *digest_info)
 gboolean
 jpki_sw_is_wrong_pin(guint16 sw, guint *tries_left)
 {
-	if ((sw & 0xFFF0) != 0x63C0)
+	if ((sw & JPKI_SW_WRONG_PIN_MASK) != JPKI_SW_WRONG_PIN)
 		return FALSE;
 	if (tries_left != NULL)
 		*tries_left = sw & 0x0F;
@@ -136,7 +159,7 @@ jpki_sw_is_wrong_pin(guint16 sw, guint *tries_left)
 gboolean
 jpki_sw_is_blocked(guint16 sw)
 {
-	return sw == 0x6984 || sw == 0x6983;
+	return sw == JPKI_SW_REFERENCE_DATA_UNUSABLE || sw == JPKI_SW_AUTH_METHOD_BLOCKED;
 }
 
 void

@@ -2,12 +2,7 @@
 #pragma once
 
 #include "jpki_error.h"
-
-#define JPKI_SW_OK             0x9000
-#define JPKI_SW_FILE_NOT_FOUND 0x6A82
-/* "No precise diagnosis": also what some cards answer to the first command
- * after power-up (pcsc.c retries that one once). */
-#define JPKI_SW_NO_PRECISE_DIAGNOSIS 0x6F00
+#include "status_words.h"
 
 typedef enum {
 	JPKI_APP_JPKI,    /* 公的個人認証 AP */
@@ -24,10 +19,14 @@ GByteArray *jpki_apdu_read_record(guint8 record, guint8 sfi);
 GByteArray *jpki_apdu_verify_status(void);
 GByteArray *jpki_apdu_compute_signature(GBytes *digest_info);
 
-/* An APDU that carries a PIN: wiped when freed. */
-typedef GByteArray JpkiSecretApdu;
+/* An APDU that carries a PIN: its own type, so it can only be sent by
+ * jpki_card_transmit_secret() (which wipes every copy it makes); allocated once at its final
+ * size, so no reallocation leaves a copy behind; wiped when freed. */
+typedef struct _JpkiSecretApdu JpkiSecretApdu;
 JpkiSecretApdu *jpki_apdu_verify(const guint8 *pin, gsize len);
 JpkiSecretApdu *jpki_apdu_change_reference_data(const guint8 *pin, gsize len);
+/* The bytes, borrowed; for jpki_card_transmit_secret() and tests. */
+const guint8 *jpki_secret_apdu_get_data(const JpkiSecretApdu *apdu, gsize *len);
 void jpki_secret_apdu_free(JpkiSecretApdu *apdu);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiSecretApdu, jpki_secret_apdu_free)
 

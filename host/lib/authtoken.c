@@ -2,15 +2,16 @@
  * party's verification of it. */
 #include "authtoken.h"
 
+#include "base64.h"
 #include "digestinfo.h"
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
+#include "json_shape.h"
 #include "openssl_autoptr.h"
 
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 #include <string.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 #define SHA256_LEN 32
 /* The JPKI personal-data arc: the holder's name, sex, birth date and address (cert.c). */
@@ -64,23 +65,14 @@ jpki_authtoken_build(GBytes *certificate_der, GBytes *signature, const char *app
 			 "format", JPKI_AUTHTOKEN_FORMAT, "appVersion", app_version);
 }
 
-/* Canonical standard base64 only: the text must be exactly what encoding its bytes gives back.
- * That refuses what g_base64_decode() alone would let through: characters outside the alphabet
- * (skipped), whitespace and line breaks, base64url, missing padding, and bits left over in the
- * padding (two texts for one value). */
 static GBytes *
 base64_decode_strict(const char *key, const char *text, GError **error)
 {
-	gsize len = 0;
-	guint8 *decoded = g_base64_decode(text, &len);
-	g_autofree char *again = g_base64_encode(decoded, len);
-	if (strcmp(again, text) != 0) {
-		g_free(decoded);
+	GBytes *decoded = jpki_base64_decode_strict(text, strlen(text));
+	if (decoded == NULL)
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
 			    "token key %s is not canonical standard base64", key);
-		return NULL;
-	}
-	return g_bytes_new_take(decoded, len);
+	return decoded;
 }
 
 typedef struct {
@@ -95,52 +87,22 @@ typedef struct {
 static gboolean
 token_fields(json_t *token, TokenFields *fields, GError **error)
 {
-	struct {
-		const char *key;
-		const char **value;
-	} keys[] = {
-		{"unverifiedCertificate", &fields->certificate_b64},
-		{"algorithm", &fields->algorithm},
-		{"signature", &fields->signature_b64},
-		{"format", &fields->format},
-		{"appVersion", &fields->app_version},
+	static const JpkiJsonKey keys[] = {
+		{"unverifiedCertificate", JSON_STRING},
+		{"algorithm", JSON_STRING},
+		{"signature", JSON_STRING},
+		{"format", JSON_STRING},
+		{"appVersion", JSON_STRING},
+		{NULL, JSON_NULL},
 	};
-	if (!json_is_object(token)) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "the token is not a JSON object");
+	if (!jpki_json_check_object(token, keys, "token", JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    error))
 		return FALSE;
-	}
-	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
-		json_t *value = json_object_get(token, keys[i].key);
-		if (value == NULL) {
-			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "the token has no key %s", keys[i].key);
-			return FALSE;
-		}
-		/* Without JSON_ALLOW_NUL, jansson refuses "\u0000", so strlen() is the length. */
-		if (!json_is_string(value) || json_string_length(value) == 0) {
-			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "token key %s is not a non-empty string", keys[i].key);
-			return FALSE;
-		}
-		*keys[i].value = json_string_value(value);
-	}
-	/* All five are present, so a larger object has a key of its own. */
-	if (json_object_size(token) != G_N_ELEMENTS(keys)) {
-		const char *key = NULL;
-		json_t *value = NULL;
-		json_object_foreach(token, key, value)
-		{
-			gboolean known = FALSE;
-			for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
-				known = known || strcmp(key, keys[i].key) == 0;
-			if (!known)
-				break;
-		}
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-			    "the token has the unknown key %s", key != NULL ? key : "?");
-		return FALSE;
-	}
+	fields->certificate_b64 = json_string_value(json_object_get(token, keys[0].name));
+	fields->algorithm = json_string_value(json_object_get(token, keys[1].name));
+	fields->signature_b64 = json_string_value(json_object_get(token, keys[2].name));
+	fields->format = json_string_value(json_object_get(token, keys[3].name));
+	fields->app_version = json_string_value(json_object_get(token, keys[4].name));
 	return TRUE;
 }
 

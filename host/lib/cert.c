@@ -3,6 +3,7 @@
 
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "openssl_error.h"
 #include "x509_io.h"
 
 #include <openssl/err.h>

@@ -2,6 +2,7 @@
 
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "openssl_error.h"
 
 #include <openssl/asn1t.h>
 #include <openssl/cms.h>
@@ -39,25 +40,6 @@ ASN1_ITEM_TEMPLATE(CmsSignedAttributesSet) =
 	ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_OF, 0, CmsSignedAttributes, X509_ATTRIBUTE)
 static_ASN1_ITEM_TEMPLATE_END(CmsSignedAttributesSet);
 /* clang-format on */
-
-/* OpenSSL's last reason, for a message. The queue is emptied so that it cannot leak into an
- * unrelated later call. */
-static char *
-take_openssl_reason(void)
-{
-	unsigned long code = ERR_peek_last_error();
-	const char *reason = code != 0 ? ERR_reason_error_string(code) : NULL;
-	char *out = g_strdup(reason != NULL ? reason : "no reason given");
-	ERR_clear_error();
-	return out;
-}
-
-static void
-set_openssl_error(GError **error, JpkiErrorCode code, const char *what)
-{
-	g_autofree char *reason = take_openssl_reason();
-	g_set_error(error, JPKI_ERROR, code, "%s: %s", what, reason);
-}
 
 /* Every signed attribute of `si`, borrowed, in the order the SignerInfo holds them. */
 static CmsAttributeView *
@@ -209,28 +191,30 @@ jpki_cms_sign_detached(X509 *signer, JpkiHashAlg alg, GBytes *content_digest,
 	 * it with the certificate's, and CMS_PARTIAL keeps OpenSSL from signing. */
 	g_autoptr(CMS_ContentInfo) cms = CMS_ContentInfo_new();
 	if (cms == NULL || !CMS_SignedData_init(cms) || !CMS_set_detached(cms, 1)) {
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT, "cannot start a SignedData");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT,
+				       "cannot start a SignedData");
 		return NULL;
 	}
 	CMS_SignerInfo *si = CMS_add1_signer(cms, signer, public_key, jpki_hash_md(alg),
 					     CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP);
 	if (si == NULL || !add_signed_attributes(si, signer, content_digest, signing_time)) {
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT, "cannot describe the signer");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT,
+				       "cannot describe the signer");
 		return NULL;
 	}
 
 	g_autoptr(GBytes) attributes = signed_attributes_der(si);
 	if (attributes == NULL) {
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT,
-				  "cannot encode the signed attributes");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT,
+				       "cannot encode the signed attributes");
 		return NULL;
 	}
 	guint8 hash[EVP_MAX_MD_SIZE];
 	unsigned int hash_len = 0;
 	if (EVP_Digest(g_bytes_get_data(attributes, NULL), g_bytes_get_size(attributes), hash,
 		       &hash_len, jpki_hash_md(alg), NULL) != 1) {
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT,
-				  "cannot hash the signed attributes");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT,
+				       "cannot hash the signed attributes");
 		return NULL;
 	}
 	g_autoptr(GBytes) digest_info = jpki_digestinfo_build(alg, hash, hash_len, error);
@@ -244,14 +228,16 @@ jpki_cms_sign_detached(X509 *signer, JpkiHashAlg alg, GBytes *content_digest,
 		return NULL;
 	if (!ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), g_bytes_get_data(signature, NULL),
 			     (int)g_bytes_get_size(signature))) {
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT, "cannot store the signature");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT,
+				       "cannot store the signature");
 		return NULL;
 	}
 
 	unsigned char *der = NULL;
 	int der_len = i2d_CMS_ContentInfo(cms, &der);
 	if (der_len <= 0) {
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT, "cannot encode the SignedData");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT,
+				       "cannot encode the SignedData");
 		return NULL;
 	}
 	GBytes *out = g_bytes_new(der, (gsize)der_len);
@@ -307,7 +293,7 @@ parse_content_info(GBytes *bytes, GError **error)
 		}
 	}
 	if (cms == NULL)
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT, "not a CMS signature");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT, "not a CMS signature");
 	return cms;
 }
 
@@ -402,8 +388,8 @@ static gboolean
 check_attribute_signature(CMS_ContentInfo *cms, CMS_SignerInfo *si, GError **error)
 {
 	if (CMS_SignerInfo_verify(si) != 1) {
-		set_openssl_error(error, JPKI_ERROR_SIGNATURE_INVALID,
-				  "the signature does not verify");
+		jpki_openssl_set_error(error, JPKI_ERROR_SIGNATURE_INVALID,
+				       "the signature does not verify");
 		return FALSE;
 	}
 	ASN1_OBJECT *content_type =
@@ -473,8 +459,8 @@ verify_chain(CMS_ContentInfo *cms, X509 *signer, X509_STORE *anchors, GError **e
 	g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new();
 	if (ctx == NULL || !X509_STORE_CTX_init(ctx, anchors, signer, carried) ||
 	    !X509_STORE_CTX_set_default(ctx, "smime_sign")) {
-		set_openssl_error(error, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
-				  "cannot check the signer certificate");
+		jpki_openssl_set_error(error, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+				       "cannot check the signer certificate");
 		return NULL;
 	}
 	if (X509_verify_cert(ctx) != 1) {
@@ -525,8 +511,9 @@ check_signing_certificates(CMS_SignerInfo *si, CmsCertList *chain, GError **erro
 		}
 	}
 	if (OSSL_ESS_check_signing_certs(ess_v1, ess_v2, chain, 0) != 1) {
-		set_openssl_error(error, JPKI_ERROR_SIGNATURE_INVALID,
-				  "the signing certificate attribute names another certificate");
+		jpki_openssl_set_error(
+			error, JPKI_ERROR_SIGNATURE_INVALID,
+			"the signing certificate attribute names another certificate");
 		return FALSE;
 	}
 	return TRUE;
@@ -617,7 +604,7 @@ jpki_cms_verify_detached(GBytes *cms, GBytes *content, X509_STORE *anchors, GErr
 	unsigned int digest_len = 0;
 	if (EVP_Digest(g_bytes_get_data(content, NULL), g_bytes_get_size(content), digest,
 		       &digest_len, jpki_hash_md(alg), NULL) != 1) {
-		set_openssl_error(error, JPKI_ERROR_INVALID_INPUT, "cannot hash the content");
+		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT, "cannot hash the content");
 		return NULL;
 	}
 	return verify_signer(parsed, si, alg, digest, digest_len, anchors, error);

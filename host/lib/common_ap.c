@@ -47,8 +47,7 @@ jpki_common_read_card_info(JpkiCard *card, JpkiCardInfo *info, GError **error)
 		return FALSE;
 	g_autoptr(GByteArray) apdu = jpki_apdu_read_record(1, CARD_INFO_SFI);
 	guint16 sw = 0;
-	g_autoptr(GBytes) record =
-		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
+	g_autoptr(GBytes) record = jpki_card_transmit(card, apdu->data, apdu->len, &sw, error);
 	if (record == NULL)
 		return FALSE;
 	/* A READ RECORD by short file id makes that EF the current one. */

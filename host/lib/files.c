@@ -11,12 +11,13 @@
 static GBytes *
 send(JpkiCard *card, GByteArray *apdu, guint16 *sw, GError **error)
 {
-	return jpki_card_transmit(card, apdu->data, apdu->len, FALSE, sw, error);
+	return jpki_card_transmit(card, apdu->data, apdu->len, sw, error);
 }
 
 gboolean
 jpki_files_select_app(JpkiCard *card, JpkiApp app, GError **error)
 {
+	g_return_val_if_fail(card != NULL, FALSE);
 	JpkiCardSession *session = jpki_card_get_session(card);
 	if (session->app == (int)app)
 		return TRUE;
@@ -47,6 +48,7 @@ jpki_files_select_app(JpkiCard *card, JpkiApp app, GError **error)
 gboolean
 jpki_files_select_ef(JpkiCard *card, guint16 fid, guint16 *sw, GError **error)
 {
+	g_return_val_if_fail(card != NULL && sw != NULL, FALSE);
 	JpkiCardSession *session = jpki_card_get_session(card);
 	if (session->app != JPKI_SESSION_UNKNOWN && session->ef == (int)fid) {
 		*sw = JPKI_SW_OK;
@@ -64,6 +66,7 @@ jpki_files_select_ef(JpkiCard *card, guint16 fid, guint16 *sw, GError **error)
 GBytes *
 jpki_files_read_head(JpkiCard *card, gsize max, guint16 *sw, GError **error)
 {
+	g_return_val_if_fail(card != NULL && sw != NULL, NULL);
 	g_autoptr(GByteArray) apdu = jpki_apdu_read_binary(0, max);
 	g_autoptr(GBytes) data = send(card, apdu, sw, error);
 	if (data == NULL)
@@ -115,6 +118,7 @@ is_blank(const guint8 *head, gsize len)
 GBytes *
 jpki_files_read_tlv(JpkiCard *card, gsize tag_len, guint16 *sw, GError **error)
 {
+	g_return_val_if_fail(card != NULL && sw != NULL, NULL);
 	/* The first 256 bytes carry the length and, of every certificate, the
 	 * start of its body: no separate read for the header. A shorter file
 	 * comes back whole (READ BINARY answers what there is up to Le). */

@@ -226,7 +226,7 @@ jpki_ap_read_certificate(JpkiCard *card, JpkiCertSlot slot, GError **error)
 	/* No file, or a blank one: the holder's certificate was never written. */
 	if (der == NULL && sw == JPKI_SW_FILE_NOT_FOUND && set_absent_error(error, slot))
 		return NULL;
-	if (der == NULL && sw == 0x6982) {
+	if (der == NULL && sw == JPKI_SW_SECURITY_NOT_SATISFIED) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
 				    "the signing certificate is read after the signing password");
 		return NULL;
@@ -257,8 +257,7 @@ jpki_ap_sign(JpkiCard *card, JpkiSecret secret, GBytes *digest_info, GError **er
 		return NULL;
 	}
 	g_autoptr(GByteArray) apdu = jpki_apdu_compute_signature(digest_info);
-	g_autoptr(GBytes) signature =
-		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
+	g_autoptr(GBytes) signature = jpki_card_transmit(card, apdu->data, apdu->len, &sw, error);
 	if (signature == NULL)
 		return NULL;
 	if (sw != JPKI_SW_OK || g_bytes_get_size(signature) == 0) {

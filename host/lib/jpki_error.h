@@ -1,6 +1,6 @@
 /* One error domain for libjpki, with stable codes. Programs (the CLI, the
- * browser host) show each code as a Japanese or English message that says
- * what to do next (jpki_messages.h). */
+ * browser host, the demo portal) show each code as its wire name and a
+ * Japanese or English message that says what to do next (messages.h). */
 #pragma once
 
 #include <glib.h>
@@ -36,8 +36,20 @@ typedef enum {
 	JPKI_ERROR_IO,                    /* a file could not be read or written */
 	JPKI_ERROR_CARD_RESET, /* another program reset the card mid-operation; a PIN is never
 				  re-sent */
+	JPKI_ERROR_DIALOG,     /* the dialog program (pinentry) could not show or finish a dialog */
+	JPKI_ERROR_INTERNAL,   /* an error no table names: a fault of the program */
 	JPKI_ERROR_LAST
 } JpkiErrorCode;
 
 /* A stable, lower-case, hyphenated name: "pin-blocked", "no-card", ... */
 const char *jpki_error_code_name(JpkiErrorCode code);
+
+/* The code of any error, by one table (model: fwupd_error_convert()): JPKI_ERROR's own
+ * code; G_FILE_ERROR, G_IO_ERROR and G_KEY_FILE_ERROR by what they mean to a user (a file
+ * that cannot be read is JPKI_ERROR_IO, a malformed one JPKI_ERROR_INVALID_INPUT, a
+ * cancelled operation JPKI_ERROR_CANCELLED...); JPKI_ERROR_INTERNAL for anything else. */
+JpkiErrorCode jpki_error_code_of(const GError *error);
+
+/* Turns *error into JPKI_ERROR with jpki_error_code_of()'s code, its message kept, so a
+ * library function reports one domain. NULL or a JPKI_ERROR is left alone. */
+void jpki_error_convert(GError **error);

@@ -15,10 +15,27 @@ JpkiLang jpki_lang_from_locale(void);
 /* "ja" or "en". */
 gboolean jpki_lang_from_name(const char *name, JpkiLang *lang);
 
-/* One sentence: what happened. */
-const char *jpki_error_summary(JpkiErrorCode code, JpkiLang lang);
-/* One sentence: what to do next (insert the card, go to the municipal office...). */
-const char *jpki_error_advice(JpkiErrorCode code, JpkiLang lang);
+/* One code of the wire contract (docs/protocol.md, "Errors"), as every program shows it. */
+typedef struct {
+	const char *name;       /* "pin-blocked": stable, lower-case, hyphenated */
+	const char *summary[2]; /* by JpkiLang: one sentence, what happened */
+	const char *advice[2];  /* by JpkiLang: one sentence, what to do next */
+} JpkiErrorText;
+
+/* A program's own error domain beside JPKI_ERROR (the host's BRIDGE_ERROR...): its
+ * codes 0 .. n_codes - 1 and their texts, indexed by code. */
+typedef struct {
+	GQuark (*quark)(void);
+	const JpkiErrorText *texts;
+	guint n_codes;
+} JpkiErrorDomain;
+
+/* The code and texts of a libjpki code; JPKI_ERROR_INTERNAL's for a code out of range. */
+const JpkiErrorText *jpki_error_text(JpkiErrorCode code);
+
+/* The one conversion of any error to what a user and a caller see: a code of `program`
+ * (NULL: none) by its table, anything else by jpki_error_code_of(). Never NULL. */
+const JpkiErrorText *jpki_error_describe(const GError *error, const JpkiErrorDomain *program);
 
 /* The secret and its rule, as a dialog or prompt names it: "signing password
  * (6-16 characters of A-Z and 0-9, with both letters and digits)". */

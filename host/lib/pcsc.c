@@ -110,6 +110,7 @@ jpki_context_free(JpkiContext *context)
 GStrv
 jpki_context_list_readers(JpkiContext *context, GError **error)
 {
+	g_return_val_if_fail(context != NULL, NULL);
 	DWORD len = 0;
 	LONG rv = SCardListReaders(context->handle, NULL, NULL, &len);
 	g_autofree char *list = NULL;
@@ -152,6 +153,7 @@ reader_states_new(GStrv readers, guint *count)
 GStrv
 jpki_context_list_readers_with_card(JpkiContext *context, GError **error)
 {
+	g_return_val_if_fail(context != NULL, NULL);
 	g_auto(GStrv) readers = jpki_context_list_readers(context, error);
 	if (readers == NULL)
 		return NULL;
@@ -173,6 +175,7 @@ jpki_context_list_readers_with_card(JpkiContext *context, GError **error)
 gboolean
 jpki_context_wait_for_card(JpkiContext *context, guint timeout_ms, GError **error)
 {
+	g_return_val_if_fail(context != NULL, FALSE);
 	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
 	for (;;) {
 		g_autoptr(GError) list_error = NULL;
@@ -213,12 +216,14 @@ jpki_context_wait_for_card(JpkiContext *context, guint timeout_ms, GError **erro
 void
 jpki_context_cancel(JpkiContext *context)
 {
+	g_return_if_fail(context != NULL);
 	SCardCancel(context->handle);
 }
 
 JpkiCard *
 jpki_card_connect(JpkiContext *context, const char *reader, GError **error)
 {
+	g_return_val_if_fail(context != NULL && reader != NULL, NULL);
 	SCARDHANDLE handle = 0;
 	DWORD protocol = 0;
 	LONG rv = SCardConnect(context->handle, reader, SCARD_SHARE_SHARED,
@@ -252,6 +257,7 @@ jpki_card_free(JpkiCard *card)
 const char *
 jpki_card_get_reader(JpkiCard *card)
 {
+	g_return_val_if_fail(card != NULL, NULL);
 	return card->reader;
 }
 
@@ -268,30 +274,35 @@ jpki_card_get_atr(JpkiCard *card)
 gboolean
 jpki_card_get_extended_length(JpkiCard *card)
 {
+	g_return_val_if_fail(card != NULL, FALSE);
 	return card->extended_length;
 }
 
 void
 jpki_card_set_extended_length(JpkiCard *card, gboolean allowed)
 {
+	g_return_if_fail(card != NULL);
 	card->extended_length = allowed;
 }
 
 guint
 jpki_card_get_apdu_count(JpkiCard *card)
 {
+	g_return_val_if_fail(card != NULL, 0);
 	return card->apdu_count;
 }
 
 JpkiCardSession *
 jpki_card_get_session(JpkiCard *card)
 {
+	g_return_val_if_fail(card != NULL, NULL);
 	return &card->session;
 }
 
 gboolean
 jpki_card_get_pin_sent(JpkiCard *card)
 {
+	g_return_val_if_fail(card != NULL, FALSE);
 	return card->pin_sent;
 }
 
@@ -325,6 +336,7 @@ recover_from_reset(JpkiCard *card, GError **error)
 gboolean
 jpki_card_begin_transaction(JpkiCard *card, GError **error)
 {
+	g_return_val_if_fail(card != NULL, FALSE);
 	if (card->in_transaction)
 		return TRUE;
 	LONG rv = SCardBeginTransaction(card->handle);
@@ -346,6 +358,7 @@ jpki_card_begin_transaction(JpkiCard *card, GError **error)
 void
 jpki_card_end_transaction(JpkiCard *card)
 {
+	g_return_if_fail(card != NULL);
 	jpki_card_session_forget(&card->session);
 	if (!card->in_transaction)
 		return;
@@ -458,7 +471,7 @@ exchange(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16
 			return NULL;
 		}
 		g_byte_array_append(data, response, response_len - 2);
-		if (sw1 == 0x61) {
+		if (sw1 == JPKI_SW1_MORE_DATA) {
 			/* More data waits: GET RESPONSE (T=0 and some contactless readers). */
 			if (++continuations > MAX_CONTINUATIONS) {
 				set_answer_error(error, "never ends (61xx after 61xx)");
@@ -469,7 +482,7 @@ exchange(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16
 					   &response_len);
 			continue;
 		}
-		if (sw1 == 0x6C && !secret && !le_corrected && continuations == 0 &&
+		if (sw1 == JPKI_SW1_WRONG_LE && !secret && !le_corrected && continuations == 0 &&
 		    ends_with_short_le(apdu, len)) {
 			/* Wrong Le: send the same command once more with the Le the card wants. */
 			g_autofree guint8 *again = g_memdup2(apdu, len);
@@ -487,13 +500,29 @@ exchange(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16
 	return g_byte_array_free_to_bytes(g_steal_pointer(&data));
 }
 
-GBytes *
-jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16 *sw,
-		   GError **error)
+static GBytes *
+transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16 *sw,
+	 GError **error)
 {
 	GBytes *answer = exchange(card, apdu, len, secret, sw, error);
 	/* Whatever the card has selected after a failed exchange is unknown. */
 	if (answer == NULL)
 		jpki_card_session_forget(&card->session);
 	return answer;
+}
+
+GBytes *
+jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, guint16 *sw, GError **error)
+{
+	g_return_val_if_fail(card != NULL && apdu != NULL && len >= 4 && sw != NULL, NULL);
+	return transmit(card, apdu, len, FALSE, sw, error);
+}
+
+GBytes *
+jpki_card_transmit_secret(JpkiCard *card, const JpkiSecretApdu *apdu, guint16 *sw, GError **error)
+{
+	g_return_val_if_fail(card != NULL && apdu != NULL && sw != NULL, NULL);
+	gsize len = 0;
+	const guint8 *data = jpki_secret_apdu_get_data(apdu, &len);
+	return transmit(card, data, len, TRUE, sw, error);
 }

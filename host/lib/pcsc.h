@@ -2,6 +2,7 @@
  * runs on pcsc-lite, Windows WinSCard and macOS PCSC.framework. */
 #pragma once
 
+#include "apdu.h"
 #include "jpki_error.h"
 #include "session.h"
 
@@ -54,10 +55,14 @@ gboolean jpki_card_get_pin_sent(JpkiCard *card);
  * JPKI_ERROR_CARD_REMOVED when the card left. JPKI_ERROR_CARD_RESET when
  * another program reset it: the card is reconnected (unless a PIN was sent)
  * and the session forgotten, so the caller may start its operation again
- * from the top. With `secret` set (a PIN), every copy of the command this
- * function makes is wiped. */
-GBytes *jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret,
-			   guint16 *sw, GError **error);
+ * from the top. An APDU that carries a PIN goes by jpki_card_transmit_secret(). */
+GBytes *jpki_card_transmit(JpkiCard *card, const guint8 *apdu, gsize len, guint16 *sw,
+			   GError **error);
+/* jpki_card_transmit() for a PIN: marks the transaction as one a PIN went to (so it ends
+ * with a power-off and a reset is never answered by sending again), never repeats the
+ * command (no 6F00 retry, no 6Cxx correction), and wipes every copy of the exchange. */
+GBytes *jpki_card_transmit_secret(JpkiCard *card, const JpkiSecretApdu *apdu, guint16 *sw,
+				  GError **error);
 /* Whether whole files may be read with one extended-length READ BINARY.
  * Off by default; files.c turns it off again when the card or reader refuses. */
 gboolean jpki_card_get_extended_length(JpkiCard *card);

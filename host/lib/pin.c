@@ -33,12 +33,14 @@ static const SecretRule rules[JPKI_SECRET_COUNT] = {
 const char *
 jpki_secret_name(JpkiSecret secret)
 {
+	g_return_val_if_fail((guint)secret < JPKI_SECRET_COUNT, NULL);
 	return rules[secret].name;
 }
 
 gboolean
 jpki_secret_from_name(const char *name, JpkiSecret *secret)
 {
+	g_return_val_if_fail(name != NULL && secret != NULL, FALSE);
 	for (guint i = 0; i < JPKI_SECRET_COUNT; i++) {
 		if (g_strcmp0(name, rules[i].name) == 0) {
 			*secret = (JpkiSecret)i;
@@ -51,12 +53,14 @@ jpki_secret_from_name(const char *name, JpkiSecret *secret)
 guint
 jpki_secret_max_tries(JpkiSecret secret)
 {
+	g_return_val_if_fail((guint)secret < JPKI_SECRET_COUNT, 0);
 	return rules[secret].max_tries;
 }
 
 JpkiPin *
 jpki_pin_new(JpkiSecret secret, const char *typed, GError **error)
 {
+	g_return_val_if_fail((guint)secret < JPKI_SECRET_COUNT && typed != NULL, NULL);
 	const SecretRule *rule = &rules[secret];
 	gsize len = typed != NULL ? strlen(typed) : 0;
 	gboolean ok = len >= rule->min_len && len <= rule->max_len;
@@ -95,6 +99,7 @@ jpki_pin_new(JpkiSecret secret, const char *typed, GError **error)
 JpkiSecret
 jpki_pin_get_secret(const JpkiPin *pin)
 {
+	g_return_val_if_fail(pin != NULL, JPKI_SECRET_AUTH);
 	return pin->secret;
 }
 
@@ -168,8 +173,7 @@ ask_tries(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
 {
 	g_autoptr(GByteArray) apdu = jpki_apdu_verify_status();
 	guint16 sw = 0;
-	g_autoptr(GBytes) response =
-		jpki_card_transmit(card, apdu->data, apdu->len, FALSE, &sw, error);
+	g_autoptr(GBytes) response = jpki_card_transmit(card, apdu->data, apdu->len, &sw, error);
 	if (response == NULL)
 		return FALSE;
 	if (sw == JPKI_SW_OK) {
@@ -206,8 +210,22 @@ query_selected(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **er
 gboolean
 jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
 {
+	g_return_val_if_fail(card != NULL && tries_left != NULL, FALSE);
+	g_return_val_if_fail((guint)secret < JPKI_SECRET_COUNT, FALSE);
 	return select_secret(card, secret, error) &&
 	       query_selected(card, secret, tries_left, error);
+}
+
+gboolean
+jpki_pin_query_before_asking(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error)
+{
+	if (!jpki_pin_query(card, secret, tries_left, error))
+		return FALSE;
+	if (*tries_left > 0)
+		return TRUE;
+	g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_BLOCKED,
+		    "the %s PIN is blocked; it was not asked for", rules[secret].name);
+	return FALSE;
 }
 
 static void
@@ -233,8 +251,7 @@ verify_selected(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **
 	}
 	g_autoptr(JpkiSecretApdu) apdu = jpki_apdu_verify(pin->value, pin->len);
 	guint16 sw = 0;
-	g_autoptr(GBytes) response =
-		jpki_card_transmit(card, apdu->data, apdu->len, TRUE, &sw, error);
+	g_autoptr(GBytes) response = jpki_card_transmit_secret(card, apdu, &sw, error);
 	if (response == NULL)
 		return FALSE;
 	/* The answer is the new count: a wrong PIN's 63Cx, or full after 9000. */
@@ -272,6 +289,7 @@ verify_selected(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **
 gboolean
 jpki_pin_verify(JpkiCard *card, const JpkiPin *pin, guint *tries_left, GError **error)
 {
+	g_return_val_if_fail(card != NULL && pin != NULL, FALSE);
 	guint left = 0;
 	gboolean ok =
 		select_secret(card, pin->secret, error) && verify_selected(card, pin, &left, error);
@@ -284,6 +302,7 @@ gboolean
 jpki_pin_change(JpkiCard *card, const JpkiPin *current, const JpkiPin *replacement,
 		guint *tries_left, GError **error)
 {
+	g_return_val_if_fail(card != NULL && current != NULL && replacement != NULL, FALSE);
 	if (current->secret != replacement->secret) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
 				    "the new PIN is for another secret");
@@ -295,8 +314,7 @@ jpki_pin_change(JpkiCard *card, const JpkiPin *current, const JpkiPin *replaceme
 		jpki_apdu_change_reference_data(replacement->value, replacement->len);
 	guint16 sw = 0;
 	jpki_card_get_session(card)->tries_left = JPKI_SESSION_UNKNOWN;
-	g_autoptr(GBytes) response =
-		jpki_card_transmit(card, apdu->data, apdu->len, TRUE, &sw, error);
+	g_autoptr(GBytes) response = jpki_card_transmit_secret(card, apdu, &sw, error);
 	if (response == NULL)
 		return FALSE;
 	if (sw != JPKI_SW_OK) {
@@ -309,6 +327,7 @@ jpki_pin_change(JpkiCard *card, const JpkiPin *current, const JpkiPin *replaceme
 gboolean
 jpki_pin_equal(const JpkiPin *a, const JpkiPin *b)
 {
+	g_return_val_if_fail(a != NULL && b != NULL, FALSE);
 	return a->secret == b->secret && a->len == b->len &&
 	       CRYPTO_memcmp(a->value, b->value, a->len) == 0;
 }

@@ -34,6 +34,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiPin, jpki_pin_free)
  * (63C0 or 6984). It cannot tell whether the secret is verified: a real card
  * answers 63Cx after a successful VERIFY too. */
 gboolean jpki_pin_query(JpkiCard *card, JpkiSecret secret, guint *tries_left, GError **error);
+/* jpki_pin_query() before a program asks the user for the PIN: a blocked secret fails with
+ * JPKI_ERROR_PIN_BLOCKED ("it was not asked for"), so no one is asked for a PIN the card would
+ * refuse. The CLI and the browser host both start here. */
+gboolean jpki_pin_query_before_asking(JpkiCard *card, JpkiSecret secret, guint *tries_left,
+				      GError **error);
 /* One VERIFY. Blocked: JPKI_ERROR_PIN_BLOCKED and no VERIFY is sent. Wrong:
  * JPKI_ERROR_PIN_INCORRECT with *tries_left set (0: now blocked).
  * Selects the secret's application first, which logs out any other secret. */

@@ -163,15 +163,15 @@ static PinentryConn *
 pinentry_conn_start(const char *program, gboolean inherit_environment, GError **error)
 {
 	if (!g_path_is_absolute(program)) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
 			    "the pinentry must be given by an absolute path, not '%s'", program);
 		return NULL;
 	}
 	int fds[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
 		int saved_errno = errno;
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "could not make a socket pair: %s",
-			    g_strerror(saved_errno));
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
+			    "could not make a socket pair: %s", g_strerror(saved_errno));
 		return NULL;
 	}
 	const char *argv[] = {program, NULL};
@@ -185,8 +185,8 @@ pinentry_conn_start(const char *program, gboolean inherit_environment, GError **
 	close(fds[1]);
 	if (!started) {
 		close(fds[0]);
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "could not start the pinentry %s: %s",
-			    program, spawn_error->message);
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
+			    "could not start the pinentry %s: %s", program, spawn_error->message);
 		return NULL;
 	}
 	PinentryConn *conn = g_new0(PinentryConn, 1);
@@ -195,7 +195,8 @@ pinentry_conn_start(const char *program, gboolean inherit_environment, GError **
 	int flags = fcntl(conn->fd, F_GETFL);
 	if (flags < 0 || fcntl(conn->fd, F_SETFL, flags | O_NONBLOCK) < 0) {
 		int saved_errno = errno;
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "fcntl: %s", g_strerror(saved_errno));
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG, "fcntl: %s",
+			    g_strerror(saved_errno));
 		pinentry_conn_free(conn);
 		return NULL;
 	}
@@ -211,8 +212,8 @@ deadline_in(guint ms)
 static void
 set_protocol_error(GError **error, const char *what)
 {
-	g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "the pinentry broke the Assuan protocol: %s",
-		    what);
+	g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
+		    "the pinentry broke the Assuan protocol: %s", what);
 }
 
 /* Waits until the socket is ready for `condition`, the deadline (monotonic
@@ -238,7 +239,7 @@ pinentry_conn_wait(PinentryConn *conn, GIOCondition condition, gint64 deadline, 
 		if (deadline >= 0) {
 			gint64 left = deadline - g_get_monotonic_time();
 			if (left <= 0) {
-				g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
+				g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
 					    "the pinentry did not answer within %d s",
 					    REPLY_TIMEOUT_MS / 1000);
 				break;
@@ -248,7 +249,7 @@ pinentry_conn_wait(PinentryConn *conn, GIOCondition condition, gint64 deadline, 
 		int result = g_poll(fds, n_fds, timeout_ms);
 		if (result < 0 && errno != EINTR) {
 			int saved_errno = errno;
-			g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "poll: %s",
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG, "poll: %s",
 				    g_strerror(saved_errno));
 			break;
 		}
@@ -274,7 +275,7 @@ pinentry_conn_send(PinentryConn *conn, const char *data, gsize len, gint64 deadl
 				return FALSE;
 		} else if (errno != EINTR) {
 			int saved_errno = errno;
-			g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
 				    "could not write to the pinentry: %s",
 				    saved_errno == EPIPE ? "it closed the connection"
 							 : g_strerror(saved_errno));
@@ -317,7 +318,7 @@ pinentry_conn_read_line(PinentryConn *conn, gint64 deadline, JpkiCancel *cancel,
 		if (got > 0) {
 			conn->in_len += (gsize)got;
 		} else if (got == 0) {
-			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_IO,
+			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
 					    "the pinentry closed the connection");
 			return FALSE;
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -325,7 +326,7 @@ pinentry_conn_read_line(PinentryConn *conn, gint64 deadline, JpkiCancel *cancel,
 				return FALSE;
 		} else if (errno != EINTR) {
 			int saved_errno = errno;
-			g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
 				    "could not read from the pinentry: %s",
 				    g_strerror(saved_errno));
 			return FALSE;
@@ -392,7 +393,7 @@ set_error_from_err_line(const char *command, const char *args, GError **error)
 				    "no PIN was typed before the PIN dialog timed out");
 		break;
 	default:
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
 			    "the pinentry refused %s: %s (error %" G_GUINT64_FORMAT ")", command,
 			    text, value);
 		break;

@@ -54,7 +54,7 @@ const char *jpki_pinentry_default_program(void);
  *   `cancel` was cancelled; then the program is sent SIGTERM, and SIGKILL
  *   if it is still there 300 ms later, so the dialog closes within a second.
  * - JPKI_ERROR_TIMEOUT: the dialog's own timeout (request->timeout_s).
- * - JPKI_ERROR_IO: the program could not be started, closed the connection,
+ * - JPKI_ERROR_DIALOG: the program could not be started, closed the connection,
  *   answered something that is not Assuan, refused a command, or did not
  *   answer a command other than GETPIN within 30 seconds.
  * - JPKI_ERROR_INVALID_INPUT: a request string is not UTF-8 or too long;

@@ -4,6 +4,7 @@
 gboolean
 jpki_tlv_lengths(const guint8 *head, gsize len, gsize tag_len, gsize *header_len, gsize *total)
 {
+	g_return_val_if_fail(head != NULL && total != NULL, FALSE);
 	if (len < tag_len + 1)
 		return FALSE;
 	const guint8 *l = head + tag_len;

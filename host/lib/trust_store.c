@@ -2,6 +2,7 @@
 #include "cert.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "openssl_error.h"
 #include "x509_io.h"
 
 #include <openssl/err.h>
@@ -51,10 +52,10 @@ jpki_trust_store_new_default(GError **error)
 	/* The source tree's copy lets the tests and an uninstalled build find the roots. */
 	const char *dir =
 		g_file_test(JPKI_CA_DIR, G_FILE_TEST_IS_DIR) ? JPKI_CA_DIR : JPKI_SOURCE_CA_DIR;
-	g_autoptr(GError) local = NULL;
-	g_autoptr(GDir) listing = g_dir_open(dir, 0, &local);
+	g_autoptr(GDir) listing = g_dir_open(dir, 0, error);
 	if (listing == NULL) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "JPKI roots: %s", local->message);
+		jpki_error_convert(error);
+		g_prefix_error(error, "JPKI roots: ");
 		return NULL;
 	}
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);

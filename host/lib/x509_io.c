@@ -2,6 +2,7 @@
 
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "openssl_error.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -11,15 +12,6 @@
 /* A JPKI CRL lists every revoked certificate of a CA, so it may be large; a file of more
  * than this is not a CRL. */
 #define CRL_MAX (256 * 1024 * 1024)
-
-const char *
-jpki_openssl_take_reason(void)
-{
-	unsigned long code = ERR_peek_last_error();
-	const char *reason = code != 0 ? ERR_reason_error_string(code) : NULL;
-	ERR_clear_error();
-	return reason != NULL ? reason : "unknown reason";
-}
 
 /* Regular files only, so a FIFO or a device cannot make us read without end. */
 static GBytes *
@@ -40,9 +32,8 @@ read_regular_file(const char *path, gsize max, GError **error)
 	}
 	g_autofree char *contents = NULL;
 	gsize len = 0;
-	g_autoptr(GError) local = NULL;
-	if (!g_file_get_contents(path, &contents, &len, &local)) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_IO, local->message);
+	if (!g_file_get_contents(path, &contents, &len, error)) {
+		jpki_error_convert(error);
 		return NULL;
 	}
 	if (len > max) { /* it grew since g_stat() */

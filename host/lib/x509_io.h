@@ -8,10 +8,6 @@
 /* A certificate is a few KiB; a file of more than this is not one, nor a bundle of roots. */
 #define JPKI_CERTIFICATE_MAX (1024 * 1024)
 
-/* The reason of the last OpenSSL failure, for a message; empties OpenSSL's error queue so
- * the failure cannot show up in a later report. */
-const char *jpki_openssl_take_reason(void);
-
 /* Exactly one DER certificate with nothing after it; JPKI_ERROR_INVALID_INPUT otherwise. */
 X509 *jpki_x509_from_der(GBytes *der, GError **error);
 

@@ -35,11 +35,8 @@ read_token(FILE *in, GError **error)
 static int
 refuse(const GError *error)
 {
-	const char *code =
-		error->domain == JPKI_ERROR && error->code >= 0 && error->code < JPKI_ERROR_LAST
-			? jpki_error_code_name((JpkiErrorCode)error->code)
-			: jpki_error_code_name(JPKI_ERROR_INVALID_INPUT);
-	fprintf(stderr, "%s\n%s\n", code, error->message);
+	fprintf(stderr, "%s\n%s\n", jpki_error_code_name(jpki_error_code_of(error)),
+		error->message);
 	return EXIT_REFUSED;
 }
 

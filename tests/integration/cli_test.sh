@@ -372,7 +372,7 @@ reader_option_picks_the_reader_on_every_command() {
 			status=$?
 			code=$(jq -r .error.code <<<"$json")
 			[[ $status -eq 1 && $code == no-reader ]] &&
-				jq -r .error.detail <<<"$json" | grep -q "No Such Reader 00 00" ||
+				jq -r .error.message <<<"$json" | grep -q "No Such Reader 00 00" ||
 				{ echo "${entry%%|*} --reader wrong: status $status, $json"; exit 1; }
 		done' "$jpki" - "${card_commands[@]}" || return 1
 	# Only the right runs sent PINs: pin change, attributes and sign, one each.
@@ -401,7 +401,7 @@ pins_are_never_taken_from_argv_or_the_environment() {
 	)
 	status=$?
 	expect status "$status" 1 && expect code "$(jq -r .error.code <<<"$json")" invalid-input &&
-		jq -r .error.detail <<<"$json" | grep -q -- --pin-fd &&
+		jq -r .error.message <<<"$json" | grep -q -- --pin-fd &&
 		expect pins-sent "$(pins_sent "$work/argv.stats")" 0 || return 1
 	# On a desktop the dialog asks, and its PIN is the one sent, whatever the environment holds.
 	local log=$work/env-pinentry.log

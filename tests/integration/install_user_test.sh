@@ -127,7 +127,7 @@ missing_or_unrunnable_host_is_refused() {
 	json=$(in_home "$jpki" install --user --browser all --host "$work/no-such-host" --json)
 	status=$?
 	expect status "$status" 1 && expect code "$(jq -r .error.code <<<"$json")" host-not-found &&
-		jq -r .error.detail <<<"$json" | grep -q "$work/no-such-host" || return 1
+		jq -r .error.message <<<"$json" | grep -q "$work/no-such-host" || return 1
 	touch "$work/not-executable"
 	text=$(in_home "$jpki" install --user --browser chromium --host "$work/not-executable" --lang en 2>&1)
 	status=$?

@@ -3,9 +3,11 @@
  * makes them (raw RSA PKCS#1 v1.5 over the DigestInfo) by the test PKI's keys (tests/pki). */
 #include "authtoken.h"
 #include "cert.h"
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "test_pki.h"
+#include "test_util.h"
 
 #include <glib/gstdio.h>
 #include <openssl/rsa.h>
@@ -15,8 +17,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 #define ORIGIN       "https://login.example.jp"
 #define NONCE        "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=" /* base64 of "1234...9012" */
@@ -53,17 +53,7 @@ static GBytes *
 card_sign(const char *key_file, GBytes *digest_info)
 {
 	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
-	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
-	assert_non_null(ctx);
-	assert_int_equal(EVP_PKEY_sign_init(ctx), 1);
-	assert_true(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) > 0);
-	gsize len = 0;
-	const guint8 *data = g_bytes_get_data(digest_info, &len);
-	size_t signature_len = 0;
-	assert_int_equal(EVP_PKEY_sign(ctx, NULL, &signature_len, data, len), 1);
-	guint8 *signature = g_malloc(signature_len);
-	assert_int_equal(EVP_PKEY_sign(ctx, signature, &signature_len, data, len), 1);
-	return g_bytes_new_take(signature, signature_len);
+	return test_sign_like_the_card(key, digest_info);
 }
 
 /* The token object the host would send for `cert_file` after the card of `key_file` signed the
@@ -110,10 +100,7 @@ assert_refused_with(const char *text, JpkiTrustStore *store, JpkiErrorCode code)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert = verify_text(text, ORIGIN, NONCE, store, &error);
 	assert_null(cert);
-	assert_non_null(error);
-	if (!g_error_matches(error, JPKI_ERROR, code))
-		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
-			 jpki_error_code_name((JpkiErrorCode)error->code), error->message);
+	test_assert_jpki_error(error, code);
 }
 
 /* The valid token with `key` set to `value` (a new reference, NULL: removed). */

@@ -10,12 +10,15 @@
 #include "config.h"
 #include "digestinfo.h"
 #include "fake_pinentry_log.h"
+#include "jansson_autoptr.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
+#include "reply.h"
 #include "request.h"
 #include "sim_pcsc.h"
 #include "sim_profile.h"
 #include "test_pki.h"
+#include "test_util.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -28,8 +31,6 @@
 #include <stddef.h>
 
 #include <cmocka.h>
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 #define READER       "Sim Reader 00 00"
 #define ORIGIN       "https://example.jp"
@@ -283,10 +284,7 @@ run_fails(const Fixture *fixture, const char *json, JpkiErrorCode code)
 		g_autofree char *text = json_dumps(reply, JSON_COMPACT);
 		fail_msg("expected %s, got the reply %s", jpki_error_code_name(code), text);
 	}
-	if (!g_error_matches(error, JPKI_ERROR, code))
-		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
-			 error->domain == JPKI_ERROR ? jpki_error_code_name(error->code) : "?",
-			 error->message);
+	test_assert_jpki_error(error, code);
 	return tries_left;
 }
 
@@ -572,6 +570,34 @@ test_blocked_pin_is_refused_without_a_dialog(void **state)
 	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 1);
 	assert_int_equal(pins_sent(), 0);
 	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+/* What CI met: a pinentry that could not open a window fell back to the terminal and refused
+ * GETPIN. The browser must hear that the dialog failed and what to do, not that a file could
+ * not be read, and no PIN reached the card. */
+static void
+test_a_pin_dialog_that_cannot_be_shown_is_dialog_failed(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_GETPIN_ERR", "83918950 Inappropriate ioctl for device <Pinentry>",
+		 TRUE);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(GError) error = NULL;
+	int tries_left = 0;
+	g_autoptr(json_t) reply = run(fixture, json, &tries_left, &error);
+	assert_null(reply);
+	g_autoptr(json_t) error_reply = bridge_error_reply(error, tries_left);
+	json_t *detail = json_object_get(error_reply, "error");
+	assert_string_equal(json_string_value(json_object_get(detail, "code")), "dialog-failed");
+	const char *en = json_string_value(json_object_get(detail, "en"));
+	const char *ja = json_string_value(json_object_get(detail, "ja"));
+	assert_contains(en, "dialog");
+	assert_contains(en, "pinentry");
+	assert_null(strstr(en, "file"));
+	assert_contains(ja, "pinentry");
+	assert_contains(json_string_value(json_object_get(detail, "message")),
+			"Inappropriate ioctl");
+	assert_int_equal(pins_sent(), 0);
 }
 
 static void
@@ -1258,6 +1284,7 @@ main(void)
 		COMMAND_TEST(test_wrong_format_pin_is_asked_again_and_never_sent),
 		COMMAND_TEST(test_signing_password_without_letters_and_digits_is_never_sent),
 		COMMAND_TEST(test_blocked_pin_is_refused_without_a_dialog),
+		COMMAND_TEST(test_a_pin_dialog_that_cannot_be_shown_is_dialog_failed),
 		COMMAND_TEST(test_three_wrong_pins_block_the_pin),
 		COMMAND_TEST(test_card_removed_after_verify_is_card_removed),
 		COMMAND_TEST(test_status_sends_the_fewest_apdus),

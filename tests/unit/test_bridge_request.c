@@ -461,7 +461,7 @@ test_error_code_names_are_the_protocol_strings(void **state)
 			    "request-too-large");
 	assert_string_equal(bridge_error_code_name(BRIDGE_ERROR_ORIGIN_NOT_ALLOWED),
 			    "origin-not-allowed");
-	assert_string_equal(bridge_error_code_name(BRIDGE_ERROR_LAST), "unknown");
+	assert_string_equal(bridge_error_code_name(BRIDGE_ERROR_LAST), "internal-error");
 	assert_string_equal(bridge_command_name(BRIDGE_CMD_SIGN_CMS), "sign-cms");
 }
 

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "test_skip.h"
+#include "test_util.h"
 
 static const char content_text[] = "令和8年 契約書 (TEST): the content the holder signs.\n";
 
@@ -60,18 +61,7 @@ static GBytes *
 sign_like_the_card(GBytes *digest_info, gpointer user_data, GError **error)
 {
 	(void)error;
-	EVP_PKEY *key = user_data;
-	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
-	assert_non_null(ctx);
-	assert_int_equal(EVP_PKEY_sign_init(ctx), 1);
-	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), 1);
-	gsize info_len = 0;
-	const guint8 *info = g_bytes_get_data(digest_info, &info_len);
-	size_t sig_len = 0;
-	assert_int_equal(EVP_PKEY_sign(ctx, NULL, &sig_len, info, info_len), 1);
-	guint8 *sig = g_malloc(sig_len);
-	assert_int_equal(EVP_PKEY_sign(ctx, sig, &sig_len, info, info_len), 1);
-	return g_bytes_new_take(sig, sig_len);
+	return test_sign_like_the_card(user_data, digest_info);
 }
 
 static GBytes *
@@ -117,11 +107,7 @@ only_signer_info(CMS_ContentInfo *cms)
 static void
 assert_error_code(const GError *error, JpkiErrorCode code)
 {
-	assert_non_null(error);
-	if (error->domain != JPKI_ERROR || error->code != (int)code)
-		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
-			 error->domain == JPKI_ERROR ? jpki_error_code_name(error->code) : "?",
-			 error->message);
+	test_assert_jpki_error(error, code);
 }
 
 /* Minimal DER reading for the structure checks: the value of the next TLV, which must have

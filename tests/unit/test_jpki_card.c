@@ -8,6 +8,7 @@
 #include "sim_profile.h"
 #include "support_ap.h"
 #include "test_pki.h"
+#include "test_util.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,8 +81,7 @@ assert_find_fails(JpkiErrorCode code)
 	assert_non_null(context);
 	g_autoptr(JpkiCard) card = jpki_ap_find_card(context, NULL, &error);
 	assert_null(card);
-	if (!g_error_matches(error, JPKI_ERROR, code))
-		fail_msg("expected %s, got: %s", jpki_error_code_name(code), error->message);
+	test_assert_jpki_error(error, code);
 }
 
 /* No PIN reached any card: no VERIFY carrying data, whatever the status queries. */
@@ -611,9 +611,7 @@ static void
 assert_fails_with(gboolean ok, const GError *error, JpkiErrorCode code)
 {
 	assert_false(ok);
-	if (!g_error_matches(error, JPKI_ERROR, code))
-		fail_msg("expected %s, got: %s", jpki_error_code_name(code),
-			 error != NULL ? error->message : "no error");
+	test_assert_jpki_error(error, code);
 }
 
 static void

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "test_skip.h"
+#include "test_util.h"
 
 static const char *const fake_controls[] = {
 	"FAKE_PINENTRY_PIN",        "FAKE_PINENTRY_CANCEL",      "FAKE_PINENTRY_TIMEOUT",
@@ -119,11 +120,7 @@ assert_no_child_left(void)
 static void
 assert_error(const GError *error, JpkiErrorCode code)
 {
-	assert_non_null(error);
-	if (!g_error_matches(error, JPKI_ERROR, code))
-		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
-			 error->domain == JPKI_ERROR ? jpki_error_code_name(error->code) : "?",
-			 error->message);
+	test_assert_jpki_error(error, code);
 }
 
 /* The scripted pinentry is told what to do in its environment: pass it on. */
@@ -249,7 +246,7 @@ test_other_getpin_error_is_io_with_the_pinentrys_text(void **state)
 	g_autoptr(GError) error = NULL;
 	char *pin = ask(&plain_request, &error);
 	assert_null(pin);
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 	assert_non_null(strstr(error->message, "Inappropriate ioctl for device"));
 }
 
@@ -381,12 +378,12 @@ test_missing_program_is_io(void **state)
 	g_setenv("JPKI_PINENTRY", "/nonexistent/pinentry", TRUE);
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 
 	g_setenv("JPKI_PINENTRY", "jpki-no-such-pinentry-on-path", TRUE);
 	g_clear_error(&error);
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 }
 
 /* A program name is never looked up on PATH, even when a program of that name is there. */
@@ -406,7 +403,7 @@ test_program_given_by_name_is_not_looked_up_on_path(void **state)
 	assert_null(ask(&plain_request, &error));
 	g_setenv("PATH", saved_path, TRUE);
 	g_unlink(link);
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 	assert_non_null(strstr(error->message, "absolute path"));
 	assert_false(g_file_test(fixture->log, G_FILE_TEST_EXISTS));
 }
@@ -432,7 +429,7 @@ test_program_gets_only_the_dialog_environment_and_runs_in_root(void **state)
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&request, &error));
 	g_unsetenv("JPKI_TEST_SECRET_OF_THE_BROWSER");
-	assert_error(error, JPKI_ERROR_IO); /* the script speaks no Assuan */
+	assert_error(error, JPKI_ERROR_DIALOG); /* the script speaks no Assuan */
 
 	g_autofree char *env = NULL;
 	g_autofree char *cwd = NULL;
@@ -457,13 +454,13 @@ test_program_that_does_not_speak_assuan_is_io(void **state)
 	g_setenv("JPKI_PINENTRY", "date", TRUE);
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 
 	/* Exits at once: no greeting at all. */
 	g_setenv("JPKI_PINENTRY", "true", TRUE);
 	g_clear_error(&error);
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 }
 
 static void
@@ -487,7 +484,7 @@ test_pinentry_dying_mid_conversation_is_io_without_hanging(void **state)
 			continue;
 		}
 		assert_null(pin);
-		assert_error(error, JPKI_ERROR_IO);
+		assert_error(error, JPKI_ERROR_DIALOG);
 	}
 }
 
@@ -498,7 +495,7 @@ test_pinentry_exiting_after_a_reply_is_io_not_sigpipe(void **state)
 	g_setenv("FAKE_PINENTRY_EXIT_AFTER", "SETTIMEOUT", TRUE);
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&plain_request, &error));
-	assert_error(error, JPKI_ERROR_IO);
+	assert_error(error, JPKI_ERROR_DIALOG);
 	assert_false(log_has(*state, "GETPIN"));
 }
 

@@ -313,9 +313,13 @@ test_a_verify_carrying_a_pin_is_never_retried(void **state)
 	assert_non_null(card);
 	static const guint8 pin[] = {'1', '2', '3', '4'};
 	g_autoptr(JpkiSecretApdu) verify = jpki_apdu_verify(pin, sizeof(pin));
+	static const guint8 expected[] = {0x00, 0x20, 0x00, 0x80, 0x04, '1', '2', '3', '4'};
+	gsize len = 0;
+	const guint8 *bytes = jpki_secret_apdu_get_data(verify, &len);
+	assert_int_equal(len, sizeof(expected));
+	assert_memory_equal(bytes, expected, sizeof(expected));
 	guint16 sw = 0;
-	g_autoptr(GBytes) answer =
-		jpki_card_transmit(card, verify->data, verify->len, TRUE, &sw, &error);
+	g_autoptr(GBytes) answer = jpki_card_transmit_secret(card, verify, &sw, &error);
 	assert_non_null(answer);
 	assert_int_equal(sw, 0x6F00);
 	assert_int_equal(sim_pcsc_count_pin_verifies(), 1);

@@ -4,6 +4,7 @@
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "test_pki.h"
+#include "test_util.h"
 
 #include <glib/gstdio.h>
 #include <openssl/pem.h>
@@ -37,10 +38,7 @@ assert_verify_fails(JpkiCert *cert, JpkiTrustStore *store, GDateTime *at, JpkiEr
 {
 	g_autoptr(GError) error = NULL;
 	assert_false(jpki_cert_verify(cert, store, NULL, at, &error));
-	assert_non_null(error);
-	if (!g_error_matches(error, JPKI_ERROR, (gint)code))
-		fail_msg("expected %s, got %s: %s", jpki_error_code_name(code),
-			 jpki_error_code_name(error->code), error->message);
+	test_assert_jpki_error(error, code);
 	if (reason != NULL && strstr(error->message, reason) == NULL)
 		fail_msg("\"%s\" does not name \"%s\"", error->message, reason);
 }

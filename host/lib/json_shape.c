@@ -1,0 +1,103 @@
+#include "json_shape.h"
+
+#include <string.h>
+
+#define EXCERPT_MAX_LEN 40
+
+char *
+jpki_json_excerpt(const char *text)
+{
+	gsize len = strlen(text);
+	g_autofree char *head = g_strndup(text, MIN(len, EXCERPT_MAX_LEN));
+	g_autofree char *escaped = g_strescape(head, NULL);
+	return g_strconcat(escaped, len > EXCERPT_MAX_LEN ? "..." : "", NULL);
+}
+
+static const char *
+type_name(const json_t *value)
+{
+	switch (json_typeof(value)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+	default:
+		return "null";
+	}
+}
+
+static gboolean
+is_one_of(const char *name, const JpkiJsonKey *keys)
+{
+	for (guint i = 0; keys[i].name != NULL; i++) {
+		if (strcmp(name, keys[i].name) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+check_type(json_t *value, const JpkiJsonKey *key, GQuark domain, gint code, GError **error)
+{
+	if (key->type == JSON_OBJECT) {
+		if (json_is_object(value))
+			return TRUE;
+		g_set_error(error, domain, code, "\"%s\" must be an object, not %s", key->name,
+			    type_name(value));
+		return FALSE;
+	}
+	if (!json_is_string(value)) {
+		g_set_error(error, domain, code, "\"%s\" must be a string, not %s", key->name,
+			    type_name(value));
+		return FALSE;
+	}
+	if (json_string_length(value) == 0) {
+		g_set_error(error, domain, code, "\"%s\" must not be empty", key->name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+jpki_json_check_object(json_t *value, const JpkiJsonKey *keys, const char *what, GQuark domain,
+		       gint code, GError **error)
+{
+	g_return_val_if_fail(keys != NULL && what != NULL, FALSE);
+	if (!json_is_object(value)) {
+		g_set_error(error, domain, code, "the %s must be a JSON object, not %s", what,
+			    value != NULL ? type_name(value) : "nothing");
+		return FALSE;
+	}
+	const char *name;
+	json_t *member;
+	json_object_foreach(value, name, member)
+	{
+		if (!is_one_of(name, keys)) {
+			g_autofree char *shown = jpki_json_excerpt(name);
+			g_set_error(error, domain, code, "%s: unknown key \"%s\"", what, shown);
+			return FALSE;
+		}
+	}
+	for (guint i = 0; keys[i].name != NULL; i++) {
+		if (json_object_get(value, keys[i].name) == NULL) {
+			g_set_error(error, domain, code, "%s: missing key \"%s\"", what,
+				    keys[i].name);
+			return FALSE;
+		}
+	}
+	for (guint i = 0; keys[i].name != NULL; i++) {
+		if (!check_type(json_object_get(value, keys[i].name), &keys[i], domain, code,
+				error))
+			return FALSE;
+	}
+	return TRUE;
+}

@@ -1,0 +1,28 @@
+/* One check of a JSON object's shape, for every input that arrives as JSON (a request of the
+ * browser, a login token, a portal's request body): exactly these keys, each of its type. */
+#pragma once
+
+#include <glib.h>
+#include <jansson.h>
+
+typedef struct {
+	const char *name;
+	/* JSON_STRING: a non-empty string (jansson refuses "\u0000" unless JSON_ALLOW_NUL,
+	 * so strlen() is its length); JSON_OBJECT: an object. */
+	json_type type;
+} JpkiJsonKey;
+
+/* Whether `value` is an object with exactly `keys` (ended by {NULL}), each of its type. The
+ * first fault found, in this order, fails with (domain, code) and a message naming `what` and
+ * the key, short and printable whatever the caller sent:
+ *   the `what` must be a JSON object, not an array
+ *   `what`: unknown key "id"          (the first the object holds)
+ *   `what`: missing key "command"     (in the order of `keys`)
+ *   "command" must be a string, not a number / "command" must not be empty
+ *   "arguments" must be an object, not null */
+gboolean jpki_json_check_object(json_t *value, const JpkiJsonKey *keys, const char *what,
+				GQuark domain, gint code, GError **error);
+
+/* A caller's text as a message may show it: at most 40 bytes, escaped to printable ASCII,
+ * "..." when it was longer. */
+char *jpki_json_excerpt(const char *text);

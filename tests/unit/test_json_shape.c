@@ -1,0 +1,72 @@
+/* The one check of a JSON object's shape (json_shape.h): which fault is named first, and in
+ * the caller's error domain. */
+#include "jansson_autoptr.h"
+#include "jpki_error.h"
+#include "json_shape.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const JpkiJsonKey keys[] = {
+	{"command", JSON_STRING}, {"arguments", JSON_OBJECT}, {NULL, JSON_NULL}};
+
+static void
+assert_refused(const char *json, const char *message)
+{
+	g_autoptr(json_t) value = json_loads(json, JSON_DECODE_ANY, NULL);
+	g_autoptr(GError) error = NULL;
+	assert_false(jpki_json_check_object(value, keys, "request", JPKI_ERROR,
+					    JPKI_ERROR_INVALID_INPUT, &error));
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT));
+	if (strstr(error->message, message) == NULL)
+		fail_msg("%s: expected \"%s\", got \"%s\"", json, message, error->message);
+}
+
+static void
+test_exactly_the_keys_of_their_types_pass(void **state)
+{
+	(void)state;
+	g_autoptr(json_t) value = json_loads("{\"command\": \"x\", \"arguments\": {}}", 0, NULL);
+	assert_true(jpki_json_check_object(value, keys, "request", JPKI_ERROR,
+					   JPKI_ERROR_INVALID_INPUT, NULL));
+}
+
+static void
+test_faults_are_named_in_order(void **state)
+{
+	(void)state;
+	assert_refused("[]", "the request must be a JSON object, not an array");
+	/* An unknown key before a missing one, a missing one before a wrong type. */
+	assert_refused("{\"command\": 1, \"id\": 1}", "request: unknown key \"id\"");
+	assert_refused("{\"command\": 1}", "request: missing key \"arguments\"");
+	assert_refused("{\"command\": 1, \"arguments\": {}}",
+		       "\"command\" must be a string, not a number");
+	assert_refused("{\"command\": \"\", \"arguments\": {}}", "\"command\" must not be empty");
+	assert_refused("{\"command\": \"x\", \"arguments\": null}",
+		       "\"arguments\" must be an object, not null");
+}
+
+static void
+test_a_hostile_key_is_shown_short_and_printable(void **state)
+{
+	(void)state;
+	g_autofree char *long_key = g_strnfill(100, 'k');
+	g_autofree char *json = g_strdup_printf("{\"%s\\n\": 1}", long_key);
+	assert_refused(json, "unknown key \"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...\"");
+	assert_refused("{\"a\\nb\": 1}", "unknown key \"a\\nb\"");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exactly_the_keys_of_their_types_pass),
+		cmocka_unit_test(test_faults_are_named_in_order),
+		cmocka_unit_test(test_a_hostile_key_is_shown_short_and_printable),
+	};
+	return cmocka_run_group_tests_name("json shape", tests, NULL, NULL);
+}
