@@ -49,8 +49,10 @@ bridge_error_reply(const GError *error, int tries_left)
 		ja = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_JA));
 		en = g_strdup(jpki_error_summary(JPKI_ERROR_CARD, JPKI_LANG_EN));
 	}
-	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", code, "message", error->message,
-				   "ja", ja, "en", en);
+	/* A message may quote bytes from a card or a reader's name; JSON strings are UTF-8. */
+	g_autofree char *message = g_utf8_make_valid(error->message, -1);
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", code, "message", message, "ja",
+				   ja, "en", en);
 	if (tries_left >= 0)
 		json_object_set_new(detail, "triesLeft", json_integer(tries_left));
 	return json_pack("{s:o}", "error", detail);
