@@ -174,8 +174,10 @@ scripted_answer(SimFault *fault, GBytes *answer)
 		sw |= script_byte(fault);
 		return data_and_sw(data, n, sw);
 	}
-	case 4:
-		return data_and_sw(card, MIN(card_data_len, script_byte(fault)), card_sw);
+	case 4: {
+		gsize keep = script_byte(fault); /* not inside MIN(), which reads it twice */
+		return data_and_sw(card, MIN(card_data_len, keep), card_sw);
+	}
 	case 5: {
 		g_autofree guint8 *data = g_memdup2(card, size);
 		guint8 at = script_byte(fault);

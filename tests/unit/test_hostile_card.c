@@ -281,6 +281,22 @@ test_a_card_answering_9000_to_everything_is_refused(void **state)
 	assert_each_operation(fixture, expected, uninstall_fault);
 }
 
+/* Answers of 0 or 1 byte, shorter than any status word (the fault layer's script: 07 is an
+ * empty answer, 0F one byte). Found by fuzz_card_answers: the adapter copied from NULL. */
+static void
+test_answers_shorter_than_a_status_word_are_a_card_error(void **state)
+{
+	Fixture *fixture = *state;
+	guint8 script[64];
+	for (guint i = 0; i < sizeof(script); i++)
+		script[i] = i % 2 == 0 ? 0x07 : 0x0F;
+	sim_fault_script_from_bytes(fixture->fault, script, sizeof(script));
+	sim_fault_install(fixture->fault);
+	static const char *const expected[N_OPS] = {"card-error", "card-error", "card-error",
+						    "card-error", "card-error", "card-error"};
+	assert_each_operation(fixture, expected, uninstall_fault);
+}
+
 /* A reader name is any bytes pcsc-lite was given; the reply must still be JSON. */
 static void
 test_a_reader_name_that_is_not_utf8_still_gets_a_reply(void **state)
@@ -342,6 +358,7 @@ main(void)
 		HOSTILE_TEST(test_truncated_tlvs_inside_files_are_a_card_error),
 		HOSTILE_TEST(test_attributes_that_are_not_utf8_are_a_card_error),
 		HOSTILE_TEST(test_a_card_answering_9000_to_everything_is_refused),
+		HOSTILE_TEST(test_answers_shorter_than_a_status_word_are_a_card_error),
 		HOSTILE_TEST(test_a_reader_name_that_is_not_utf8_still_gets_a_reply),
 		HOSTILE_TEST(test_an_error_message_that_is_not_utf8_is_still_an_error_reply),
 	};
