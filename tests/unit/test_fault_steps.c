@@ -1,7 +1,7 @@
 /* Faults at every step of every operation, through the host's commands in process: the card
- * leaves the reader after its k-th APDU for every k, the browser goes away (stdin closed: the
- * host cancels) while the PIN dialog is open, the pinentry dies mid-prompt. Each time the
- * right error, no hang, no PIN the user did not type, and the next operation works. PIN
+ * leaves the reader after its k-th APDU for every k, pcscd is not running, the browser goes away
+ * (stdin closed: the host cancels) while the PIN dialog is open, the pinentry dies mid-prompt. Each
+ * time the right error, no hang, no PIN the user did not type, and the next operation works. PIN
  * change (the CLI's, through libjpki) gets the same removals. */
 #include "fake_pinentry_log.h"
 #include "host_operations.h"
@@ -92,6 +92,25 @@ test_every_operation_survives_the_card_leaving_after_any_apdu(void **state)
 			assert_no_dialog_process_left();
 			host_operations_assert_works(ops, op);
 		}
+	}
+}
+
+/* pcscd stopped: every operation says so (no-service, not "no card"), asks for no PIN, and
+ * works once the service is back. */
+static void
+test_every_operation_without_the_pcsc_service_says_so(void **state)
+{
+	HostOperations *ops = *state;
+	for (guint i = 0; i < ops->operations->len; i++) {
+		const HostOperation *op = operation(ops, i);
+		sim_pcsc_set_service_available(FALSE);
+		g_auto(HostOutcome) outcome = {0};
+		host_operations_run(ops, op, &outcome);
+		if (strcmp(host_outcome_code(&outcome), "no-service") != 0)
+			fail_msg("%s without pcscd: %s", op->name, host_outcome_code(&outcome));
+		assert_int_equal(outcome.pins_sent, 0);
+		sim_pcsc_set_service_available(TRUE);
+		host_operations_assert_works(ops, op);
 	}
 }
 
@@ -276,6 +295,7 @@ main(void)
 #define STEP_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		STEP_TEST(test_every_operation_survives_the_card_leaving_after_any_apdu),
+		STEP_TEST(test_every_operation_without_the_pcsc_service_says_so),
 		STEP_TEST(test_the_browser_leaving_mid_prompt_cancels_every_operation),
 		STEP_TEST(test_a_pinentry_dying_at_any_step_sends_no_pin),
 		STEP_TEST(test_a_pin_change_survives_the_card_leaving_after_any_apdu),
