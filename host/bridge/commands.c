@@ -183,11 +183,36 @@ check_valid_now(JpkiCert *cert, GError **error)
 	}
 }
 
+/* A certificate from the card that does not decode is the card's fault (card-error), not
+ * invalid input from the caller, whose advice would be to check what they gave. */
+static void
+blame_the_card(GError **error)
+{
+	if (error == NULL || !g_error_matches(*error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT))
+		return;
+	GError *malformed =
+		g_error_new(JPKI_ERROR, JPKI_ERROR_CARD, "the card's certificate is malformed: %s",
+			    (*error)->message);
+	g_clear_error(error);
+	g_propagate_error(error, malformed);
+}
+
 static JpkiCert *
 read_certificate(Session *session, JpkiCertSlot slot, GError **error)
 {
 	g_autoptr(GBytes) der = jpki_ap_read_certificate(session->card, slot, error);
-	return der != NULL ? jpki_cert_new_from_der(der, error) : NULL;
+	JpkiCert *cert = der != NULL ? jpki_cert_new_from_der(der, error) : NULL;
+	if (der != NULL && cert == NULL)
+		blame_the_card(error);
+	return cert;
+}
+
+/* A reader's name is whatever bytes its driver gave pcsc-lite; JSON strings are UTF-8. */
+static json_t *
+reader_json(const char *name)
+{
+	g_autofree char *valid = g_utf8_make_valid(name, -1);
+	return json_string(valid);
 }
 
 static json_t *
@@ -214,8 +239,10 @@ run_status(Session *session, GError **error)
 		g_propagate_error(error, g_steal_pointer(&auth_error));
 		return NULL;
 	}
-	if (auth != NULL && !jpki_cert_dates_from_der(auth, &auth_dates, error))
+	if (auth != NULL && !jpki_cert_dates_from_der(auth, &auth_dates, error)) {
+		blame_the_card(error);
 		return NULL;
+	}
 	json_t *pins = json_object();
 	gboolean sign_present = TRUE;
 	for (guint secret = 0; secret < JPKI_SECRET_COUNT; secret++) {
@@ -242,7 +269,7 @@ run_status(Session *session, GError **error)
 	g_auto(GStrv) readers = jpki_context_list_readers(session->context, NULL);
 	json_t *reader_list = json_array();
 	for (guint i = 0; readers != NULL && readers[i] != NULL; i++)
-		json_array_append_new(reader_list, json_string(readers[i]));
+		json_array_append_new(reader_list, reader_json(readers[i]));
 	json_t *auth_json = json_pack("{s:b}", "present", auth != NULL);
 	if (auth != NULL) {
 		g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -253,10 +280,10 @@ run_status(Session *session, GError **error)
 				    json_string(jpki_cert_validity_name(
 					    jpki_cert_dates_validity_at(&auth_dates, now))));
 	}
-	return json_pack("{s:o, s:{s:s, s:s}, s:{s:o, s:{s:b}}, s:o}", "readers", reader_list,
-			 "card", "reader", jpki_card_get_reader(session->card), "type", "mynumber",
-			 "certificates", "auth", auth_json, "sign", "present", sign_present, "pins",
-			 pins);
+	return json_pack("{s:o, s:{s:o, s:s}, s:{s:o, s:{s:b}}, s:o}", "readers", reader_list,
+			 "card", "reader", reader_json(jpki_card_get_reader(session->card)), "type",
+			 "mynumber", "certificates", "auth", auth_json, "sign", "present",
+			 sign_present, "pins", pins);
 }
 
 /* ---- authenticate ---- */

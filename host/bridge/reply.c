@@ -15,8 +15,10 @@ bridge_error_reply(const GError *error, int tries_left)
 		g_strconcat(text->summary[JPKI_LANG_JA], text->advice[JPKI_LANG_JA], NULL);
 	g_autofree char *en =
 		g_strconcat(text->summary[JPKI_LANG_EN], " ", text->advice[JPKI_LANG_EN], NULL);
-	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", text->name, "message",
-				   error->message, "ja", ja, "en", en);
+	/* A message may quote bytes from a card or a reader's name; JSON strings are UTF-8. */
+	g_autofree char *message = g_utf8_make_valid(error->message, -1);
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:s}", "code", text->name, "message", message,
+				   "ja", ja, "en", en);
 	if (tries_left >= 0)
 		json_object_set_new(detail, "triesLeft", json_integer(tries_left));
 	return json_pack("{s:o}", "error", detail);

@@ -43,7 +43,7 @@ char *jpki_pinentry_program(void);
 /* The path fixed at build time alone. */
 const char *jpki_pinentry_default_program(void);
 
-/* Runs the program (no shell; an absolute path, or JPKI_ERROR_IO) in "/" with its stdin and
+/* Runs the program (no shell; an absolute path, or JPKI_ERROR_DIALOG) in "/" with its stdin and
  * stdout on a private socket and, on Linux, PR_SET_PDEATHSIG, so that it goes with the thread
  * that opened it; shows the dialog and returns what the user typed, possibly
  * "", in a buffer to release with jpki_pinentry_text_free(). The text is not

@@ -586,7 +586,8 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 	if (*recv_len < size) {
 		rv = SCARD_E_INSUFFICIENT_BUFFER;
 	} else {
-		memcpy(recv, data, size);
+		if (size > 0) /* an answer of nothing (from the answer hook) has no data pointer */
+			memcpy(recv, data, size);
 		*recv_len = (DWORD)size;
 	}
 	if (reader->reset_after_hits > 0 && send_len > 1 && send[1] == reader->reset_after_ins &&
