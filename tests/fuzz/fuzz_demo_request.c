@@ -11,13 +11,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const apply_keys[] = {"form", "cms", NULL};
-	static const char *const apply_raw_keys[] = {"form", "signature", "certificate", NULL};
-	const char *const *key_sets[] = {apply_keys, apply_raw_keys};
+	static const JpkiJsonKey apply_keys[] = {
+		{"form", JSON_STRING}, {"cms", JSON_STRING}, {NULL, JSON_NULL}};
+	static const JpkiJsonKey apply_raw_keys[] = {{"form", JSON_STRING},
+						     {"signature", JSON_STRING},
+						     {"certificate", JSON_STRING},
+						     {NULL, JSON_NULL}};
+	const JpkiJsonKey *const key_sets[] = {apply_keys, apply_raw_keys};
 	g_autoptr(GBytes) body = g_bytes_new(data, size);
 	for (guint i = 0; i < G_N_ELEMENTS(key_sets); i++) {
 		g_autoptr(GError) error = NULL;
-		g_autoptr(json_t) root = portal_http_parse_string_object(body, key_sets[i], &error);
+		g_autoptr(json_t) root = portal_http_parse_object(body, key_sets[i], &error);
 		g_assert((root == NULL) == (error != NULL));
 		json_t *form = root != NULL ? json_object_get(root, "form") : NULL;
 		if (form != NULL) {

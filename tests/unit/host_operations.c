@@ -64,8 +64,11 @@ host_operations_new(void)
 	assert_non_null(ops->dir);
 	ops->log = g_build_filename(ops->dir, "log", NULL);
 	ops->counter = g_build_filename(ops->dir, "counter", NULL);
-	ops->config = (BridgeConfig){
-		.pinentry = FAKE_PINENTRY, .lang = JPKI_LANG_EN, .card_wait_s = CARD_WAIT_S};
+	/* test_variables: the scripted pinentry reads what to answer from the environment. */
+	ops->config = (BridgeConfig){.pinentry = FAKE_PINENTRY,
+				     .lang = JPKI_LANG_EN,
+				     .card_wait_s = CARD_WAIT_S,
+				     .test_variables = TRUE};
 	ops->cancel = jpki_cancel_new();
 	g_setenv("FAKE_PINENTRY_LOG", ops->log, TRUE);
 	g_setenv("FAKE_PINENTRY_COUNTER", ops->counter, TRUE);
