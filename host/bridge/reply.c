@@ -15,6 +15,14 @@ bridge_text(BridgeErrorCode code, JpkiLang lang)
 		return ja ? "このサイトからはマイナンバーカードを使えません（https "
 			    "のサイトだけが使えます）。"
 			  : "This site cannot use the My Number Card: only https sites can.";
+	case BRIDGE_ERROR_NOT_A_PORTAL:
+		return ja ? "マイナポータルAPの機能は、登録された行政サイト（マイナポータル、e-Tax "
+			    "など）だけが使えます。このサイトからは使えません。必要なら "
+			    "docs/mynaportal.md に従って host.conf に追加してください。"
+			  : "The Mynaportal AP functions serve only the registered government "
+			    "sites "
+			    "(Mynaportal, e-Tax...), not this site. If it is one, add it to "
+			    "host.conf as docs/mynaportal.md says.";
 	case BRIDGE_ERROR_REPLY_TOO_LARGE:
 		return ja ? "応答が大きすぎてブラウザに渡せません。開発者に報告してください。"
 			  : "The answer is too large to pass to the browser. Report this to the "
