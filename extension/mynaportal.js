@@ -150,6 +150,16 @@ export function portalFailure(request, error) {
 }
 
 /**
+ * The match pattern of an origin's pages. Match patterns take no port (Firefox refuses one), so
+ * it covers every port of the host; the government origins have none.
+ * @param {string} origin
+ */
+export function originPattern(origin) {
+  const url = new URL(origin);
+  return `${url.protocol}//${url.hostname}/*`;
+}
+
+/**
  * The registration of the MAIN-world script that presents the browser as Windows, for the
  * portal origins the user opted in to, or null when there is none.
  * @param {readonly string[]} optedIn the user's choice (settings.portalPlatformOrigins)
@@ -160,11 +170,7 @@ export function platformScriptFor(optedIn, portalOrigins) {
   if (origins.length === 0) return null;
   return {
     id: PLATFORM_SCRIPT_ID,
-    // Match patterns take no port (Firefox refuses one); the government origins have none.
-    matches: origins.map((origin) => {
-      const url = new URL(origin);
-      return `${url.protocol}//${url.hostname}/*`;
-    }),
+    matches: origins.map(originPattern),
     js: ["mynaportal-platform.js"],
     runAt: /** @type {const} */ ("document_start"),
     world: /** @type {const} */ ("MAIN"),

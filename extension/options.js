@@ -6,6 +6,7 @@
 
 import { DEFAULT_TIMEOUTS, mapHostReply, runHostCommand } from "./bridge-core.js";
 import { localizePage } from "./i18n-dom.js";
+import { originPattern } from "./mynaportal.js";
 import { DEFAULT_SETTINGS, normalizeSettings } from "./settings.js";
 import { ext } from "./webext.js";
 
@@ -63,6 +64,14 @@ async function showPortalChoices() {
     box.dataset.origin = origin;
     box.checked = settings.portalPlatformOrigins.includes(origin);
     box.addEventListener("change", async () => {
+      // A script in the page's world needs the permission for that site: the shipped portals
+      // have it from the manifest, one added in host.conf is asked for now (while the click
+      // still counts as the user's).
+      if (box.checked && !(await ext.permissions.request({ origins: [originPattern(origin)] }))) {
+        box.checked = false;
+        /** @type {HTMLElement} */ (document.getElementById("portalPermissionRefused")).hidden = false;
+        return;
+      }
       const current = normalizeSettings(await ext.storage.local.get({ ...DEFAULT_SETTINGS })).portalPlatformOrigins;
       const chosen = current.filter((o) => o !== origin);
       if (box.checked) chosen.push(origin);

@@ -34,7 +34,20 @@ describe("manifest", () => {
 
   test("asks only for native messaging, storage and scripting (the portals' opt-in)", () => {
     assert.deepEqual([...manifest.permissions].sort(), ["nativeMessaging", "scripting", "storage"]);
-    assert.equal(manifest.host_permissions, undefined);
+    // Exactly the shipped government portals, where the opt-in registers a script; any other
+    // site only when the user opts in for one added in host.conf (docs/mynaportal.md).
+    assert.deepEqual(manifest.host_permissions, [
+      "https://myna.go.jp/*",
+      "https://img.myna.go.jp/*",
+      "https://clientweb.e-tax.nta.go.jp/*",
+      "https://www.keisan.nta.go.jp/*",
+    ]);
+    assert.deepEqual(manifest.optional_host_permissions, ["https://*/*", "http://localhost/*", "http://127.0.0.1/*"]);
+    // The same portals as the host ships (host/bridge/config.c).
+    const config = readFileSync(new URL("../../host/bridge/config.c", import.meta.url), "utf8");
+    const shipped = /bridge_default_portal_origins\[\] = \{([^}]*)\}/.exec(config)?.[1] ?? "";
+    const hostOrigins = [...shipped.matchAll(/"([^"]+)"/g)].map((m) => `${m[1]}/*`);
+    assert.deepEqual(manifest.host_permissions, hostOrigins);
     assert.equal(HOST_NAME, "jp.jpki_bridge");
   });
 

@@ -419,11 +419,25 @@ portal_identity(Session *session, GError **error)
 	if (!bridge_installation_id_load(session->config->data_dir, id, error) ||
 	    !jpki_common_read_card_info(session->card, &info, error))
 		return NULL;
-	char hex[JPKI_INSTALLATION_ID_LEN * 2 + 1];
-	for (guint i = 0; i < JPKI_INSTALLATION_ID_LEN; i++)
-		g_snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	g_autofree char *hex = jpki_portal_hex(id, sizeof(id));
 	g_autofree char *code = jpki_combination_code(info.manufacture_number, id);
 	return json_pack("{s:s, s:s}", "uuid", hex, "combinationCode", code);
+}
+
+/* The card (waiting for one), then the identity every portal reply starts from. */
+static json_t *
+open_portal_session(Session *session, GError **error)
+{
+	if (!session_open_card(session, TRUE, error))
+		return NULL;
+	return portal_identity(session, error);
+}
+
+static void
+set_base64(json_t *reply, const char *key, GBytes *bytes)
+{
+	g_autofree char *encoded = base64_of(bytes);
+	json_object_set_new(reply, key, json_string(encoded));
 }
 
 static json_t *
@@ -448,9 +462,7 @@ portal_login_attempt(Session *session, const JpkiPin *pin, guint *tries_left, GE
 static json_t *
 run_portal_login(Session *session, GError **error)
 {
-	if (!session_open_card(session, TRUE, error))
-		return NULL;
-	g_autoptr(json_t) reply = portal_identity(session, error);
+	g_autoptr(json_t) reply = open_portal_session(session, error);
 	if (reply == NULL)
 		return NULL;
 	g_autoptr(JpkiCert) cert = read_certificate(session, JPKI_SLOT_AUTH, error);
@@ -460,10 +472,8 @@ run_portal_login(Session *session, GError **error)
 					       portal_login_attempt, error);
 	if (signature == NULL)
 		return NULL;
-	g_autofree char *encoded = base64_of(signature);
-	json_object_set_new(reply, "signature", json_string(encoded));
-	g_autofree char *certificate = base64_of(jpki_cert_get_der(cert));
-	json_object_set_new(reply, "certificate", json_string(certificate));
+	set_base64(reply, "signature", signature);
+	set_base64(reply, "certificate", jpki_cert_get_der(cert));
 	return g_steal_pointer(&reply);
 }
 
@@ -472,9 +482,7 @@ run_portal_login(Session *session, GError **error)
 static json_t *
 run_portal_sign(Session *session, GError **error)
 {
-	if (!session_open_card(session, TRUE, error))
-		return NULL;
-	g_autoptr(json_t) reply = portal_identity(session, error);
+	g_autoptr(json_t) reply = open_portal_session(session, error);
 	if (reply == NULL)
 		return NULL;
 	g_autoptr(JpkiCert) cert = with_pin(session, JPKI_SECRET_SIGN, BRIDGE_PURPOSE_SIGN,
@@ -492,8 +500,7 @@ run_portal_sign(Session *session, GError **error)
 		g_autofree char *encoded = base64_of(signature);
 		json_array_append_new(signatures, json_string(encoded));
 	}
-	g_autofree char *certificate = base64_of(jpki_cert_get_der(cert));
-	json_object_set_new(reply, "certificate", json_string(certificate));
+	set_base64(reply, "certificate", jpki_cert_get_der(cert));
 	return g_steal_pointer(&reply);
 }
 
@@ -501,11 +508,7 @@ run_portal_sign(Session *session, GError **error)
 static void
 set_hex_of_text(json_t *reply, const char *key, const char *text)
 {
-	gsize len = strlen(text);
-	g_autofree char *hex = g_malloc(len * 2 + 1);
-	for (gsize i = 0; i < len; i++)
-		g_snprintf(hex + 2 * i, 3, "%02x", (guint8)text[i]);
-	hex[len * 2] = '\0';
+	g_autofree char *hex = jpki_portal_hex((const guint8 *)text, strlen(text));
 	json_object_set_new(reply, key, json_string(hex));
 }
 
@@ -513,10 +516,9 @@ set_hex_of_text(json_t *reply, const char *key, const char *text)
 static json_t *
 run_portal_attributes(Session *session, GError **error)
 {
-	if (!bridge_dialog_confirm_sharing(&session->dialog, error) ||
-	    !session_open_card(session, TRUE, error))
+	if (!bridge_dialog_confirm_sharing(&session->dialog, error))
 		return NULL;
-	g_autoptr(json_t) reply = portal_identity(session, error);
+	g_autoptr(json_t) reply = open_portal_session(session, error);
 	if (reply == NULL)
 		return NULL;
 	g_autoptr(JpkiBasicAttributes) attributes =

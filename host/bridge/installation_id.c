@@ -70,11 +70,8 @@ create_id(const char *path, gboolean *lost_race, GError **error)
 				    "no random bytes for the installation id");
 		return FALSE;
 	}
-	g_autofree char *hex = g_malloc(HEX_LEN + 2);
-	for (gsize i = 0; i < sizeof(id); i++)
-		g_snprintf(hex + 2 * i, 3, "%02x", id[i]);
-	hex[HEX_LEN] = '\n';
-	hex[HEX_LEN + 1] = '\0';
+	g_autofree char *hex = jpki_portal_hex(id, sizeof(id));
+	g_autofree char *line = g_strconcat(hex, "\n", NULL);
 
 	g_autofree char *dir = g_path_get_dirname(path);
 	if (g_mkdir_with_parents(dir, 0700) != 0) {
@@ -89,7 +86,7 @@ create_id(const char *path, gboolean *lost_race, GError **error)
 			    g_strerror(errno));
 		return FALSE;
 	}
-	gboolean written = write(fd, hex, HEX_LEN + 1) == HEX_LEN + 1 && fsync(fd) == 0;
+	gboolean written = write(fd, line, HEX_LEN + 1) == HEX_LEN + 1 && fsync(fd) == 0;
 	int saved = errno;
 	gboolean closed = close(fd) == 0;
 	gboolean linked = written && closed && link(template, path) == 0;

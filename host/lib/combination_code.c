@@ -17,3 +17,13 @@ jpki_combination_code(const char *manufacture_number,
 	g_checksum_update(sha256, installation_id, JPKI_INSTALLATION_ID_LEN);
 	return g_strdup(g_checksum_get_string(sha256));
 }
+
+char *
+jpki_portal_hex(const guint8 *data, gsize len)
+{
+	char *hex = g_malloc(len * 2 + 1);
+	for (gsize i = 0; i < len; i++)
+		g_snprintf(hex + 2 * i, 3, "%02x", data[i]);
+	hex[len * 2] = '\0';
+	return hex;
+}

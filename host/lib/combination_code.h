@@ -11,3 +11,6 @@
  * JpkiCardInfo. */
 char *jpki_combination_code(const char *manufacture_number,
 			    const guint8 installation_id[JPKI_INSTALLATION_ID_LEN]);
+
+/* Lowercase hex, the protocol's spelling of bytes (the uuid, the attributes). */
+char *jpki_portal_hex(const guint8 *data, gsize len);

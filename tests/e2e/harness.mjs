@@ -263,11 +263,14 @@ export class ScriptedPinentry {
 
 /**
  * The environment of the browser (and so of every host it starts): the scripted pinentry,
- * no user host.conf, a short card wait.
+ * no user host.conf, the host's data (the portals' installation id) in the scratch folder, a
+ * short card wait.
  */
 export function hostEnvironment(scratch, pinentry) {
   const config = path.join(scratch, "xdg-config");
   fs.mkdirSync(config, { recursive: true });
+  const data = path.join(scratch, "xdg-data");
+  fs.mkdirSync(data, { recursive: true });
   const reports = path.join(scratch, "sanitizer");
   fs.mkdirSync(reports, { recursive: true });
   // Under the asan preset the host (and the scripted pinentry) are sanitized builds. A report
@@ -278,6 +281,7 @@ export function hostEnvironment(scratch, pinentry) {
   return {
     ...(pinentry === undefined ? {} : pinentry.environment),
     XDG_CONFIG_HOME: config,
+    XDG_DATA_HOME: data,
     JPKI_BRIDGE_CARD_WAIT_SECONDS: "30",
     ASAN_OPTIONS: withLogPath(process.env.ASAN_OPTIONS),
     UBSAN_OPTIONS: withLogPath(process.env.UBSAN_OPTIONS),
@@ -300,9 +304,10 @@ export function sanitizerReports(scratch) {
 /**
  * The extension as it is packaged (extension/README.md: without page/, test/, tools/ and the
  * npm and lint files), copied into the scratch folder so that an `npm ci` of the extension's
- * checks running at the same time cannot change it under the browser.
+ * checks running at the same time cannot change it under the browser. `grantHosts` (match
+ * patterns) are added to its host_permissions: what a user grants when the options page asks.
  */
-export function packageExtension(scratch) {
+export function packageExtension(scratch, { grantHosts = [] } = {}) {
   const target = path.join(scratch, "extension");
   const notPackaged = new Set(["node_modules", "page", "test", "tools", "package.json", "package-lock.json",
     "eslint.config.js", "tsconfig.json", "tsconfig.page.json", "check.sh", "README.md"]);
@@ -310,6 +315,12 @@ export function packageExtension(scratch) {
     recursive: true,
     filter: (source) => path.dirname(source) !== paths.extension || !notPackaged.has(path.basename(source)),
   });
+  if (grantHosts.length > 0) {
+    const file = path.join(target, "manifest.json");
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+    manifest.host_permissions = [...(manifest.host_permissions ?? []), ...grantHosts];
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2));
+  }
   return target;
 }
 
@@ -389,11 +400,11 @@ export function languageEnvironment(lang) {
  * throw-away profile (`<profile>/NativeMessagingHosts/`). Resolves once the extension's
  * service worker runs. `close()` of the returned context stops the browser.
  */
-export async function launchChromium(scratch, { env = {}, headless = true, lang = "ja" } = {}) {
+export async function launchChromium(scratch, { env = {}, headless = true, lang = "ja", grantHosts = [] } = {}) {
   const { chromium } = await import("playwright-core");
   const profile = path.join(scratch, "chromium-profile");
   installHostManifest(path.join(profile, "NativeMessagingHosts"), "chrome");
-  const extension = packageExtension(scratch);
+  const extension = packageExtension(scratch, { grantHosts });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: paths.chromium,
     headless,
@@ -433,13 +444,13 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
  * `.mozilla/native-messaging-hosts/`, a throw-away profile, and the extension installed as a
  * temporary add-on. `close()` of the returned browser stops it.
  */
-export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
+export async function launchFirefox(scratch, { env = {}, lang = "ja", grantHosts = [] } = {}) {
   const { default: puppeteer } = await import("puppeteer-core");
   const home = path.join(scratch, "firefox-home");
   installHostManifest(path.join(home, ".mozilla", "native-messaging-hosts"), "firefox");
   const profile = path.join(scratch, "firefox-profile");
   fs.mkdirSync(profile, { recursive: true });
-  const extension = packageExtension(scratch);
+  const extension = packageExtension(scratch, { grantHosts });
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: paths.firefox,
@@ -501,9 +512,9 @@ async function openFirefoxExtensionPage(page, file) {
  * same in both.
  * @param {"chromium" | "firefox"} kind
  */
-export async function launchBrowser(kind, scratch, { env = {}, lang = "ja" } = {}) {
+export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", grantHosts = [] } = {}) {
   if (kind === "chromium") {
-    const context = await launchChromium(scratch, { env, lang });
+    const context = await launchChromium(scratch, { env, lang, grantHosts });
     return {
       kind,
       lang,
@@ -517,7 +528,7 @@ export async function launchBrowser(kind, scratch, { env = {}, lang = "ja" } = {
     };
   }
   if (kind === "firefox") {
-    const browser = await launchFirefox(scratch, { env, lang });
+    const browser = await launchFirefox(scratch, { env, lang, grantHosts });
     return {
       kind,
       lang,
