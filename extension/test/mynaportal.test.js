@@ -81,6 +81,11 @@ describe("the portals' protocol", () => {
       result: "1",
       message: "暗証番号が違います。",
     });
+    // A blocked PIN (never asked for) and a card problem are the card's answers: a message.
+    for (const code of ["pin-blocked", "no-card", "card-removed", "certificate-expired"]) {
+      const reply = portalFailure(request, { code, ja: `${code} の説明` });
+      assert.deepEqual(reply, { mode: "01", result: "1", message: `${code} の説明` });
+    }
   });
 
   test("the Windows presentation is registered only for opted-in origins the host serves", () => {
@@ -123,6 +128,31 @@ describe("the portals' protocol", () => {
     });
     // The portal list was asked once.
     assert.equal(sent.filter((r) => r.command === "portal-origins").length, 1);
+  });
+
+  test("the host's failure reaches the page in the protocol's shape", async () => {
+    const { portal } = service({ "portal-sign": { error: { code: "pin-blocked", ja: "ロックされています。" } } });
+    const detail = JSON.stringify({ mode: "02", service_id: "01", digest: ["AAAA"] });
+    const answer = /** @type {{detail: string}} */ (await portal.handle(sender(`${PORTAL}/apply`), { kind: "launch", detail }));
+    assert.deepEqual(JSON.parse(answer.detail), { mode: "02", result: "1", message: "ロックされています。" });
+  });
+
+  test("a host that cannot be started gives the page its own request with EW044-C300", async () => {
+    const portal = createPortalService({
+      extensionId: EXTENSION_ID,
+      originOf: () => PORTAL,
+      runCommand: async (request) => {
+        if (request.command === "portal-origins") return { origins: [PORTAL] };
+        throw Object.assign(new Error("no host"), { code: "host-missing" });
+      },
+      mapReply: (reply) => ({ result: reply }),
+      exclusive: (_key, work) => work(),
+    });
+    const request = { mode: "01", service_id: "01", digest: "AAAA" };
+    const answer = /** @type {{detail: string}} */ (
+      await portal.handle(sender(`${PORTAL}/`), { kind: "launch", detail: JSON.stringify(request) })
+    );
+    assert.deepEqual(JSON.parse(answer.detail), { ...request, result: "1", errcode: FAILED_BEFORE_CARD });
   });
 
   test("close (05) is answered without the host", async () => {

@@ -167,6 +167,26 @@ const SCENARIOS = [
     },
   ],
   [
+    "no card, and the waiting dialog cancelled: the page's own request with EW044-C300, and no PIN asked",
+    async (s) => {
+      await h.simulateCard(false);
+      try {
+        s.pinentry.set({ CONFIRM: "cancel" });
+        await openPortal(s);
+        await waitForDetection(s);
+        const { answer } = await onPortal(s.page, "login");
+        assert.equal(answer.reply.mode, "01");
+        assert.equal(answer.reply.result, "1");
+        assert.equal(answer.reply.errcode, FAILED_BEFORE_CARD);
+        assert.equal(s.pinentry.count("CONFIRM"), 1, "the waiting dialog");
+        assert.ok(descriptions(s.pinentry).some((text) => text.includes(s.portal.origin)), "naming the portal");
+        assert.equal(s.pinentry.count("GETPIN"), 0);
+      } finally {
+        await h.simulateCard(true);
+      }
+    },
+  ],
+  [
     "a page outside the allowlist gets no inputs and no answer, and no dialog opens",
     async (s) => {
       s.pinentry.set({ PIN: h.TEST_PINS.auth });
