@@ -26,6 +26,10 @@ const bridge = createBridge({
   },
   extensionId: ext.runtime.id,
   extensionBaseUrl: ext.runtime.getURL(""),
+  portalOriginsCache: {
+    load: async () => (await ext.storage.session.get("portalOrigins")).portalOrigins,
+    save: (origins) => ext.storage.session.set({ portalOrigins: origins }),
+  },
 });
 
 ext.runtime.onConnect.addListener((port) => {

@@ -136,6 +136,7 @@ const ORIGIN_MAX_LENGTH = 255;
  * @property {string} extensionId runtime.id
  * @property {string} extensionBaseUrl runtime.getURL("")
  * @property {Partial<Timeouts>} [timeouts]
+ * @property {import("./mynaportal.js").PortalDependencies["cache"]} [portalOriginsCache]
  */
 
 /** A failure with a stable code; `detail` is the English text for developers. */
@@ -529,6 +530,7 @@ export function createBridge(env) {
     runCommand: async (request, signal) => (await runHostCommand(env, timeouts, request, signal)).reply,
     mapReply: mapHostReply,
     exclusive,
+    cache: env.portalOriginsCache,
   });
 
   /**

@@ -195,6 +195,9 @@ export function platformScriptFor(optedIn, portalOrigins) {
  *   runCommand one run of the host; resolves to its reply, rejects with a coded failure
  * @property {(reply: unknown) => {result: unknown} | {error: {code: string, message?: string, ja?: string}}} mapReply
  * @property {<T>(key: string, work: () => Promise<T>) => Promise<T>} exclusive one request a tab at a time
+ * @property {{load: () => Promise<unknown>, save: (origins: string[]) => Promise<void>}} [cache] where the
+ *   host's list is kept for the browser session (storage.session), so that a background woken
+ *   again does not start the host for every page
  */
 
 /**
@@ -206,20 +209,26 @@ export function createPortalService(deps) {
   /** @type {Promise<string[]> | undefined} */
   let originsLoading;
 
-  /** The host's portal origins, asked once; a failure is asked again next time. */
+  /** Asks the host for its portal origins. */
+  const askHost = async () => {
+    const mapped = deps.mapReply(await deps.runCommand({ command: "portal-origins", arguments: {} }));
+    const origins = "result" in mapped && isRecord(mapped.result) ? mapped.result.origins : undefined;
+    if (!Array.isArray(origins)) throw new PortalFailure("internal-error", "portal-origins gave no list");
+    const list = origins.filter((origin) => typeof origin === "string");
+    await deps.cache?.save(list);
+    return list;
+  };
+
+  /** The host's portal origins: kept for the session once asked; a failure is asked again next time. */
   const portalOrigins = () => {
-    originsLoading ??= deps
-      .runCommand({ command: "portal-origins", arguments: {} })
-      .then((reply) => {
-        const mapped = deps.mapReply(reply);
-        const origins = "result" in mapped && isRecord(mapped.result) ? mapped.result.origins : undefined;
-        if (!Array.isArray(origins)) throw new PortalFailure("internal-error", "portal-origins gave no list");
-        return origins.filter((origin) => typeof origin === "string");
-      })
-      .catch(() => {
-        originsLoading = undefined;
-        return [];
-      });
+    originsLoading ??= (async () => {
+      const cached = await deps.cache?.load();
+      if (Array.isArray(cached) && cached.every((origin) => typeof origin === "string")) return cached;
+      return askHost();
+    })().catch(() => {
+      originsLoading = undefined;
+      return [];
+    });
     return originsLoading;
   };
 

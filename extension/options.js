@@ -45,7 +45,10 @@ async function portalOrigins() {
     );
     const mapped = mapHostReply(outcome.reply);
     const origins = "result" in mapped ? /** @type {any} */ (mapped.result)?.origins : undefined;
-    return Array.isArray(origins) ? origins.filter((origin) => typeof origin === "string") : [];
+    const list = Array.isArray(origins) ? origins.filter((origin) => typeof origin === "string") : [];
+    // Fresh from the host: what the background uses for pages from now on (host.conf changed?).
+    await ext.storage.session.set({ portalOrigins: list });
+    return list;
   } catch {
     return [];
   }

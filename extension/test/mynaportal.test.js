@@ -155,6 +155,28 @@ describe("the portals' protocol", () => {
     assert.deepEqual(JSON.parse(answer.detail), { ...request, result: "1", errcode: FAILED_BEFORE_CARD });
   });
 
+  test("the host's list is kept for the session: a background woken again does not ask it", async () => {
+    /** @type {unknown} */
+    let kept;
+    const cache = { load: async () => kept, save: async (/** @type {string[]} */ origins) => void (kept = origins) };
+    let asked = 0;
+    const make = () =>
+      createPortalService({
+        extensionId: EXTENSION_ID,
+        originOf: () => PORTAL,
+        runCommand: async () => {
+          asked++;
+          return { origins: [PORTAL] };
+        },
+        mapReply: (reply) => ({ result: reply }),
+        exclusive: (_key, work) => work(),
+        cache,
+      });
+    assert.deepEqual(await make().handle(sender(`${PORTAL}/`), { kind: "probe" }), { portal: true });
+    assert.deepEqual(await make().handle(sender(`${PORTAL}/`), { kind: "probe" }), { portal: true });
+    assert.equal(asked, 1);
+  });
+
   test("close (05) is answered without the host", async () => {
     const { portal, sent } = service();
     const answer = /** @type {{detail: string}} */ (

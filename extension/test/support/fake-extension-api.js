@@ -26,6 +26,16 @@ export function fakeExtensionApi(options) {
         /** @param {Record<string, unknown>} defaults */
         get: async (defaults) => ({ ...defaults, ...stored }),
       },
+      session: {
+        /** @type {Record<string, unknown>} */
+        values: {},
+        /** @param {string} key */
+        get: async (key) => (key in api.storage.session.values ? { [key]: api.storage.session.values[key] } : {}),
+        /** @param {Record<string, unknown>} items */
+        set: async (items) => {
+          Object.assign(api.storage.session.values, items);
+        },
+      },
       onChanged: new FakeEvent(),
     },
     scripting: {
