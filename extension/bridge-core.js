@@ -9,6 +9,7 @@
  * origin the page put in its message is dropped.
  */
 
+import { createPortalService, PORTAL_PORT } from "./mynaportal.js";
 import { normalizeSettings } from "./settings.js";
 
 export const HOST_NAME = "jp.jpki_bridge";
@@ -135,6 +136,7 @@ const ORIGIN_MAX_LENGTH = 255;
  * @property {string} extensionId runtime.id
  * @property {string} extensionBaseUrl runtime.getURL("")
  * @property {Partial<Timeouts>} [timeouts]
+ * @property {import("./mynaportal.js").PortalDependencies["cache"]} [portalOriginsCache]
  */
 
 /** A failure with a stable code; `detail` is the English text for developers. */
@@ -522,6 +524,15 @@ export function createBridge(env) {
     }
   };
 
+  const portal = createPortalService({
+    extensionId: env.extensionId,
+    originOf: originOfSender,
+    runCommand: async (request, signal) => (await runHostCommand(env, timeouts, request, signal)).reply,
+    mapReply: mapHostReply,
+    exclusive,
+    cache: env.portalOriginsCache,
+  });
+
   /**
    * runtime.onConnect: one port, one request, one answer, then the port is closed. When the
    * other side goes away first (the tab closed or navigated), the host is stopped, which closes
@@ -535,6 +546,8 @@ export function createBridge(env) {
       handler = handlePageRequest;
     } else if (port.name === EXTENSION_STATUS_PORT) {
       handler = (sender, _message, signal) => handleExtensionStatus(sender, signal);
+    } else if (port.name === PORTAL_PORT) {
+      handler = portal.handle;
     } else {
       port.disconnect();
       return;
@@ -565,6 +578,7 @@ export function createBridge(env) {
     acceptPort,
     handlePageRequest,
     handleExtensionStatus,
+    portal,
     /** @param {string} key */
     isBusy: (key) => pending.has(key),
   };

@@ -21,7 +21,7 @@ export default [
   },
   {
     // Content scripts are classic scripts.
-    files: ["content.js"],
+    files: ["content.js", "mynaportal-content.js", "mynaportal-platform.js"],
     languageOptions: { sourceType: "script" },
   },
   {

@@ -37,6 +37,9 @@ export type JpkiBridgeErrorCode =
   | "certificate-not-yet-valid"
   | "certificate-mismatch"
   | "reply-too-large"
+  // a portal-* command (the マイナポータルAP protocol) from a site not listed as a government
+  // portal (the page library never sends those commands)
+  | "not-a-portal-origin"
   | "pin-format"
   | "certificate-revoked"
   | "certificate-untrusted"

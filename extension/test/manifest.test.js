@@ -32,15 +32,38 @@ describe("manifest", () => {
     assert.equal(manifest.default_locale, "ja");
   });
 
-  test("asks only for native messaging and storage", () => {
-    assert.deepEqual([...manifest.permissions].sort(), ["nativeMessaging", "storage"]);
-    assert.equal(manifest.host_permissions, undefined);
+  test("asks only for native messaging, storage and scripting (the portals' opt-in)", () => {
+    assert.deepEqual([...manifest.permissions].sort(), ["nativeMessaging", "scripting", "storage"]);
+    // Exactly the shipped government portals, where the opt-in registers a script; any other
+    // site only when the user opts in for one added in host.conf (docs/mynaportal.md).
+    assert.deepEqual(manifest.host_permissions, [
+      "https://myna.go.jp/*",
+      "https://img.myna.go.jp/*",
+      "https://clientweb.e-tax.nta.go.jp/*",
+      "https://www.keisan.nta.go.jp/*",
+    ]);
+    assert.deepEqual(manifest.optional_host_permissions, ["https://*/*", "http://localhost/*", "http://127.0.0.1/*"]);
+    // The same portals as the host ships (host/bridge/config.c).
+    const config = readFileSync(new URL("../../host/bridge/config.c", import.meta.url), "utf8");
+    const shipped = /bridge_default_portal_origins\[\] = \{([^}]*)\}/.exec(config)?.[1] ?? "";
+    const hostOrigins = [...shipped.matchAll(/"([^"]+)"/g)].map((m) => `${m[1]}/*`);
+    assert.deepEqual(manifest.host_permissions, hostOrigins);
     assert.equal(HOST_NAME, "jp.jpki_bridge");
   });
 
-  test("runs the content script on https pages and loopback http only", () => {
-    assert.deepEqual(manifest.content_scripts[0].matches, ["https://*/*", "http://localhost/*", "http://127.0.0.1/*"]);
+  test("runs the content scripts on https pages and loopback http only", () => {
+    assert.equal(manifest.content_scripts.length, 2);
+    for (const script of manifest.content_scripts) {
+      assert.deepEqual(script.matches, ["https://*/*", "http://localhost/*", "http://127.0.0.1/*"]);
+      assert.equal(script.all_frames, false);
+    }
     assert.deepEqual(manifest.content_scripts[0].js, ["content.js"]);
+    // The portals' protocol: it asks the background before it adds anything to a page.
+    assert.deepEqual(manifest.content_scripts[1].js, ["mynaportal-content.js"]);
+  });
+
+  test("needs Firefox 128, the first to run a registered script in the page's world", () => {
+    assert.equal(manifest.browser_specific_settings.gecko.strict_min_version, "128.0");
   });
 
   test("its key is an RSA-2048 public key whose ID is the one in README.md", () => {
@@ -69,7 +92,8 @@ describe("manifest", () => {
   test("every file it names exists, and the icons are PNGs of their sizes", () => {
     const files = [
       manifest.background.service_worker,
-      ...manifest.content_scripts[0].js,
+      ...manifest.content_scripts.flatMap((/** @type {{js: string[]}} */ script) => script.js),
+      "mynaportal-platform.js",
       manifest.action.default_popup,
       manifest.options_ui.page,
     ];

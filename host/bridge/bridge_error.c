@@ -33,6 +33,14 @@ static const JpkiErrorText texts[BRIDGE_ERROR_LAST] = {
 					   "The answer is too large to pass to the browser."},
 					  {"開発者に報告してください。",
 					   "Report this to the developers."}},
+	[BRIDGE_ERROR_NOT_A_PORTAL] =
+		{"not-a-portal-origin",
+		 {"マイナポータルAPの機能は、登録された行政サイト（マイナポータル、e-Tax "
+		  "など）だけが使えます。このサイトからは使えません。",
+		  "The Mynaportal AP functions serve only the registered government sites "
+		  "(Mynaportal, e-Tax...), not this site."},
+		 {"行政サイトなら、docs/mynaportal.md に従って host.conf に追加してください。",
+		  "If it is one, add it to host.conf as docs/mynaportal.md says."}},
 };
 
 const JpkiErrorDomain bridge_error_domain = {bridge_error_quark, texts, BRIDGE_ERROR_LAST};

@@ -13,6 +13,7 @@ typedef enum {
 	BRIDGE_ERROR_REQUEST_TOO_LARGE,  /* more than BRIDGE_MAX_REQUEST_LEN bytes */
 	BRIDGE_ERROR_ORIGIN_NOT_ALLOWED, /* a well-formed origin this host does not serve */
 	BRIDGE_ERROR_REPLY_TOO_LARGE,    /* a reply past BRIDGE_MAX_REPLY_LEN (reply.c) */
+	BRIDGE_ERROR_NOT_A_PORTAL,       /* a portal-* command from outside the portal origins */
 	BRIDGE_ERROR_LAST
 } BridgeErrorCode;
 

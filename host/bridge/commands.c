@@ -3,10 +3,17 @@
 #include "authtoken.h"
 #include "cert.h"
 #include "cms.h"
+#include "common_ap.h"
 #include "dialog.h"
 #include "digestinfo.h"
+#include "installation_id.h"
 #include "jpki_ap.h"
 #include "support_ap.h"
+
+#include <string.h>
+
+/* jansson's own free, behind g_autoptr. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 
 #define APP_VERSION "https://github.com/jpki-bridge/jpki-bridge/releases/" JPKI_VERSION
 
@@ -420,6 +427,141 @@ run_read_attributes(Session *session, GError **error)
 			 attributes->sex);
 }
 
+/* ---- the マイナポータルAP protocol (docs/mynaportal.md) ---- */
+
+/* What every portal reply carries: the installation's uuid and the
+ * combination_code of this card with it. Read before any PIN, since
+ * selecting the common application ends the JPKI application's verified
+ * state. */
+static json_t *
+portal_identity(Session *session, GError **error)
+{
+	guint8 id[JPKI_INSTALLATION_ID_LEN];
+	JpkiCardInfo info;
+	if (!bridge_installation_id_load(session->config->data_dir, id, error) ||
+	    !jpki_common_read_card_info(session->card, &info, error))
+		return NULL;
+	g_autofree char *hex = jpki_portal_hex(id, sizeof(id));
+	g_autofree char *code = jpki_combination_code(info.manufacture_number, id);
+	return json_pack("{s:s, s:s}", "uuid", hex, "combinationCode", code);
+}
+
+/* The card (waiting for one), then the identity every portal reply starts from. */
+static json_t *
+open_portal_session(Session *session, GError **error)
+{
+	if (!session_open_card(session, TRUE, error))
+		return NULL;
+	return portal_identity(session, error);
+}
+
+static void
+set_base64(json_t *reply, const char *key, GBytes *bytes)
+{
+	g_autofree char *encoded = base64_of(bytes);
+	json_object_set_new(reply, key, json_string(encoded));
+}
+
+static json_t *
+run_portal_origins(Session *session)
+{
+	json_t *origins = json_array();
+	for (guint i = 0; session->config->portal_origins[i] != NULL; i++)
+		json_array_append_new(origins, json_string(session->config->portal_origins[i]));
+	return json_pack("{s:o}", "origins", origins);
+}
+
+static gpointer
+portal_login_attempt(Session *session, const JpkiPin *pin, guint *tries_left, GError **error)
+{
+	if (!jpki_pin_verify(session->card, pin, tries_left, error))
+		return NULL;
+	return jpki_ap_sign(session->card, JPKI_SECRET_AUTH,
+			    g_ptr_array_index(session->request->to_be_signed, 0), error);
+}
+
+/* Mode 01: the portal's bytes signed as given with the authentication key. */
+static json_t *
+run_portal_login(Session *session, GError **error)
+{
+	g_autoptr(json_t) reply = open_portal_session(session, error);
+	if (reply == NULL)
+		return NULL;
+	g_autoptr(JpkiCert) cert = read_certificate(session, JPKI_SLOT_AUTH, error);
+	if (cert == NULL || !check_valid_now(cert, error))
+		return NULL;
+	g_autoptr(GBytes) signature = with_pin(session, JPKI_SECRET_AUTH, BRIDGE_PURPOSE_LOGIN,
+					       portal_login_attempt, error);
+	if (signature == NULL)
+		return NULL;
+	set_base64(reply, "signature", signature);
+	set_base64(reply, "certificate", jpki_cert_get_der(cert));
+	return g_steal_pointer(&reply);
+}
+
+/* Mode 02: each of the portal's digests signed as given with the signing
+ * key, after one signing password. */
+static json_t *
+run_portal_sign(Session *session, GError **error)
+{
+	g_autoptr(json_t) reply = open_portal_session(session, error);
+	if (reply == NULL)
+		return NULL;
+	g_autoptr(JpkiCert) cert = with_pin(session, JPKI_SECRET_SIGN, BRIDGE_PURPOSE_SIGN,
+					    signing_session_attempt, error);
+	if (cert == NULL || !check_valid_now(cert, error))
+		return NULL;
+	json_t *signatures = json_array();
+	json_object_set_new(reply, "signatures", signatures);
+	GPtrArray *digests = session->request->to_be_signed;
+	for (guint i = 0; i < digests->len; i++) {
+		g_autoptr(GBytes) signature = jpki_ap_sign(session->card, JPKI_SECRET_SIGN,
+							   g_ptr_array_index(digests, i), error);
+		if (signature == NULL)
+			return NULL;
+		g_autofree char *encoded = base64_of(signature);
+		json_array_append_new(signatures, json_string(encoded));
+	}
+	set_base64(reply, "certificate", jpki_cert_get_der(cert));
+	return g_steal_pointer(&reply);
+}
+
+/* Sets `key` to the lowercase hex of `text`'s bytes (UTF-8 on the card). */
+static void
+set_hex_of_text(json_t *reply, const char *key, const char *text)
+{
+	g_autofree char *hex = jpki_portal_hex((const guint8 *)text, strlen(text));
+	json_object_set_new(reply, key, json_string(hex));
+}
+
+/* Mode 04: the basic 4 attributes, each as the hex of its UTF-8 bytes. */
+static json_t *
+run_portal_attributes(Session *session, GError **error)
+{
+	if (!bridge_dialog_confirm_sharing(&session->dialog, error))
+		return NULL;
+	g_autoptr(json_t) reply = open_portal_session(session, error);
+	if (reply == NULL)
+		return NULL;
+	g_autoptr(JpkiBasicAttributes) attributes =
+		with_pin(session, JPKI_SECRET_SUPPORT, BRIDGE_PURPOSE_SHARE_ATTRIBUTES,
+			 attributes_attempt, error);
+	if (attributes == NULL)
+		return NULL;
+	set_hex_of_text(reply, "name", attributes->name);
+	set_hex_of_text(reply, "sex", attributes->sex);
+	set_hex_of_text(reply, "address", attributes->address);
+	set_hex_of_text(reply, "birthday", attributes->birth_date);
+	return g_steal_pointer(&reply);
+}
+
+static gboolean
+is_portal_command(BridgeCommand command)
+{
+	return command == BRIDGE_CMD_PORTAL_LOGIN || command == BRIDGE_CMD_PORTAL_SIGN ||
+	       command == BRIDGE_CMD_PORTAL_ATTRIBUTES;
+}
+
 /* Times a command starts again from the top after another program reset the
  * card before any PIN went to it. */
 #define RESET_RESTARTS 2
@@ -436,6 +578,15 @@ run_once(const BridgeRequest *request, const BridgeConfig *config, JpkiCancel *c
 		.dialog = {.config = config, .origin = request->origin, .cancel = cancel},
 	};
 	json_t *reply = NULL;
+	if (is_portal_command(request->command) &&
+	    !bridge_config_is_portal_origin(config, request->origin)) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_NOT_A_PORTAL,
+			    "%s is not one of the government portals this host serves",
+			    request->origin);
+		*restartable = FALSE;
+		*tries_left = -1;
+		return NULL;
+	}
 	switch (request->command) {
 	case BRIDGE_CMD_STATUS:
 		reply = run_status(&session, error);
@@ -457,6 +608,18 @@ run_once(const BridgeRequest *request, const BridgeConfig *config, JpkiCancel *c
 		break;
 	case BRIDGE_CMD_QUIT:
 		reply = json_object();
+		break;
+	case BRIDGE_CMD_PORTAL_ORIGINS:
+		reply = run_portal_origins(&session);
+		break;
+	case BRIDGE_CMD_PORTAL_LOGIN:
+		reply = run_portal_login(&session, error);
+		break;
+	case BRIDGE_CMD_PORTAL_SIGN:
+		reply = run_portal_sign(&session, error);
+		break;
+	case BRIDGE_CMD_PORTAL_ATTRIBUTES:
+		reply = run_portal_attributes(&session, error);
 		break;
 	}
 	*restartable = reply == NULL && session.card != NULL &&

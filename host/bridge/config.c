@@ -9,6 +9,32 @@
 #define GROUP               "host"
 #define DEFAULT_CARD_WAIT_S 60
 
+const char *const bridge_default_portal_origins[] = {
+	"https://myna.go.jp",
+	"https://img.myna.go.jp",
+	"https://clientweb.e-tax.nta.go.jp",
+	"https://www.keisan.nta.go.jp",
+	NULL,
+};
+
+/* The shipped origins and the file's "portal-origins" list, in that order. */
+static GStrv
+portal_origins(GKeyFile *file)
+{
+	g_autoptr(GStrvBuilder) origins = g_strv_builder_new();
+	for (guint i = 0; bridge_default_portal_origins[i] != NULL; i++)
+		g_strv_builder_add(origins, bridge_default_portal_origins[i]);
+	g_auto(GStrv) added =
+		file != NULL ? g_key_file_get_string_list(file, GROUP, "portal-origins", NULL, NULL)
+			     : NULL;
+	for (guint i = 0; added != NULL && added[i] != NULL; i++) {
+		g_strstrip(added[i]);
+		if (*added[i] != '\0')
+			g_strv_builder_add(origins, added[i]);
+	}
+	return g_strv_builder_end(origins);
+}
+
 /* The test variables are honoured only from a file that no one but the user could have
  * written. */
 static gboolean
@@ -53,6 +79,7 @@ load_file(BridgeConfig *config, const char *path)
 	gint wait = g_key_file_get_integer(file, GROUP, "card-wait-seconds", NULL);
 	if (wait > 0)
 		config->card_wait_s = (guint)wait;
+	config->portal_origins = portal_origins(file);
 	if (g_key_file_get_boolean(file, GROUP, "test-variables", NULL)) {
 		if (file_is_the_users_own(path))
 			config->test_variables = TRUE;
@@ -83,10 +110,13 @@ bridge_config_load(void)
 	config->lang = jpki_lang_from_locale();
 	config->card_wait_s = DEFAULT_CARD_WAIT_S;
 	config->pinentry = g_strdup(jpki_pinentry_default_program());
+	config->data_dir = g_strdup(g_get_user_data_dir());
 
 	g_autofree char *path =
 		g_build_filename(g_get_user_config_dir(), "jpki-bridge", "host.conf", NULL);
 	load_file(config, path);
+	if (config->portal_origins == NULL)
+		config->portal_origins = portal_origins(NULL);
 	if (config->test_variables)
 		load_test_variables(config);
 	return config;
@@ -98,5 +128,14 @@ bridge_config_free(BridgeConfig *config)
 	if (config == NULL)
 		return;
 	g_free(config->pinentry);
+	g_strfreev(config->portal_origins);
+	g_free(config->data_dir);
 	g_free(config);
+}
+
+gboolean
+bridge_config_is_portal_origin(const BridgeConfig *config, const char *origin)
+{
+	return origin != NULL &&
+	       g_strv_contains((const char *const *)config->portal_origins, origin);
 }

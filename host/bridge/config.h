@@ -15,9 +15,18 @@ typedef struct {
 	/* host.conf enabled the test variables: they win over the file, and the pinentry
 	 * gets the host's whole environment (the scripted one is told what to answer there) */
 	gboolean test_variables;
+	GStrv portal_origins; /* served the マイナポータルAP protocol: the shipped ones +
+				 host.conf's */
+	char *data_dir;       /* where the installation id is kept (installation_id.h) */
 } BridgeConfig;
+
+/* The government origins the マイナポータルAP protocol is served to when
+ * host.conf adds none (docs/mynaportal.md says which are certain). */
+extern const char *const bridge_default_portal_origins[];
 
 /* Never fails: a missing or broken file gives the defaults (and a warning). */
 BridgeConfig *bridge_config_load(void);
 void bridge_config_free(BridgeConfig *config);
+/* Whether `origin` is exactly one of config->portal_origins. */
+gboolean bridge_config_is_portal_origin(const BridgeConfig *config, const char *origin);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(BridgeConfig, bridge_config_free)

@@ -23,10 +23,16 @@ static const JpkiJsonKey keys_sign_cms[] = {{"origin", JSON_STRING},
 					    {"hashFunction", JSON_STRING},
 					    {NULL, JSON_NULL}};
 static const JpkiJsonKey keys_none[] = {{NULL, JSON_NULL}};
+static const JpkiJsonKey keys_portal_login[] = {
+	{"origin", JSON_STRING}, {"toBeSigned", JSON_STRING}, {NULL, JSON_NULL}};
+static const JpkiJsonKey keys_portal_sign[] = {
+	{"origin", JSON_STRING}, {"digests", JSON_ARRAY}, {NULL, JSON_NULL}};
 
 typedef struct {
 	const char *name;
-	const JpkiJsonKey *keys; /* every value a non-empty string: the depth stays at two */
+	/* every value a non-empty string, but portal-sign's "digests", an array of strings: the
+	 * depth stays at three */
+	const JpkiJsonKey *keys;
 } CommandSpec;
 
 static const CommandSpec commands[] = {
@@ -37,6 +43,10 @@ static const CommandSpec commands[] = {
 	[BRIDGE_CMD_SIGN_CMS] = {"sign-cms", keys_sign_cms},
 	[BRIDGE_CMD_READ_ATTRIBUTES] = {"read-attributes", keys_origin},
 	[BRIDGE_CMD_QUIT] = {"quit", keys_none},
+	[BRIDGE_CMD_PORTAL_ORIGINS] = {"portal-origins", keys_none},
+	[BRIDGE_CMD_PORTAL_LOGIN] = {"portal-login", keys_portal_login},
+	[BRIDGE_CMD_PORTAL_SIGN] = {"portal-sign", keys_portal_sign},
+	[BRIDGE_CMD_PORTAL_ATTRIBUTES] = {"portal-attributes", keys_origin},
 };
 
 const char *
@@ -67,6 +77,7 @@ bridge_request_free(BridgeRequest *request)
 	g_free(request->challenge_nonce);
 	g_clear_pointer(&request->hash, g_bytes_unref);
 	g_clear_pointer(&request->certificate, g_bytes_unref);
+	g_clear_pointer(&request->to_be_signed, g_ptr_array_unref);
 	g_free(request);
 }
 
@@ -142,6 +153,54 @@ decode_certificate(const char *text, gsize len, GError **error)
 		return NULL;
 	}
 	return decode_base64("certificate", text, len, error);
+}
+
+/* Bytes a portal has signed as given: 1 to BRIDGE_MAX_TO_BE_SIGNED_LEN. */
+static GBytes *
+decode_to_be_signed(const char *key, const char *text, gsize len, GError **error)
+{
+	g_autoptr(GBytes) bytes = decode_base64(key, text, len, error);
+	if (bytes == NULL)
+		return NULL;
+	if (g_bytes_get_size(bytes) > BRIDGE_MAX_TO_BE_SIGNED_LEN) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"%s\" must be at most %d bytes, not %" G_GSIZE_FORMAT, key,
+			    BRIDGE_MAX_TO_BE_SIGNED_LEN, g_bytes_get_size(bytes));
+		return NULL;
+	}
+	return g_steal_pointer(&bytes);
+}
+
+/* portal-sign's "digests": an array of 1 to BRIDGE_MAX_PORTAL_DIGESTS base64 strings. */
+static GPtrArray *
+decode_digest_list(json_t *list, GError **error)
+{
+	if (!json_is_array(list) || json_array_size(list) == 0 ||
+	    json_array_size(list) > BRIDGE_MAX_PORTAL_DIGESTS) {
+		g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+			    "\"digests\" must be an array of 1 to %d strings",
+			    BRIDGE_MAX_PORTAL_DIGESTS);
+		return NULL;
+	}
+	g_autoptr(GPtrArray) decoded =
+		g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	size_t i;
+	json_t *item;
+	json_array_foreach(list, i, item)
+	{
+		if (!json_is_string(item)) {
+			g_set_error(error, BRIDGE_ERROR, BRIDGE_ERROR_INVALID_REQUEST,
+				    "\"digests\" must hold strings, not %s",
+				    jpki_json_type_name(item));
+			return NULL;
+		}
+		GBytes *bytes = decode_to_be_signed("digests", json_string_value(item),
+						    json_string_length(item), error);
+		if (bytes == NULL)
+			return NULL;
+		g_ptr_array_add(decoded, bytes);
+	}
+	return g_steal_pointer(&decoded);
 }
 
 typedef enum {
@@ -441,7 +500,7 @@ parse_arguments(BridgeRequest *request, const CommandSpec *spec, json_t *argumen
 	gsize lens[G_N_ELEMENTS(keys_sign)] = {0};
 	for (guint i = 0; spec->keys[i].name != NULL; i++) {
 		json_t *value = json_object_get(arguments, spec->keys[i].name);
-		values[i] = json_string_value(value);
+		values[i] = json_string_value(value); /* NULL for "digests", decoded below */
 		lens[i] = json_string_length(value);
 	}
 
@@ -474,6 +533,18 @@ parse_arguments(BridgeRequest *request, const CommandSpec *spec, json_t *argumen
 		} else if (strcmp(key, "certificate") == 0) {
 			request->certificate = decode_certificate(values[i], lens[i], error);
 			if (request->certificate == NULL)
+				return FALSE;
+		} else if (strcmp(key, "toBeSigned") == 0) {
+			GBytes *bytes = decode_to_be_signed(key, values[i], lens[i], error);
+			if (bytes == NULL)
+				return FALSE;
+			request->to_be_signed =
+				g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+			g_ptr_array_add(request->to_be_signed, bytes);
+		} else if (strcmp(key, "digests") == 0) {
+			request->to_be_signed =
+				decode_digest_list(json_object_get(arguments, key), error);
+			if (request->to_be_signed == NULL)
 				return FALSE;
 		}
 	}

@@ -22,6 +22,11 @@ typedef enum {
 	BRIDGE_CMD_SIGN_CMS,
 	BRIDGE_CMD_READ_ATTRIBUTES,
 	BRIDGE_CMD_QUIT,
+	/* The マイナポータルAP protocol (docs/mynaportal.md): config->portal_origins only. */
+	BRIDGE_CMD_PORTAL_ORIGINS,
+	BRIDGE_CMD_PORTAL_LOGIN,
+	BRIDGE_CMD_PORTAL_SIGN,
+	BRIDGE_CMD_PORTAL_ATTRIBUTES,
 } BridgeCommand;
 
 /* The name on the wire: "status", "get-signing-certificate", ... */
@@ -31,12 +36,18 @@ const char *bridge_command_name(BridgeCommand command);
  * then JPKI_HASH_SHA256 and means nothing). */
 typedef struct {
 	BridgeCommand command;
-	char *origin;          /* all but quit */
-	char *challenge_nonce; /* authenticate; the text as given, not decoded */
-	JpkiHashAlg hash_alg;  /* sign, sign-cms */
-	GBytes *hash;          /* sign: "hash"; sign-cms: "digest"; of hash_alg's length */
-	GBytes *certificate;   /* sign: the DER bytes */
+	char *origin;            /* all but quit */
+	char *challenge_nonce;   /* authenticate; the text as given, not decoded */
+	JpkiHashAlg hash_alg;    /* sign, sign-cms */
+	GBytes *hash;            /* sign: "hash"; sign-cms: "digest"; of hash_alg's length */
+	GBytes *certificate;     /* sign: the DER bytes */
+	GPtrArray *to_be_signed; /* portal-login: one, portal-sign: 1 to BRIDGE_MAX_PORTAL_DIGESTS
+				    byte strings (GBytes), signed as given */
 } BridgeRequest;
+
+#define BRIDGE_MAX_PORTAL_DIGESTS 64
+/* What one RSA-2048 PKCS#1 v1.5 signature can carry (256 - 11 bytes). */
+#define BRIDGE_MAX_TO_BE_SIGNED_LEN 245
 
 /* Parses one request. allow_http_loopback admits http://localhost,
  * http://127.0.0.1 and http://[::1] (development only). A request that is

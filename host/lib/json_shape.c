@@ -13,8 +13,8 @@ jpki_json_excerpt(const char *text)
 	return g_strconcat(escaped, len > EXCERPT_MAX_LEN ? "..." : "", NULL);
 }
 
-static const char *
-type_name(const json_t *value)
+const char *
+jpki_json_type_name(const json_t *value)
 {
 	switch (json_typeof(value)) {
 	case JSON_OBJECT:
@@ -48,16 +48,17 @@ is_one_of(const char *name, const JpkiJsonKey *keys)
 static gboolean
 check_type(json_t *value, const JpkiJsonKey *key, GQuark domain, gint code, GError **error)
 {
-	if (key->type == JSON_OBJECT) {
-		if (json_is_object(value))
+	if (key->type == JSON_OBJECT || key->type == JSON_ARRAY) {
+		if (json_typeof(value) == key->type)
 			return TRUE;
-		g_set_error(error, domain, code, "\"%s\" must be an object, not %s", key->name,
-			    type_name(value));
+		g_set_error(error, domain, code, "\"%s\" must be %s, not %s", key->name,
+			    key->type == JSON_OBJECT ? "an object" : "an array",
+			    jpki_json_type_name(value));
 		return FALSE;
 	}
 	if (!json_is_string(value)) {
 		g_set_error(error, domain, code, "\"%s\" must be a string, not %s", key->name,
-			    type_name(value));
+			    jpki_json_type_name(value));
 		return FALSE;
 	}
 	if (json_string_length(value) == 0) {
@@ -74,7 +75,7 @@ jpki_json_check_object(json_t *value, const JpkiJsonKey *keys, const char *what,
 	g_return_val_if_fail(keys != NULL && what != NULL, FALSE);
 	if (!json_is_object(value)) {
 		g_set_error(error, domain, code, "the %s must be a JSON object, not %s", what,
-			    value != NULL ? type_name(value) : "nothing");
+			    value != NULL ? jpki_json_type_name(value) : "nothing");
 		return FALSE;
 	}
 	const char *name;

@@ -8,7 +8,8 @@
 typedef struct {
 	const char *name;
 	/* JSON_STRING: a non-empty string (jansson refuses "\u0000" unless JSON_ALLOW_NUL,
-	 * so strlen() is its length); JSON_OBJECT: an object. */
+	 * so strlen() is its length); JSON_OBJECT: an object; JSON_ARRAY: an array (its items
+	 * are the caller's to check). */
 	json_type type;
 } JpkiJsonKey;
 
@@ -22,6 +23,9 @@ typedef struct {
  *   "arguments" must be an object, not null */
 gboolean jpki_json_check_object(json_t *value, const JpkiJsonKey *keys, const char *what,
 				GQuark domain, gint code, GError **error);
+
+/* "an object", "a string", "a number", ... for messages: what `value` is. */
+const char *jpki_json_type_name(const json_t *value);
 
 /* A caller's text as a message may show it: at most 40 bytes, escaped to printable ASCII,
  * "..." when it was longer. */

@@ -3,6 +3,9 @@
 // throw-away profile's NativeMessagingHosts/) → pcscd → the simulated card, with the scripted
 // pinentry answering the dialogs; once in Japanese and once in English (scenarios.mjs).
 // Run inside tests/with-virtual-card (tests/e2e/run.sh chromium.test.mjs).
+import { portalProtocolSuite } from "./mynaportal-scenarios.mjs";
 import { browserSuite } from "./scenarios.mjs";
 
 browserSuite("chromium");
+// The government portals' own protocol on a mock portal (docs/mynaportal.md).
+portalProtocolSuite("chromium");

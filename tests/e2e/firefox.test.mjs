@@ -4,6 +4,9 @@
 // the scripted pinentry answering the dialogs; once in Japanese and once in English
 // (scenarios.mjs).
 // Run inside tests/with-virtual-card (tests/e2e/run.sh firefox.test.mjs).
+import { portalProtocolSuite } from "./mynaportal-scenarios.mjs";
 import { browserSuite } from "./scenarios.mjs";
 
 browserSuite("firefox");
+// The government portals' own protocol on a mock portal (docs/mynaportal.md).
+portalProtocolSuite("firefox");

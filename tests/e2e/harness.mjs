@@ -281,12 +281,17 @@ export class ScriptedPinentry {
 /**
  * The environment of the browser (and so of every host it starts): the scripted pinentry,
  * a host.conf of the test's own that switches the test variables on (JPKI_PINENTRY, the card
- * wait, and the whole environment for the scripted pinentry), a short card wait.
+ * wait, and the whole environment for the scripted pinentry) with any `hostConf` lines added
+ * (e.g. portal-origins), the host's data (the portals' installation id) in the scratch folder,
+ * a short card wait.
  */
-export function hostEnvironment(scratch, pinentry) {
+export function hostEnvironment(scratch, pinentry, { hostConf = [] } = {}) {
   const config = path.join(scratch, "xdg-config");
   fs.mkdirSync(path.join(config, "jpki-bridge"), { recursive: true });
-  fs.writeFileSync(path.join(config, "jpki-bridge", "host.conf"), "[host]\ntest-variables=true\n", { mode: 0o600 });
+  const conf = ["[host]", "test-variables=true", ...hostConf, ""].join("\n");
+  fs.writeFileSync(path.join(config, "jpki-bridge", "host.conf"), conf, { mode: 0o600 });
+  const data = path.join(scratch, "xdg-data");
+  fs.mkdirSync(data, { recursive: true });
   const reports = path.join(scratch, "sanitizer");
   fs.mkdirSync(reports, { recursive: true });
   // Under the asan preset the host (and the scripted pinentry) are sanitized builds. A report
@@ -297,6 +302,7 @@ export function hostEnvironment(scratch, pinentry) {
   return {
     ...(pinentry === undefined ? {} : pinentry.environment),
     XDG_CONFIG_HOME: config,
+    XDG_DATA_HOME: data,
     JPKI_BRIDGE_CARD_WAIT_SECONDS: "30",
     ASAN_OPTIONS: withLogPath(process.env.ASAN_OPTIONS),
     UBSAN_OPTIONS: withLogPath(process.env.UBSAN_OPTIONS),
@@ -319,9 +325,10 @@ export function sanitizerReports(scratch) {
 /**
  * The extension as it is packaged (extension/README.md: without page/, test/, tools/ and the
  * npm and lint files), copied into the scratch folder so that an `npm ci` of the extension's
- * checks running at the same time cannot change it under the browser.
+ * checks running at the same time cannot change it under the browser. `grantHosts` (match
+ * patterns) are added to its host_permissions: what a user grants when the options page asks.
  */
-export function packageExtension(scratch) {
+export function packageExtension(scratch, { grantHosts = [] } = {}) {
   const target = path.join(scratch, "extension");
   const notPackaged = new Set(["node_modules", "page", "test", "tools", "package.json", "package-lock.json",
     "eslint.config.js", "tsconfig.json", "tsconfig.page.json", "check.sh", "README.md"]);
@@ -329,6 +336,12 @@ export function packageExtension(scratch) {
     recursive: true,
     filter: (source) => path.dirname(source) !== paths.extension || !notPackaged.has(path.basename(source)),
   });
+  if (grantHosts.length > 0) {
+    const file = path.join(target, "manifest.json");
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+    manifest.host_permissions = [...(manifest.host_permissions ?? []), ...grantHosts];
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2));
+  }
   return target;
 }
 
@@ -424,7 +437,7 @@ export function languageEnvironment(lang) {
  * throw-away profile (`<profile>/NativeMessagingHosts/`). Resolves once the extension's
  * service worker runs. `close()` of the returned context stops the browser.
  */
-export async function launchChromium(scratch, { env = {}, headless = true, lang = "ja" } = {}) {
+export async function launchChromium(scratch, { env = {}, headless = true, lang = "ja", grantHosts = [] } = {}) {
   const { chromium } = await import("playwright-core");
   const profile = path.join(scratch, "chromium-profile");
   provideHostManifest(path.join(profile, "NativeMessagingHosts"), "chrome");
@@ -432,7 +445,7 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
   // itself (/etc/chromium.d/extensions), unless Playwright turns extensions off.
   const extensionArgs = [];
   if (!installed) {
-    const extension = packageExtension(scratch);
+    const extension = packageExtension(scratch, { grantHosts });
     extensionArgs.push(`--disable-extensions-except=${extension}`, `--load-extension=${extension}`);
   }
   const context = await chromium.launchPersistentContext(profile, {
@@ -474,7 +487,7 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
  * `.mozilla/native-messaging-hosts/`, a throw-away profile, and the extension installed as a
  * temporary add-on. `close()` of the returned browser stops it.
  */
-export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
+export async function launchFirefox(scratch, { env = {}, lang = "ja", grantHosts = [] } = {}) {
   const { default: puppeteer } = await import("puppeteer-core");
   const home = path.join(scratch, "firefox-home");
   provideHostManifest(path.join(home, ".mozilla", "native-messaging-hosts"), "firefox");
@@ -482,7 +495,7 @@ export async function launchFirefox(scratch, { env = {}, lang = "ja" } = {}) {
   fs.mkdirSync(profile, { recursive: true });
   // Installed: Firefox installs the package's unsigned .xpi itself, as an administrator's policy
   // says (the package's example in /etc/firefox/policies/: tests/install/, installer/linux/).
-  const extension = installed ? undefined : packageExtension(scratch);
+  const extension = installed ? undefined : packageExtension(scratch, { grantHosts });
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: paths.firefox,
@@ -565,9 +578,9 @@ async function openPolicyInstalledPage(page, file, ms = 20000) {
  * same in both.
  * @param {"chromium" | "firefox"} kind
  */
-export async function launchBrowser(kind, scratch, { env = {}, lang = "ja" } = {}) {
+export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", grantHosts = [] } = {}) {
   if (kind === "chromium") {
-    const context = await launchChromium(scratch, { env, lang });
+    const context = await launchChromium(scratch, { env, lang, grantHosts });
     return {
       kind,
       lang,
@@ -581,7 +594,7 @@ export async function launchBrowser(kind, scratch, { env = {}, lang = "ja" } = {
     };
   }
   if (kind === "firefox") {
-    const browser = await launchFirefox(scratch, { env, lang });
+    const browser = await launchFirefox(scratch, { env, lang, grantHosts });
     return {
       kind,
       lang,

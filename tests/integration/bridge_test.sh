@@ -518,9 +518,35 @@ host_conf_card_wait_seconds_and_its_override() {
 	waited_ms 2 XDG_CONFIG_HOME="$sixty" JPKI_BRIDGE_CARD_WAIT_SECONDS=2
 }
 
+# ---- the government portals' commands (docs/mynaportal.md) ----
+
+portal_verdict() { # origin, environment as NAME=VALUE...: the code for a portal-login from origin
+	local reply portal=$1
+	shift
+	reply=$(env "$@" PCSCLITE_CSOCK_NAME="$work/no-pcscd" "$driver" --host-stderr "$work/host.err" "$host" \
+		"{\"command\":\"portal-login\",\"arguments\":{\"origin\":\"$portal\",\"toBeSigned\":\"AAAA\"}}" \
+		2>"$work/driver.err") || { host_ran_cleanly 1; return 1; }
+	no_sanitizer_report "$work/host.err" >&2 || return 1
+	jq -r .error.code <<<"$reply"
+}
+
+host_conf_portal_origins_add_to_the_shipped_ones() {
+	local added origins
+	added=$(config_with portals portal-origins=https://portal.example.jp)
+	origins=$(XDG_CONFIG_HOME="$added" run_host '{"command":"portal-origins","arguments":{}}' | jq -c .origins) || return 1
+	# no-service: the origin passed and the host went on to look for pcscd
+	expect "portal-origins" "$origins" \
+		'["https://myna.go.jp","https://img.myna.go.jp","https://clientweb.e-tax.nta.go.jp","https://www.keisan.nta.go.jp","https://portal.example.jp"]' &&
+		expect "a shipped portal" "$(portal_verdict https://myna.go.jp)" no-service &&
+		expect "another https site" "$(portal_verdict "$origin")" not-a-portal-origin &&
+		expect "added in host.conf" "$(portal_verdict https://portal.example.jp XDG_CONFIG_HOME="$added")" no-service &&
+		expect "the same site without host.conf" "$(portal_verdict https://portal.example.jp)" not-a-portal-origin
+}
+
 check "nothing touches pcscd or a dialog before a command needs it" nothing_is_touched_before_a_command_needs_it
 check "pinentry: host.conf's path, JPKI_PINENTRY only with test-variables, never PATH" host_conf_pinentry_and_the_test_variables
 check "lang: host.conf's lang over the locale, else the locale" host_conf_lang_else_the_locale
 check "allow-http-loopback: host.conf, and JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK over it with test-variables only" host_conf_allow_http_loopback_and_its_override
 check "card-wait-seconds: host.conf, and JPKI_BRIDGE_CARD_WAIT_SECONDS over it" host_conf_card_wait_seconds_and_its_override
+check "portal-origins: host.conf's added to the shipped ones; any other origin is not-a-portal-origin" host_conf_portal_origins_add_to_the_shipped_ones
 check_summary

@@ -6,10 +6,12 @@
 #include "authtoken.h"
 #include "cert.h"
 #include "cms.h"
+#include "combination_code.h"
 #include "commands.h"
 #include "config.h"
 #include "digestinfo.h"
 #include "fake_pinentry_log.h"
+#include "installation_id.h"
 #include "jansson_autoptr.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
@@ -105,6 +107,11 @@ setup(void **state)
 	assert_string_equal(fixture->config->pinentry, FAKE_PINENTRY);
 	fixture->config->lang = JPKI_LANG_EN;
 	fixture->config->card_wait_s = CARD_WAIT_S;
+	/* ORIGIN stands for a government portal (docs/mynaportal.md). */
+	g_strfreev(fixture->config->portal_origins);
+	fixture->config->portal_origins = g_strsplit(ORIGIN, " ", -1);
+	g_free(fixture->config->data_dir);
+	fixture->config->data_dir = g_strdup(fixture->dir);
 	fixture->cancel = jpki_cancel_new();
 
 	sim_pcsc_reset();
@@ -125,6 +132,10 @@ teardown(void **state)
 	bridge_config_free(fixture->config);
 	g_unlink(fixture->log);
 	g_unlink(fixture->counter);
+	g_autofree char *installation_id = bridge_installation_id_path(fixture->dir);
+	g_autofree char *data_dir = g_path_get_dirname(installation_id);
+	g_unlink(installation_id);
+	g_rmdir(data_dir);
 	g_rmdir(fixture->dir);
 	g_free(fixture->counter);
 	g_free(fixture->log);
@@ -1257,6 +1268,202 @@ test_status_without_a_card_is_no_card_at_once(void **state)
 	assert_no_dialog(fixture);
 }
 
+/* ---- the マイナポータルAP protocol (docs/mynaportal.md) ---- */
+
+/* The simulated card's manufacture number (sim_profile.c: serial 990000000000001). */
+#define SIM_MANUFACTURE_NUMBER "0000000000001"
+
+/* The reply's uuid is the kept installation id, and its combinationCode that of
+ * the simulated card with it. */
+static void
+assert_portal_identity(const Fixture *fixture, json_t *reply)
+{
+	guint8 id[JPKI_INSTALLATION_ID_LEN];
+	assert_true(bridge_installation_id_load(fixture->dir, id, NULL));
+	g_autofree char *hex = NULL;
+	g_autofree char *path = bridge_installation_id_path(fixture->dir);
+	assert_true(g_file_get_contents(path, &hex, NULL, NULL));
+	hex[32] = '\0';
+	assert_string_equal(json_string_value(json_object_get(reply, "uuid")), hex);
+	g_autofree char *code = jpki_combination_code(SIM_MANUFACTURE_NUMBER, id);
+	assert_string_equal(json_string_value(json_object_get(reply, "combinationCode")), code);
+}
+
+/* `signature` is RSA PKCS#1 v1.5 over exactly `signed_bytes` with the key of `cert_file`. */
+static void
+assert_signature_of_bytes(GBytes *signature, const char *cert_file, GBytes *signed_bytes)
+{
+	g_autoptr(EVP_PKEY) key = test_pki_load_public_key(cert_file);
+	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
+	assert_int_equal(EVP_PKEY_verify_init(ctx), 1);
+	assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), 1);
+	assert_int_equal(EVP_PKEY_verify(ctx, g_bytes_get_data(signature, NULL),
+					 g_bytes_get_size(signature),
+					 g_bytes_get_data(signed_bytes, NULL),
+					 g_bytes_get_size(signed_bytes)),
+			 1);
+}
+
+static char *
+portal_login_json(const char *origin, GBytes *to_be_signed)
+{
+	g_autofree char *encoded = g_base64_encode(g_bytes_get_data(to_be_signed, NULL),
+						   g_bytes_get_size(to_be_signed));
+	return g_strdup_printf("{\"command\": \"portal-login\", \"arguments\": {\"origin\": "
+			       "\"%s\", \"toBeSigned\": \"%s\"}}",
+			       origin, encoded);
+}
+
+static void
+test_portal_login_signs_the_portal_bytes_as_given_with_the_auth_key(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autoptr(GBytes) challenge = hash_of(G_CHECKSUM_SHA256, "portal challenge");
+	g_autofree char *json = portal_login_json(ORIGIN, challenge);
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	assert_int_equal(json_object_size(reply), 4);
+	g_autoptr(GBytes) signature = base64_field(reply, "signature");
+	assert_signature_of_bytes(signature, "auth-valid.pem", challenge);
+	g_autoptr(GBytes) certificate = base64_field(reply, "certificate");
+	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
+	assert_true(g_bytes_equal(certificate, expected));
+	assert_portal_identity(fixture, reply);
+
+	/* The dialog names the portal and asks the authentication PIN. */
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 1);
+	assert_contains(nth_argument(records, "SETDESC", 0), ORIGIN);
+
+	/* A second login gives the same uuid and combination code. */
+	g_autoptr(json_t) again = run_ok(fixture, json);
+	assert_string_equal(json_string_value(json_object_get(again, "combinationCode")),
+			    json_string_value(json_object_get(reply, "combinationCode")));
+}
+
+static void
+test_portal_commands_from_another_origin_reach_neither_dialog_nor_card(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autoptr(GBytes) challenge = hash_of(G_CHECKSUM_SHA256, "relayed challenge");
+	g_autofree char *login = portal_login_json(OTHER_ORIGIN, challenge);
+	g_autofree char *sign = g_strdup_printf(
+		"{\"command\": \"portal-sign\", \"arguments\": {\"origin\": \"" OTHER_ORIGIN
+		"\", \"digests\": [\"%s\"]}}",
+		"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+	const char *attributes = "{\"command\": \"portal-attributes\", \"arguments\": "
+				 "{\"origin\": \"" OTHER_ORIGIN "\"}}";
+	const char *requests[] = {login, sign, attributes};
+	for (guint i = 0; i < G_N_ELEMENTS(requests); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(json_t) reply = run(fixture, requests[i], NULL, &error);
+		assert_null(reply);
+		assert_true(g_error_matches(error, BRIDGE_ERROR, BRIDGE_ERROR_NOT_A_PORTAL));
+	}
+	assert_no_dialog(fixture);
+	assert_int_equal(sim_card_count_commands(sim(), INS_VERIFY), 0);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+	/* Nor is an installation id made for it. */
+	g_autofree char *path = bridge_installation_id_path(fixture->dir);
+	assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_portal_sign_asks_one_password_for_every_digest(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autoptr(GBytes) first = hash_of(G_CHECKSUM_SHA256, "application form");
+	g_autoptr(GBytes) second = hash_of(G_CHECKSUM_SHA256, "attachment");
+	g_autofree char *first64 =
+		g_base64_encode(g_bytes_get_data(first, NULL), g_bytes_get_size(first));
+	g_autofree char *second64 =
+		g_base64_encode(g_bytes_get_data(second, NULL), g_bytes_get_size(second));
+	g_autofree char *json =
+		g_strdup_printf("{\"command\": \"portal-sign\", \"arguments\": {\"origin\": "
+				"\"" ORIGIN "\", \"digests\": [\"%s\", \"%s\"]}}",
+				first64, second64);
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	json_t *signatures = json_object_get(reply, "signatures");
+	assert_int_equal(json_array_size(signatures), 2);
+	GBytes *digests[] = {first, second};
+	for (guint i = 0; i < 2; i++) {
+		const char *text = json_string_value(json_array_get(signatures, i));
+		gsize len = 0;
+		guchar *decoded = g_base64_decode(text, &len);
+		g_autoptr(GBytes) signature = g_bytes_new_take(decoded, len);
+		assert_signature_of_bytes(signature, "sign-valid.pem", digests[i]);
+	}
+	g_autoptr(GBytes) certificate = base64_field(reply, "certificate");
+	g_autoptr(GBytes) expected = test_pki_load_der("sign-valid.pem");
+	assert_true(g_bytes_equal(certificate, expected));
+	assert_portal_identity(fixture, reply);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+	assert_int_equal(count_command(records, "GETPIN"), 1);
+	assert_int_equal(pins_sent(), 1);
+}
+
+static void
+test_portal_attributes_are_the_hex_of_their_utf8_bytes(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autoptr(json_t) reply =
+		run_ok(fixture, "{\"command\": \"portal-attributes\", \"arguments\": "
+				"{\"origin\": \"" ORIGIN "\"}}");
+	/* テスト　太郎 in UTF-8, as `printf 'テスト　太郎' | xxd -p` writes it. */
+	assert_string_equal(json_string_value(json_object_get(reply, "name")),
+			    "e38386e382b9e38388e38080e5a4aae9838e");
+	assert_string_equal(json_string_value(json_object_get(reply, "sex")), "31");
+	assert_string_equal(json_string_value(json_object_get(reply, "birthday")),
+			    "3139393030313031");
+	assert_non_null(json_string_value(json_object_get(reply, "address")));
+	assert_portal_identity(fixture, reply);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+	assert_true(index_of(records, "CONFIRM") >= 0);
+}
+
+static void
+test_portal_login_with_a_blocked_pin_asks_nothing(void **state)
+{
+	Fixture *fixture = *state;
+	replace_card("auth-locked");
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autoptr(GBytes) challenge = hash_of(G_CHECKSUM_SHA256, "portal challenge");
+	g_autofree char *json = portal_login_json(ORIGIN, challenge);
+	run_fails(fixture, json, JPKI_ERROR_PIN_BLOCKED);
+	assert_no_dialog(fixture);
+	assert_int_equal(pins_sent(), 0);
+	assert_int_equal(sim_card_count_commands(sim(), INS_SIGN), 0);
+}
+
+static void
+test_portal_origins_are_the_shipped_ones_and_host_conf_additions(void **state)
+{
+	Fixture *fixture = *state;
+	/* The tests' own host.conf (main()), with two origins added for this test only. */
+	g_autofree char *conf =
+		g_build_filename(g_get_user_config_dir(), "jpki-bridge", "host.conf", NULL);
+	g_autofree char *saved = NULL;
+	assert_true(g_file_get_contents(conf, &saved, NULL, NULL));
+	g_autofree char *added = g_strconcat(
+		saved, "portal-origins=https://localhost:8443;https://x.example\n", NULL);
+	assert_true(g_file_set_contents(conf, added, -1, NULL));
+	g_autoptr(BridgeConfig) config = bridge_config_load();
+	assert_true(g_file_set_contents(conf, saved, -1, NULL));
+	assert_true(bridge_config_is_portal_origin(config, "https://myna.go.jp"));
+	assert_true(bridge_config_is_portal_origin(config, "https://localhost:8443"));
+	assert_false(bridge_config_is_portal_origin(config, "https://localhost"));
+	assert_false(bridge_config_is_portal_origin(config, "https://evil.myna.go.jp.example"));
+
+	g_autoptr(json_t) reply = run_ok(fixture, "{\"command\": \"portal-origins\", "
+						  "\"arguments\": {}}");
+	json_t *origins = json_object_get(reply, "origins");
+	assert_int_equal(json_array_size(origins), 1);
+	assert_string_equal(json_string_value(json_array_get(origins, 0)), ORIGIN);
+}
+
 #define COMMAND_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1276,6 +1483,13 @@ main(void)
 
 	const struct CMUnitTest tests[] = {
 		COMMAND_TEST(test_authenticate_gives_a_token_bound_to_the_origin),
+		COMMAND_TEST(test_portal_login_signs_the_portal_bytes_as_given_with_the_auth_key),
+		COMMAND_TEST(
+			test_portal_commands_from_another_origin_reach_neither_dialog_nor_card),
+		COMMAND_TEST(test_portal_sign_asks_one_password_for_every_digest),
+		COMMAND_TEST(test_portal_attributes_are_the_hex_of_their_utf8_bytes),
+		COMMAND_TEST(test_portal_login_with_a_blocked_pin_asks_nothing),
+		COMMAND_TEST(test_portal_origins_are_the_shipped_ones_and_host_conf_additions),
 		COMMAND_TEST(test_pin_dialog_names_origin_tries_and_rule_in_english),
 		COMMAND_TEST(test_pin_dialog_in_japanese),
 		COMMAND_TEST(test_wrong_then_right_pin_succeeds_and_resets_the_counter),

@@ -1,6 +1,6 @@
 // A fake of the extension API object (`chrome` or `browser`) that background.js wires itself
-// to: runtime (id, getURL, connectNative, onConnect, lastError), storage.local, and fetch of
-// the extension's own _locales files.
+// to: runtime (id, getURL, connectNative, onConnect, lastError), storage.local and onChanged,
+// scripting's registered content scripts, and fetch of the extension's own _locales files.
 
 import { readFile } from "node:fs/promises";
 
@@ -25,6 +25,31 @@ export function fakeExtensionApi(options) {
       local: {
         /** @param {Record<string, unknown>} defaults */
         get: async (defaults) => ({ ...defaults, ...stored }),
+      },
+      session: {
+        /** @type {Record<string, unknown>} */
+        values: {},
+        /** @param {string} key */
+        get: async (key) => (key in api.storage.session.values ? { [key]: api.storage.session.values[key] } : {}),
+        /** @param {Record<string, unknown>} items */
+        set: async (items) => {
+          Object.assign(api.storage.session.values, items);
+        },
+      },
+      onChanged: new FakeEvent(),
+    },
+    scripting: {
+      /** @type {{id: string}[]} */
+      registered: [],
+      /** @param {{ids: string[]}} filter */
+      getRegisteredContentScripts: async (filter) => api.scripting.registered.filter((s) => filter.ids.includes(s.id)),
+      /** @param {{id: string}[]} scripts */
+      registerContentScripts: async (scripts) => {
+        api.scripting.registered.push(...scripts);
+      },
+      /** @param {{ids: string[]}} filter */
+      unregisterContentScripts: async (filter) => {
+        api.scripting.registered = api.scripting.registered.filter((s) => !filter.ids.includes(s.id));
       },
     },
   };
