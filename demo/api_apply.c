@@ -17,9 +17,9 @@
 #define SIGNATURE_MAX   1024
 #define CERTIFICATE_MAX (4 * 1024)
 
-static const JpkiJsonKey apply_keys[] = {
+const JpkiJsonKey portal_apply_keys[] = {
 	{"form", JSON_STRING}, {"cms", JSON_STRING}, {NULL, JSON_NULL}};
-static const JpkiJsonKey apply_raw_keys[] = {{"form", JSON_STRING},
+const JpkiJsonKey portal_apply_raw_keys[] = {{"form", JSON_STRING},
 					     {"signature", JSON_STRING},
 					     {"certificate", JSON_STRING},
 					     {NULL, JSON_NULL}};
@@ -122,7 +122,7 @@ portal_api_apply(PortalRequest *request)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PortalApplication) application = NULL;
-	g_autoptr(json_t) root = read_application(request, apply_keys, &application, &error);
+	g_autoptr(json_t) root = read_application(request, portal_apply_keys, &application, &error);
 	if (root == NULL) {
 		portal_request_reply_error(request, error);
 		return;
@@ -145,7 +145,8 @@ portal_api_apply_raw(PortalRequest *request)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PortalApplication) application = NULL;
-	g_autoptr(json_t) root = read_application(request, apply_raw_keys, &application, &error);
+	g_autoptr(json_t) root =
+		read_application(request, portal_apply_raw_keys, &application, &error);
 	if (root == NULL) {
 		portal_request_reply_error(request, error);
 		return;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "i18n.h"
+#include "json_shape.h"
 #include "portal.h"
 #include "sessions.h"
 
@@ -45,5 +46,8 @@ void portal_api_login(PortalRequest *request);
 void portal_api_session(PortalRequest *request);
 
 /* api_apply.c */
+/* The bodies' keys: /api/apply {form, cms}, /api/apply-raw {form, signature, certificate}. */
+extern const JpkiJsonKey portal_apply_keys[];
+extern const JpkiJsonKey portal_apply_raw_keys[];
 void portal_api_apply(PortalRequest *request);
 void portal_api_apply_raw(PortalRequest *request);

@@ -3,6 +3,7 @@
  * bytes. A login's body is the token itself: fuzz_authtoken.c. */
 #include "application.h"
 #include "http.h"
+#include "portal_private.h"
 
 #include <stdint.h>
 
@@ -11,13 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const JpkiJsonKey apply_keys[] = {
-		{"form", JSON_STRING}, {"cms", JSON_STRING}, {NULL, JSON_NULL}};
-	static const JpkiJsonKey apply_raw_keys[] = {{"form", JSON_STRING},
-						     {"signature", JSON_STRING},
-						     {"certificate", JSON_STRING},
-						     {NULL, JSON_NULL}};
-	const JpkiJsonKey *const key_sets[] = {apply_keys, apply_raw_keys};
+	const JpkiJsonKey *const key_sets[] = {portal_apply_keys, portal_apply_raw_keys};
 	g_autoptr(GBytes) body = g_bytes_new(data, size);
 	for (guint i = 0; i < G_N_ELEMENTS(key_sets); i++) {
 		g_autoptr(GError) error = NULL;
