@@ -461,8 +461,13 @@ exchange(JpkiCard *card, const guint8 *apdu, gsize len, gboolean secret, guint16
 			return NULL;
 		}
 		if (response_len < 2) {
-			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
-					    "the card's answer is too short");
+			/* A reader whose card leaves while it answers may pass on nothing. */
+			if (card_left(card))
+				set_pcsc_error(error, SCARD_W_REMOVED_CARD, DURING_OPERATION,
+					       "the card left while answering");
+			else
+				g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CARD,
+						    "the card's answer is too short");
 			return NULL;
 		}
 		guint8 sw1 = response[response_len - 2], sw2 = response[response_len - 1];

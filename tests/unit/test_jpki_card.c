@@ -770,6 +770,32 @@ test_card_removed_at_any_step_is_reported_as_removed(void **state)
 	}
 }
 
+static GBytes *
+answer_nothing(const guint8 *apdu, gsize len, GBytes *answer, gpointer user_data)
+{
+	(void)answer;
+	(void)user_data;
+	return len > 1 && apdu[1] == INS_SIGN ? g_bytes_new(NULL, 0) : NULL;
+}
+
+/* A reader (vpcd, a contactless field lost) may pass on an empty answer as the card leaves:
+ * that is a removed card, not a faulty one. */
+static void
+test_an_empty_answer_from_a_card_that_left_is_removed(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiContext) context = jpki_context_new(NULL);
+	SimRemovalPlan plan;
+	sim_removal_plan_init(&plan);
+	plan.after_ins = INS_SIGN;
+	sim_pcsc_set_removal_plan(READER, &plan);
+	sim_pcsc_set_answer_hook(answer_nothing, NULL);
+	g_autoptr(GError) error = NULL;
+	assert_false(signing_flow(context, &error));
+	if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CARD_REMOVED))
+		fail_msg("an empty answer, then no card: %s", error->message);
+}
+
 /* Far longer than any wait here may take: reaching it is a failure. */
 #define TEST_WAIT_MS 30000
 
@@ -962,6 +988,7 @@ main(void)
 		CARD_TEST(test_child_card_reports_no_signing_certificate),
 		CARD_TEST(test_signs_with_each_key_after_its_pin),
 		CARD_TEST(test_card_removed_at_any_step_is_reported_as_removed),
+		CARD_TEST(test_an_empty_answer_from_a_card_that_left_is_removed),
 		CARD_TEST(test_waits_for_a_card_then_times_out_or_is_cancelled),
 		CARD_TEST(test_waits_for_a_reader_to_be_plugged_in),
 		CARD_TEST(test_changes_the_authentication_pin),
