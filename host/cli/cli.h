@@ -72,3 +72,6 @@ int cli_doctor(Cli *cli, int argc, char **argv);
  * user's language; returns FALSE after printing the usage error. */
 gboolean cli_parse(Cli *cli, int *argc, char ***argv, const char *usage, const char *summary,
 		   const GOptionEntry *entries);
+/* For commands without arguments: TRUE when there are none, else prints the usage error
+ * (without echoing what looks like a PIN) and returns FALSE. */
+gboolean cli_refuse_arguments(Cli *cli, int argc, char **argv);

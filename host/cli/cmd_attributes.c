@@ -11,7 +11,8 @@ cli_attributes(Cli *cli, int argc, char **argv)
 		       TR(cli, "券面事項入力補助用の暗証番号（数字4桁）で基本4情報を表示します。",
 			  "Shows the basic 4 attributes, after the card input support PIN (4 "
 			  "digits)."),
-		       NULL))
+		       NULL) ||
+	    !cli_refuse_arguments(cli, argc, argv))
 		return CLI_USAGE;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiContext) context = NULL;

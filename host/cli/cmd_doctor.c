@@ -114,7 +114,8 @@ cli_doctor(Cli *cli, int argc, char **argv)
 		       "を示します。暗証番号は使いません。",
 		       "Checks that this machine can use the My Number Card from the browser, "
 		       "and says what to do about each problem. No PIN is used."),
-		    NULL))
+		    NULL) ||
+	    !cli_refuse_arguments(cli, argc, argv))
 		return CLI_USAGE;
 	DoctorReport report = {cli, g_ptr_array_new_with_free_func(doctor_check_free)};
 	doctor_check_card(&report);

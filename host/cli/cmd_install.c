@@ -61,13 +61,7 @@ parse_options(Cli *cli, int *argc, char ***argv, gboolean install, InstallOption
 			   "jpki: --user is required (the package installs for the whole system)"));
 		return FALSE;
 	}
-	if (*argc > 1) {
-		fprintf(stderr,
-			TR(cli, "jpki: 余分な引数「%s」\n", "jpki: unexpected argument '%s'\n"),
-			(*argv)[1]);
-		return FALSE;
-	}
-	return TRUE;
+	return cli_refuse_arguments(cli, *argc, *argv);
 }
 
 /* The browsers named with --browser, or by default every installed one (install) or all

@@ -117,7 +117,8 @@ cli_status(Cli *cli, int argc, char **argv)
 		       TR(cli,
 			  "リーダー、カード、電子証明書の期限、暗証番号の残り回数を表示します。",
 			  "Shows readers, the card, certificate expiry and PIN tries left."),
-		       NULL))
+		       NULL) ||
+	    !cli_refuse_arguments(cli, argc, argv))
 		return CLI_USAGE;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiContext) context = NULL;

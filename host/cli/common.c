@@ -3,6 +3,7 @@
 #include "prompt.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int
 report_failure(Cli *cli, const char *code, const char *summary, const char *advice,
@@ -150,6 +151,40 @@ cli_parse(Cli *cli, int *argc, char ***argv, const char *usage, const char *summ
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* What a PIN or the signing password could be: 4 to 16 letters and digits. */
+static gboolean
+looks_like_a_pin(const char *text)
+{
+	gsize len = strlen(text);
+	if (len < 4 || len > 16)
+		return FALSE;
+	for (gsize i = 0; i < len; i++) {
+		if (!g_ascii_isalnum(text[i]))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+cli_refuse_arguments(Cli *cli, int argc, char **argv)
+{
+	if (argc <= 1)
+		return TRUE;
+	if (looks_like_a_pin(argv[1]))
+		fprintf(stderr, "%s\n",
+			TR(cli,
+			   "jpki: 余分な引数があります。暗証番号は引数に書かず、表示される入力欄に"
+			   "入力してください（自動化には --pin-fd）。",
+			   "jpki: unexpected argument. A PIN is never given as an argument: type "
+			   "it "
+			   "where you are asked (or use --pin-fd for automation)."));
+	else
+		fprintf(stderr,
+			TR(cli, "jpki: 余分な引数「%s」\n", "jpki: unexpected argument '%s'\n"),
+			argv[1]);
+	return FALSE;
 }
 
 char *

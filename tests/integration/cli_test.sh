@@ -397,12 +397,17 @@ pins_are_never_taken_from_argv_or_the_environment() {
 	json=$(
 		unset DISPLAY WAYLAND_DISPLAY
 		export JPKI_PIN=1234 PIN=1234 JPKI_SUPPORT_PIN=1234
-		on_card "--stats $work/argv.stats" setsid --wait "$jpki" attributes 1234 --json </dev/null
+		on_card "--stats $work/argv.stats" setsid --wait "$jpki" attributes --json </dev/null
 	)
 	status=$?
 	expect status "$status" 1 && expect code "$(jq -r .error.code <<<"$json")" invalid-input &&
 		jq -r .error.message <<<"$json" | grep -q -- --pin-fd &&
 		expect pins-sent "$(pins_sent "$work/argv.stats")" 0 || return 1
+	# A PIN typed as an argument is a usage error, told without echoing it back.
+	on_card "--stats $work/argv2.stats" "$jpki" attributes 1234 --lang en 2>"$work/argv.err" </dev/null
+	expect argument-status $? 2 && grep -q -- --pin-fd "$work/argv.err" &&
+		! grep -q 1234 "$work/argv.err" &&
+		expect pins-sent-argument "$(pins_sent "$work/argv2.stats")" 0 || return 1
 	# On a desktop the dialog asks, and its PIN is the one sent, whatever the environment holds.
 	local log=$work/env-pinentry.log
 	json=$(DISPLAY=:99 JPKI_PINENTRY="$fake_pinentry" FAKE_PINENTRY_PIN=1234 FAKE_PINENTRY_LOG="$log" \
