@@ -43,7 +43,7 @@ const OWN_TEXTS = {
 /** A failure with a stable `code` the portal can act on, and texts to show the user. */
 export class JpkiBridgeError extends Error {
   /**
-   * @param {{code: string, message?: string, ja?: string, en?: string, triesLeft?: number}} detail
+   * @param {{code: string, message?: string, ja?: string, en?: string, triesLeft?: number, retryAfterSeconds?: number}} detail
    */
   constructor(detail) {
     const fallback =
@@ -59,6 +59,8 @@ export class JpkiBridgeError extends Error {
     this.en = en;
     /** @type {number | undefined} */
     this.triesLeft = detail.triesLeft;
+    /** @type {number | undefined} */
+    this.retryAfterSeconds = detail.retryAfterSeconds;
   }
 }
 
@@ -122,6 +124,7 @@ export function createJpkiBridge(options = {}) {
           ja: typeof e.ja === "string" ? e.ja : undefined,
           en: typeof e.en === "string" ? e.en : undefined,
           triesLeft: Number.isInteger(e.triesLeft) ? e.triesLeft : undefined,
+          retryAfterSeconds: Number.isInteger(e.retryAfterSeconds) ? e.retryAfterSeconds : undefined,
         }),
       );
     } else {

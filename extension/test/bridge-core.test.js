@@ -22,6 +22,8 @@ const BASE_URL = `chrome-extension://${EXTENSION_ID}/`;
 const NONCE = "A".repeat(43) + "=";
 // Short enough for a quick suite, long enough that a fake host answers in time on a loaded machine.
 const FAST = { handshakeMs: 500, statusMs: 800, interactiveMs: 2000 };
+/** The tab state of a tab the person is looking at. */
+const ACTIVE_TAB = async () => ({ active: true, focused: true });
 
 /**
  * A content script's sender as Chromium describes it.
@@ -43,7 +45,7 @@ function firefoxSender(url, tabId = 7) {
 
 /**
  * @param {import("./support/fake-browser.js").HostScript} script
- * @param {{settings?: unknown, lastError?: string}} [options]
+ * @param {{settings?: unknown, lastError?: string, tabState?: () => Promise<{active: boolean, focused: boolean}>, now?: () => number}} [options]
  */
 function setUp(script, options = {}) {
   const host = fakeNativeHost(script);
@@ -54,6 +56,8 @@ function setUp(script, options = {}) {
     loadTexts: async () => catalogs,
     extensionId: EXTENSION_ID,
     extensionBaseUrl: BASE_URL,
+    tabState: options.tabState ?? ACTIVE_TAB,
+    now: options.now,
     timeouts: FAST,
   });
   return { host, bridge };
@@ -77,7 +81,7 @@ describe("origin", () => {
   test("the page's own origin argument is dropped and the sender's is sent", async () => {
     const { host, bridge } = setUp(echo);
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/login"), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: { origin: "https://bank.example.jp", challengeNonce: NONCE },
     });
     assert.deepEqual(host.requests, [
@@ -200,7 +204,7 @@ describe("requests", () => {
   test("the host's quit and unknown commands are refused without starting the host", async () => {
     for (const command of ["quit", "format-card", "ping"]) {
       const { host, bridge } = setUp(echo);
-      const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command });
+      const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command, userActivation: true });
       assert.ok("error" in response && response.error.code === "unknown-command", command);
       assert.equal(host.names.length, 0);
     }
@@ -209,7 +213,7 @@ describe("requests", () => {
   test("arguments that are not an object are refused as invalid-request", async () => {
     const { host, bridge } = setUp(echo);
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: [NONCE],
     });
     assert.ok("error" in response && response.error.code === "invalid-request");
@@ -219,7 +223,7 @@ describe("requests", () => {
   test("other arguments reach the host unchanged, for it to validate", async () => {
     const { host, bridge } = setUp(echo);
     await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
-      command: "sign",
+      command: "sign", userActivation: true,
       arguments: { hash: "aGFzaA==", hashFunction: "SHA-256", certificate: "Y2VydA==", extra: 1 },
     });
     assert.deepEqual(host.requests[0].arguments, {
@@ -247,7 +251,7 @@ describe("one pending request per tab", () => {
   test("a second request from the same tab is busy; another tab is not", async () => {
     const { host, bridge } = setUp({ reply: undefined });
     const first = bridge.handlePageRequest(chromiumSender("https://portal.example.jp/", 1), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: { challengeNonce: NONCE },
     });
     await settle();
@@ -319,6 +323,7 @@ describe("handshake", () => {
       loadTexts: async () => catalogs,
       extensionId: EXTENSION_ID,
       extensionBaseUrl: BASE_URL,
+    tabState: ACTIVE_TAB,
       timeouts: FAST,
     });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -335,6 +340,7 @@ describe("handshake", () => {
       loadTexts: async () => catalogs,
       extensionId: EXTENSION_ID,
       extensionBaseUrl: BASE_URL,
+    tabState: ACTIVE_TAB,
       timeouts: FAST,
     });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -369,6 +375,113 @@ describe("handshake", () => {
   });
 });
 
+describe("only what a person asked for, in the page they look at", () => {
+  const PORTAL = "https://portal.example.jp/";
+  const login = { command: "authenticate", userActivation: true, arguments: { challengeNonce: NONCE } };
+
+  test("without the page's user activation, a command that may open a dialog is user-action-required and the host never starts", async () => {
+    const { host, bridge } = setUp(echo);
+    for (const command of ["authenticate", "get-signing-certificate", "sign", "sign-cms", "read-attributes"]) {
+      for (const userActivation of [undefined, false, "true", 1]) {
+        const response = await bridge.handlePageRequest(chromiumSender(PORTAL), { command, userActivation, arguments: {} });
+        assert.ok("error" in response && response.error.code === "user-action-required", `${command} ${userActivation}`);
+        assert.equal(response.error.ja, catalogs.ja.error_user_action_required.message);
+      }
+    }
+    assert.equal(host.ports.length, 0);
+  });
+
+  test("the next step of a success (the certificate, then the signature) needs no new click for 30 s, in that tab only", async () => {
+    let clock = 5_000_000;
+    const { host, bridge } = setUp(echo, { now: () => clock });
+    const sign = { command: "sign", arguments: {} };
+    const certificate = await bridge.handlePageRequest(chromiumSender(PORTAL), { command: "get-signing-certificate", userActivation: true });
+    assert.ok("result" in certificate);
+    clock += 29_000;
+    assert.ok("result" in (await bridge.handlePageRequest(chromiumSender(PORTAL), sign)), "the signature 29 s later");
+    const otherTab = await bridge.handlePageRequest(chromiumSender(PORTAL, 8), sign);
+    assert.ok("error" in otherTab && otherTab.error.code === "user-action-required", "another tab");
+    clock += 31_000;
+    const late = await bridge.handlePageRequest(chromiumSender(PORTAL), sign);
+    assert.ok("error" in late && late.error.code === "user-action-required", "31 s after the last success");
+    assert.equal(host.ports.length, 2);
+  });
+
+  test("status opens no dialog and needs no user activation", async () => {
+    const { host, bridge } = setUp(echo);
+    const response = await bridge.handlePageRequest(chromiumSender(PORTAL), { command: "status" });
+    assert.ok("result" in response, JSON.stringify(response));
+    assert.equal(host.ports.length, 1);
+  });
+
+  test("a frame inside the page, a background tab and a window without the focus get not-active-tab", async () => {
+    const inFrame = setUp(echo);
+    const framed = await inFrame.bridge.handlePageRequest({ ...chromiumSender(PORTAL), frameId: 3 }, login);
+    assert.ok("error" in framed && framed.error.code === "not-active-tab", JSON.stringify(framed));
+    assert.equal(inFrame.host.ports.length, 0);
+    for (const state of [{ active: false, focused: true }, { active: true, focused: false }]) {
+      const { host, bridge } = setUp(echo, { tabState: async () => state });
+      for (const message of [login, { command: "status" }]) {
+        const response = await bridge.handlePageRequest(chromiumSender(PORTAL), message);
+        assert.ok("error" in response && response.error.code === "not-active-tab", JSON.stringify(state));
+        assert.equal(response.error.en, catalogs.en.error_not_active_tab.message);
+      }
+      assert.equal(host.ports.length, 0);
+    }
+    const gone = setUp(echo, { tabState: async () => Promise.reject(new Error("No tab with id: 7")) });
+    const closed = await gone.bridge.handlePageRequest(chromiumSender(PORTAL), login);
+    assert.ok("error" in closed && closed.error.code === "not-active-tab");
+  });
+
+  test("after a cancel or a wrong PIN the site waits, longer each time, and a success ends it", async () => {
+    let clock = 1_000_000;
+    /** @type {unknown} */
+    let hostError = { code: "cancelled", message: "closed" };
+    const { host, bridge } = setUp({ reply: () => (hostError === null ? { ok: true } : { error: hostError }) }, { now: () => clock });
+    const ask = (/** @type {string} */ url = PORTAL) => bridge.handlePageRequest(chromiumSender(url), login);
+    /** @param {unknown} response */
+    const code = (response) => /** @type {any} */ (response).error?.code ?? "ok";
+
+    assert.equal(code(await ask()), "user-cancelled");
+    const refused = await ask();
+    assert.equal(code(refused), "retry-later");
+    assert.ok("error" in refused);
+    assert.equal(refused.error.retryAfterSeconds, 2);
+    assert.equal(refused.error.ja, catalogs.ja.error_retry_later.message);
+    assert.equal(host.ports.length, 1, "no dialog during the wait");
+    assert.equal(code(await ask("https://other.example.jp/")), "user-cancelled", "another site has its own wait");
+
+    clock += 2_000;
+    hostError = { code: "pin-incorrect", message: "wrong", triesLeft: 2 };
+    assert.equal(code(await ask()), "pin-incorrect");
+    clock += 2_000;
+    const longer = await ask();
+    assert.ok("error" in longer && longer.error.code === "retry-later" && longer.error.retryAfterSeconds === 2, "4 s after the second");
+    clock += 2_000;
+    hostError = { code: "no-card", message: "none" };
+    assert.equal(code(await ask()), "no-card", "the wait is over; other failures add nothing");
+    assert.equal(code(await ask()), "no-card");
+    hostError = null;
+    assert.equal(code(await ask()), "ok");
+    hostError = { code: "cancelled", message: "closed" };
+    assert.equal(code(await ask()), "user-cancelled");
+    const reset = await ask();
+    assert.ok("error" in reset && reset.error.retryAfterSeconds === 2, "after a success the wait starts again from 2 s");
+  });
+
+  test("one dialog in the whole browser: another tab's request is busy while a dialog is open", async () => {
+    const { host, bridge } = setUp({});
+    const first = bridge.handlePageRequest(chromiumSender(PORTAL, 1), login);
+    await waitFor(() => host.requests.length === 1);
+    const second = await bridge.handlePageRequest(chromiumSender("https://other.example.jp/", 2), login);
+    assert.ok("error" in second && second.error.code === "busy", JSON.stringify(second));
+    assert.equal(host.ports.length, 1);
+    const status = await bridge.handlePageRequest(chromiumSender("https://other.example.jp/", 2), { command: "status" });
+    assert.ok(!("error" in status && status.error.code === "busy"), "status opens no dialog and is not held up");
+    await first;
+  });
+});
+
 describe("errors", () => {
   /**
    * @param {unknown} hostError
@@ -378,6 +491,7 @@ describe("errors", () => {
     const { host, bridge } = setUp({ reply: () => ({ error: hostError }) });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
       command,
+      userActivation: true,
       arguments: command === "authenticate" ? { challengeNonce: NONCE } : {},
     });
     assert.equal(host.ports[0].disconnected, true);
@@ -432,7 +546,7 @@ describe("errors", () => {
     const { host, bridge } = setUp({ reply: undefined });
     const started = Date.now();
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: { challengeNonce: NONCE },
     });
     const elapsed = Date.now() - started;
@@ -474,6 +588,7 @@ describe("errors", () => {
       },
       extensionId: EXTENSION_ID,
       extensionBaseUrl: BASE_URL,
+    tabState: ACTIVE_TAB,
       timeouts: FAST,
     });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -505,7 +620,7 @@ describe("ports", () => {
     const { host, bridge } = setUp({ reply: undefined });
     const port = contentPort(PAGE_PORT, chromiumSender("https://portal.example.jp/"));
     bridge.acceptPort(port);
-    port.onMessage.dispatch({ command: "authenticate", arguments: { challengeNonce: NONCE } }, port);
+    port.onMessage.dispatch({ command: "authenticate", userActivation: true, arguments: { challengeNonce: NONCE } }, port);
     await settle();
     await settle();
     assert.equal(host.ports.length, 1);
