@@ -282,6 +282,25 @@ export function mapHostReply(reply) {
   return { error };
 }
 
+/** The host's errors of `status` that mean only "no card here": the host itself answered. */
+const NO_CARD_CODES = new Set(["no-card", "no-reader", "no-service"]);
+
+/**
+ * What a page learns from `status`: only that the extension and the host are there and, when
+ * the person just clicked or pressed a key in the page, whether a card is in a reader. The
+ * readers' names, the tries left, which certificates the card holds and their dates (the
+ * expiry is the holder's birthday) stay in the popup.
+ * @param {ReturnType<typeof mapHostReply>} mapped the host's `status` reply
+ * @param {boolean} userActivation
+ * @returns {ReturnType<typeof mapHostReply>}
+ */
+export function pageStatus(mapped, userActivation) {
+  if ("error" in mapped && !NO_CARD_CODES.has(mapped.error.code)) return mapped;
+  if (!userActivation) return { result: { hostPresent: true } };
+  if ("error" in mapped && mapped.error.code !== "no-card") return mapped;
+  return { result: { hostPresent: true, cardPresent: !("error" in mapped) } };
+}
+
 /**
  * The `_locales` key of an error code's text: `error_` + the code with `-` as `_`.
  * @param {string} code
@@ -539,7 +558,8 @@ export function createBridge(env) {
         const allowedOrigin = /** @type {string} */ (origin);
         const request = { command, arguments: hostArguments(message.arguments, allowedOrigin) };
         if (command === "status") {
-          const mapped = mapHostReply((await runHostCommand(env, timeouts, request, signal)).reply);
+          const reply = (await runHostCommand(env, timeouts, request, signal)).reply;
+          const mapped = pageStatus(mapHostReply(reply), message.userActivation === true);
           return "error" in mapped ? { error: await withTexts(mapped.error) } : mapped;
         }
         // Anything that may open a dialog needs the page's transient user activation (a click or a

@@ -2,7 +2,8 @@
  * Content script: relays between the page (window.postMessage) and the background
  * (runtime.connect, one port per request). It adds to a request only whether the page had the
  * person's transient user activation (a click or a key press moments before) when it asked, which
- * the background requires of anything that may open a dialog; it never sees a PIN (PINs are typed
+ * the background requires of anything that may open a dialog and before telling a page whether a
+ * card is in; it never sees a PIN (PINs are typed
  * only into the host's own dialog) and answers `ping` itself so that the page library can tell
  * the extension is there.
  *

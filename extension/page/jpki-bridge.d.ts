@@ -84,22 +84,14 @@ export class JpkiBridgeError extends Error {
 }
 
 export type HashFunction = "SHA-256" | "SHA-384" | "SHA-512";
-export type CertificateValidity = "valid" | "renewal-window" | "expired" | "not-yet-valid";
-
-export interface PinState {
-  triesLeft: number;
-  maxTries: number;
-}
-
+/**
+ * What a page learns from `status`: the extension and its host are there and, only when called
+ * from the person's click or key press, whether a card is in a reader. Readers, certificates and
+ * tries left are shown to the person in the extension's popup, never to pages.
+ */
 export interface StatusResult {
-  readers: string[];
-  card: { reader: string; type: "mynumber" };
-  certificates: {
-    auth: { present: boolean; notAfter?: string; validity?: CertificateValidity };
-    sign: { present: boolean; notAfter?: string; validity?: CertificateValidity };
-  };
-  /** `sign` is absent on a card without a signing certificate. */
-  pins: { auth?: PinState; sign?: PinState; support?: PinState };
+  hostPresent: true;
+  cardPresent?: boolean;
 }
 
 /** A Web eID authentication token (format web-eid:1.0). */

@@ -221,7 +221,10 @@ export function createJpkiBridge(options = {}) {
 
   return {
     isAvailable,
-    /** Readers, card, certificate validity and PIN tries left. No PIN, no dialog. */
+    /**
+     * `{hostPresent: true}`, and when called from the person's click or key press `cardPresent`.
+     * No PIN, no dialog.
+     */
     status: () => call("status", {}),
     /**
      * A Web eID login token (format web-eid:1.0) signed with the user-authentication key

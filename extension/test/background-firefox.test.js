@@ -30,6 +30,6 @@ test("the origin comes from sender.url, and the development switch from storage.
   port.onMessage.dispatch({ command: "status", arguments: { origin: "https://bank.example.jp" } }, port);
   await waitFor(() => port.disconnected);
   assert.deepEqual(host.requests, [{ command: "status", arguments: { origin: "http://localhost:8080" } }]);
-  assert.deepEqual(port.posted, [{ result: STATUS_REPLY }]);
+  assert.deepEqual(port.posted, [{ result: { hostPresent: true } }], "a page learns no more from status");
   assert.equal(host.ports[0].disconnected, true);
 });

@@ -182,7 +182,7 @@ describe("requests", () => {
   test("go to the native host jp.jpki_bridge, one run per request, and the port is closed after the reply", async () => {
     const { host, bridge } = setUp({ reply: () => STATUS_REPLY });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
-    assert.deepEqual(response, { result: STATUS_REPLY });
+    assert.deepEqual(response, { result: { hostPresent: true } });
     assert.deepEqual(host.names, [HOST_NAME]);
     assert.equal(host.ports[0].disconnected, true);
     await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -414,6 +414,26 @@ describe("only what a person asked for, in the page they look at", () => {
     assert.equal(host.ports.length, 1);
   });
 
+  test("a page's status tells only that the host is there, and after a click whether a card is in", async () => {
+    /** @type {unknown} */
+    let reply = STATUS_REPLY;
+    const { bridge } = setUp({ reply: () => reply });
+    /** @param {boolean} userActivation */
+    const ask = (userActivation) => bridge.handlePageRequest(chromiumSender(PORTAL), { command: "status", userActivation });
+    assert.deepEqual(await ask(false), { result: { hostPresent: true } });
+    assert.deepEqual(await ask(true), { result: { hostPresent: true, cardPresent: true } });
+    reply = { error: { code: "no-card", message: "no card", ja: "カードなし", en: "No card" } };
+    assert.deepEqual(await ask(false), { result: { hostPresent: true } });
+    assert.deepEqual(await ask(true), { result: { hostPresent: true, cardPresent: false } });
+    reply = { error: { code: "no-reader", message: "no reader", ja: "リーダーなし", en: "No reader" } };
+    assert.deepEqual(await ask(false), { result: { hostPresent: true } }, "without a click, not even whether a reader is there");
+    const noReader = await ask(true);
+    assert.ok("error" in noReader && noReader.error.code === "no-reader", "after a click, what the person must do");
+    reply = { error: { code: "io-error", message: "x", ja: "x", en: "x" } };
+    const failed = await ask(false);
+    assert.ok("error" in failed && failed.error.code === "io-error");
+  });
+
   test("a frame inside the page, a background tab and a window without the focus get not-active-tab", async () => {
     const inFrame = setUp(echo);
     const framed = await inFrame.bridge.handlePageRequest({ ...chromiumSender(PORTAL), frameId: 3 }, login);
@@ -611,7 +631,7 @@ describe("ports", () => {
     bridge.acceptPort(port);
     port.onMessage.dispatch({ command: "status", arguments: {} }, port);
     await waitFor(() => port.disconnected);
-    assert.deepEqual(port.posted, [{ result: STATUS_REPLY }]);
+    assert.deepEqual(port.posted, [{ result: { hostPresent: true } }]);
     assert.equal(port.disconnected, true);
     assert.equal(host.ports[0].disconnected, true);
   });

@@ -79,7 +79,8 @@ async function callBridge(page, method, args = []) {
 
 /**
  * Calls the page library the way a hostile page would, with no person's action: `call` at the
- * page's load. The page reports the answer's code by requesting `/e2e-answer?code=...`: the
+ * page's load. The page reports its answer, `{result}` or `{error: code}`, by requesting
+ * `/e2e-answer?answer=<JSON>`: the
  * scenario must not evaluate anything in the page meanwhile, since the driver's evaluate counts as
  * a user gesture in Chromium.
  */
@@ -88,13 +89,13 @@ async function callAtLoad(s, page, url, call) {
     window.addEventListener("load", () => {
       import("/jpki-bridge.js")
         .then((jpki) => jpki[method]("A".repeat(43) + "="))
-        .then(() => "answered", (e) => e.code)
-        .then((code) => fetch(`/e2e-answer?code=${encodeURIComponent(code)}`));
+        .then((result) => ({ result }), (e) => ({ error: e.code }))
+        .then((answer) => fetch(`/e2e-answer?answer=${encodeURIComponent(JSON.stringify(answer))}`));
     });
   }, call);
   const reported = page.waitForRequest((request) => request.url().includes("/e2e-answer?"), { timeout: 20000 });
   await page.goto(url);
-  return new URL((await reported).url()).searchParams.get("code");
+  return JSON.parse(new URL((await reported).url()).searchParams.get("answer"));
 }
 
 /**
@@ -235,18 +236,29 @@ const cancel = [
 ];
 
 const hostilePages = [
-  "hostile pages: a call without a person's click, from a frame or from a background tab opens no dialog",
+  "hostile pages: a call without a person's click, from a frame or from a background tab opens no dialog; status tells a page almost nothing",
   async (s) => {
     s.pinentry.set({ PIN: h.TEST_PINS.auth });
     for (const method of ["authenticate", "readAttributes"]) {
       const silent = await s.browser.newPage();
       try {
-        assert.equal(await callAtLoad(s, silent, s.portal.url, method), "user-action-required", method);
+        assert.deepEqual(await callAtLoad(s, silent, s.portal.url, method), { error: "user-action-required" }, method);
       } finally {
         await silent.close();
         await s.page.bringToFront();
       }
     }
+
+    // status: without a click only that the host is there; after one, whether a card is in. Never
+    // the readers, the certificates, their dates or the tries left.
+    const silent = await s.browser.newPage();
+    try {
+      assert.deepEqual(await callAtLoad(s, silent, s.portal.url, "status"), { result: { hostPresent: true } });
+    } finally {
+      await silent.close();
+    }
+    await s.page.goto(s.portal.url);
+    assert.deepEqual(await callBridge(s.page, "status"), { result: { hostPresent: true, cardPresent: true } });
 
     // A frame inside the page, of the page's own origin (the portal allows no framing by other
     // sites): the extension does not talk to it.
