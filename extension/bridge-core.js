@@ -175,23 +175,16 @@ function isRecord(value) {
 }
 
 /**
- * The origin of the frame that sent a message, as the browser reports it. Chromium gives
- * `sender.origin`; Firefox gives only `sender.url`, whose origin the URL parser serialises the
- * same way (lower-case host, punycode, no default port).
+ * The origin of the frame that sent a message, as the browser reports it: `sender.origin`
+ * (Chromium; Firefox from 126, below the manifest's minimum version). Without it, null, and the
+ * request is refused: the frame's URL is not its origin (a sandboxed document has the URL of its
+ * site and an opaque origin).
  * @param {SenderInfo | undefined} sender
  * @returns {string | null}
  */
 export function originOfSender(sender) {
-  if (sender === undefined) return null;
-  if (typeof sender.origin === "string" && sender.origin !== "") return sender.origin;
-  if (typeof sender.url === "string") {
-    try {
-      return new URL(sender.url).origin;
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  if (sender === undefined || typeof sender.origin !== "string" || sender.origin === "") return null;
+  return sender.origin;
 }
 
 /**

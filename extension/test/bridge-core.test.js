@@ -35,12 +35,12 @@ function chromiumSender(url, tabId = 7) {
 }
 
 /**
- * The same as Firefox describes it: no `origin`, only `url`.
+ * The same as Firefox (from 126) describes it: the URL and the origin of the frame.
  * @param {string} url
  * @param {number} [tabId]
  */
 function firefoxSender(url, tabId = 7) {
-  return { id: EXTENSION_ID, url, tab: { id: tabId }, frameId: 0 };
+  return { id: EXTENSION_ID, url, origin: new URL(url).origin, tab: { id: tabId }, frameId: 0 };
 }
 
 /**
@@ -71,11 +71,21 @@ describe("origin", () => {
     assert.equal(originOfSender(chromiumSender("https://portal.example.jp/login?x=1#y")), "https://portal.example.jp");
   });
 
-  test("is derived from sender.url in Firefox, serialised as the host expects", () => {
-    assert.equal(originOfSender(firefoxSender("https://Portal.EXAMPLE.jp:443/a/b")), "https://portal.example.jp");
-    assert.equal(originOfSender(firefoxSender("https://例え.jp:8443/")), "https://xn--r8jz45g.jp:8443");
-    assert.equal(originOfSender(firefoxSender("about:blank")), "null");
+  test("is never derived from sender.url: a sender without origin (Firefox before 126) has none", () => {
+    assert.equal(originOfSender({ id: EXTENSION_ID, url: "https://portal.example.jp/a" }), null);
+    assert.equal(originOfSender({ id: EXTENSION_ID, url: "https://portal.example.jp/a", origin: "" }), null);
     assert.equal(originOfSender({ id: EXTENSION_ID }), null);
+    assert.equal(originOfSender(undefined), null);
+  });
+
+  test("a request from a sender without origin is refused and the host never starts", async () => {
+    const { host, bridge } = setUp(echo);
+    const withoutOrigin = { id: EXTENSION_ID, url: "https://portal.example.jp/login", tab: { id: 7 }, frameId: 0 };
+    for (const message of [{ command: "status" }, { command: "authenticate", userActivation: true, arguments: { challengeNonce: NONCE } }]) {
+      const response = await bridge.handlePageRequest(withoutOrigin, message);
+      assert.ok("error" in response && response.error.code === "insecure-origin", JSON.stringify(response));
+    }
+    assert.equal(host.names.length, 0);
   });
 
   test("the page's own origin argument is dropped and the sender's is sent", async () => {
@@ -90,7 +100,7 @@ describe("origin", () => {
     assert.ok("result" in response);
   });
 
-  test("Firefox senders get the origin of their URL", async () => {
+  test("Firefox senders get their sender.origin", async () => {
     const { host, bridge } = setUp(echo);
     await bridge.handlePageRequest(firefoxSender("https://portal.example.jp:8443/x"), {
       command: "status",
