@@ -26,6 +26,11 @@ const bridge = createBridge({
   },
   extensionId: ext.runtime.id,
   extensionBaseUrl: ext.runtime.getURL(""),
+  tabState: async (tabId) => {
+    const tab = await ext.tabs.get(tabId);
+    const window = await ext.windows.get(tab.windowId);
+    return { active: tab.active, focused: window.focused };
+  },
   portalOriginsCache: {
     load: async () => (await ext.storage.session.get("portalOrigins")).portalOrigins,
     save: (origins) => ext.storage.session.set({ portalOrigins: origins }),

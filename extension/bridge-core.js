@@ -9,6 +9,7 @@
  * origin the page put in its message is dropped.
  */
 
+import { createBackOff } from "./backoff.js";
 import { createPortalService, PORTAL_PORT } from "./mynaportal.js";
 import { normalizeSettings } from "./settings.js";
 
@@ -64,10 +65,16 @@ export const EXTENSION_ERROR_CODES = Object.freeze([
   "host-timeout",
   "busy",
   "insecure-origin",
+  "user-action-required",
+  "not-active-tab",
+  "retry-later",
   "unknown-command",
   "invalid-request",
   "internal-error",
 ]);
+
+/** How long after a successful dialog the same page may take its next step without a new click. */
+export const FOLLOW_UP_MS = 30_000;
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -88,6 +95,7 @@ const ORIGIN_MAX_LENGTH = 255;
  * @property {string} ja what happened and what to do, in Japanese
  * @property {string} en the same in English
  * @property {number} [triesLeft]
+ * @property {number} [retryAfterSeconds] with `retry-later`: when the site may ask again
  */
 
 /**
@@ -137,6 +145,9 @@ const ORIGIN_MAX_LENGTH = 255;
  * @property {string} extensionBaseUrl runtime.getURL("")
  * @property {Partial<Timeouts>} [timeouts]
  * @property {import("./mynaportal.js").PortalDependencies["cache"]} [portalOriginsCache]
+ * @property {(tabId: number) => Promise<{active: boolean, focused: boolean}>} tabState whether
+ *   the tab is its window's selected tab and the window has the focus
+ * @property {() => number} [now] milliseconds, as Date.now (tests pass a clock)
  */
 
 /** A failure with a stable code; `detail` is the English text for developers. */
@@ -144,13 +155,14 @@ export class BridgeFailure extends Error {
   /**
    * @param {string} code
    * @param {string} detail
-   * @param {{hostVersion?: string}} [extra]
+   * @param {{hostVersion?: string, retryAfterSeconds?: number}} [extra]
    */
   constructor(code, detail, extra = {}) {
     super(detail);
     this.name = "BridgeFailure";
     this.code = code;
     this.hostVersion = extra.hostVersion;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }
 
@@ -163,23 +175,16 @@ function isRecord(value) {
 }
 
 /**
- * The origin of the frame that sent a message, as the browser reports it. Chromium gives
- * `sender.origin`; Firefox gives only `sender.url`, whose origin the URL parser serialises the
- * same way (lower-case host, punycode, no default port).
+ * The origin of the frame that sent a message, as the browser reports it: `sender.origin`
+ * (Chromium; Firefox from 126, below the manifest's minimum version). Without it, null, and the
+ * request is refused: the frame's URL is not its origin (a sandboxed document has the URL of its
+ * site and an opaque origin).
  * @param {SenderInfo | undefined} sender
  * @returns {string | null}
  */
 export function originOfSender(sender) {
-  if (sender === undefined) return null;
-  if (typeof sender.origin === "string" && sender.origin !== "") return sender.origin;
-  if (typeof sender.url === "string") {
-    try {
-      return new URL(sender.url).origin;
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  if (sender === undefined || typeof sender.origin !== "string" || sender.origin === "") return null;
+  return sender.origin;
 }
 
 /**
@@ -268,6 +273,25 @@ export function mapHostReply(reply) {
   if (typeof hostError.en === "string" && hostError.en !== "") error.en = hostError.en;
   if (Number.isInteger(hostError.triesLeft)) error.triesLeft = /** @type {number} */ (hostError.triesLeft);
   return { error };
+}
+
+/** The host's errors of `status` that mean only "no card here": the host itself answered. */
+const NO_CARD_CODES = new Set(["no-card", "no-reader", "no-service"]);
+
+/**
+ * What a page learns from `status`: only that the extension and the host are there and, when
+ * the person just clicked or pressed a key in the page, whether a card is in a reader. The
+ * readers' names, the tries left, which certificates the card holds and their dates (the
+ * expiry is the holder's birthday) stay in the popup.
+ * @param {ReturnType<typeof mapHostReply>} mapped the host's `status` reply
+ * @param {boolean} userActivation
+ * @returns {ReturnType<typeof mapHostReply>}
+ */
+export function pageStatus(mapped, userActivation) {
+  if ("error" in mapped && !NO_CARD_CODES.has(mapped.error.code)) return mapped;
+  if (!userActivation) return { result: { hostPresent: true } };
+  if ("error" in mapped && mapped.error.code !== "no-card") return mapped;
+  return { result: { hostPresent: true, cardPresent: !("error" in mapped) } };
 }
 
 /**
@@ -405,6 +429,15 @@ export function createBridge(env) {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...env.timeouts };
   /** Keys (`tab:<id>`, `extension`) with a request under way. */
   const pending = new Set();
+  const now = env.now ?? Date.now;
+  const backOff = createBackOff(now);
+  /**
+   * `<tab> <origin>` → until when a request of that page counts as the person's without a new
+   * click: the next step of what the person just did in a dialog (the signing certificate, then
+   * the signature), however long they took to type the PIN.
+   * @type {Map<string, number>}
+   */
+  const followUps = new Map();
   /** @type {Promise<TextCatalogs> | undefined} */
   let textsLoading;
 
@@ -439,7 +472,31 @@ export function createBridge(env) {
   const failureResponse = async (e) => {
     const failure =
       e instanceof BridgeFailure ? e : new BridgeFailure("internal-error", e instanceof Error ? e.message : String(e));
-    return { error: await withTexts({ code: failure.code, message: failure.message }) };
+    /** @type {Omit<ErrorDetail, "ja" | "en">} */
+    const error = { code: failure.code, message: failure.message };
+    if (failure.retryAfterSeconds !== undefined) error.retryAfterSeconds = failure.retryAfterSeconds;
+    return { error: await withTexts(error) };
+  };
+
+  /**
+   * Refuses a page request that does not come from the page the person is looking at: a frame
+   * other than the top one, a tab in the background or in a window without the focus.
+   * @param {SenderInfo} sender
+   * @param {number} tabId
+   */
+  const checkPersonLooks = async (sender, tabId) => {
+    if (sender.frameId !== 0) {
+      throw new BridgeFailure("not-active-tab", "only the tab's top frame may use the bridge, not a frame inside it");
+    }
+    let state;
+    try {
+      state = await env.tabState(tabId);
+    } catch (e) {
+      throw new BridgeFailure("not-active-tab", `the tab is gone: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!state.active || !state.focused) {
+      throw new BridgeFailure("not-active-tab", "only the selected tab of the focused window may use the bridge");
+    }
   };
 
   /**
@@ -451,7 +508,10 @@ export function createBridge(env) {
    */
   const exclusive = async (key, work) => {
     if (pending.has(key)) {
-      throw new BridgeFailure("busy", "another request from this tab is still waiting for the host");
+      throw new BridgeFailure(
+        "busy",
+        key === "dialog" ? "a dialog of another tab or site is open" : "another request from this tab is still waiting for the host",
+      );
     }
     pending.add(key);
     try {
@@ -481,16 +541,46 @@ export function createBridge(env) {
       if (!PAGE_COMMANDS.includes(command)) {
         throw new BridgeFailure("unknown-command", `unknown command "${command}"`);
       }
+      await checkPersonLooks(/** @type {SenderInfo} */ (sender), tabId);
       return await exclusive(`tab:${tabId}`, async () => {
         const origin = originOfSender(sender);
         const settings = normalizeSettings(await env.loadSettings());
         if (!isOriginAllowed(origin, settings)) {
           throw new BridgeFailure("insecure-origin", `pages of ${origin ?? "this origin"} may not use the bridge (https only)`);
         }
-        const request = { command, arguments: hostArguments(message.arguments, /** @type {string} */ (origin)) };
-        const outcome = await runHostCommand(env, timeouts, request, signal);
-        const mapped = mapHostReply(outcome.reply);
-        return "error" in mapped ? { error: await withTexts(mapped.error) } : mapped;
+        const allowedOrigin = /** @type {string} */ (origin);
+        const request = { command, arguments: hostArguments(message.arguments, allowedOrigin) };
+        if (command === "status") {
+          const reply = (await runHostCommand(env, timeouts, request, signal)).reply;
+          const mapped = pageStatus(mapHostReply(reply), message.userActivation === true);
+          return "error" in mapped ? { error: await withTexts(mapped.error) } : mapped;
+        }
+        // Anything that may open a dialog needs the page's transient user activation (a click or a
+        // key press moments before), which the content script read, or must follow a success.
+        const followUp = `${tabId} ${allowedOrigin}`;
+        if (message.userActivation !== true && (followUps.get(followUp) ?? 0) <= now()) {
+          throw new BridgeFailure("user-action-required", `${command} needs the person's action (a click or a key) in the page just before`);
+        }
+        // One dialog at a time in the whole browser: never one site's over another's.
+        return await exclusive("dialog", async () => {
+          const waitMs = backOff.remainingMs(allowedOrigin);
+          if (waitMs > 0) {
+            throw new BridgeFailure("retry-later", `${allowedOrigin} must wait after a cancelled dialog or a wrong PIN`, {
+              retryAfterSeconds: Math.ceil(waitMs / 1000),
+            });
+          }
+          let mapped;
+          try {
+            mapped = mapHostReply((await runHostCommand(env, timeouts, request, signal)).reply);
+          } catch (e) {
+            if (e instanceof BridgeFailure) backOff.record(allowedOrigin, e.code);
+            throw e;
+          }
+          backOff.record(allowedOrigin, "error" in mapped ? mapped.error.code : null);
+          if ("error" in mapped) followUps.delete(followUp);
+          else followUps.set(followUp, now() + FOLLOW_UP_MS);
+          return "error" in mapped ? { error: await withTexts(mapped.error) } : mapped;
+        });
       });
     } catch (e) {
       return failureResponse(e);

@@ -1,8 +1,11 @@
 /**
  * Content script: relays between the page (window.postMessage) and the background
- * (runtime.connect, one port per request). It adds nothing to a request, never sees a PIN
- * (PINs are typed only into the host's own dialog) and answers `ping` itself so that the
- * page library can tell the extension is there.
+ * (runtime.connect, one port per request). It adds to a request only whether the page had the
+ * person's transient user activation (a click or a key press moments before) when it asked, which
+ * the background requires of anything that may open a dialog and before telling a page whether a
+ * card is in; it never sees a PIN (PINs are typed
+ * only into the host's own dialog) and answers `ping` itself so that the page library can tell
+ * the extension is there.
  *
  * page → {source: "jpki-bridge-page", id, command, arguments}
  * page ← {source: "jpki-bridge-extension", id, result} | {source: "jpki-bridge-extension", id, error}
@@ -56,10 +59,13 @@
       return;
     }
 
+    // Read at once: the activation is the page's, at the moment it asked.
+    const userActivation = navigator.userActivation?.isActive === true;
     let request;
     try {
       // A JSON copy: the host takes JSON, and the page's objects must not leak across worlds.
       request = JSON.parse(JSON.stringify({ command: data.command, arguments: data.arguments ?? {} }));
+      request.userActivation = userActivation;
     } catch {
       answerPage({ id, error: { code: "invalid-request", message: "arguments must be JSON" } });
       return;

@@ -15,6 +15,12 @@ export type JpkiBridgeErrorCode =
   | "host-timeout"
   | "busy"
   | "insecure-origin"
+  // anything but status without the person's click or key in the page just before
+  | "user-action-required"
+  // a frame inside the page, a background tab or a window without the focus
+  | "not-active-tab"
+  // the site asked again too soon after a cancel or a wrong PIN: see retryAfterSeconds
+  | "retry-later"
   // native host
   | "invalid-request"
   | "unknown-command"
@@ -59,6 +65,7 @@ export interface JpkiBridgeErrorDetail {
   ja?: string;
   en?: string;
   triesLeft?: number;
+  retryAfterSeconds?: number;
 }
 
 export class JpkiBridgeError extends Error {
@@ -72,25 +79,19 @@ export class JpkiBridgeError extends Error {
   en: string;
   /** With `pin-incorrect`: tries left before the PIN locks. */
   triesLeft: number | undefined;
+  /** With `retry-later`: seconds before the site may ask again. */
+  retryAfterSeconds: number | undefined;
 }
 
 export type HashFunction = "SHA-256" | "SHA-384" | "SHA-512";
-export type CertificateValidity = "valid" | "renewal-window" | "expired" | "not-yet-valid";
-
-export interface PinState {
-  triesLeft: number;
-  maxTries: number;
-}
-
+/**
+ * What a page learns from `status`: the extension and its host are there and, only when called
+ * from the person's click or key press, whether a card is in a reader. Readers, certificates and
+ * tries left are shown to the person in the extension's popup, never to pages.
+ */
 export interface StatusResult {
-  readers: string[];
-  card: { reader: string; type: "mynumber" };
-  certificates: {
-    auth: { present: boolean; notAfter?: string; validity?: CertificateValidity };
-    sign: { present: boolean; notAfter?: string; validity?: CertificateValidity };
-  };
-  /** `sign` is absent on a card without a signing certificate. */
-  pins: { auth?: PinState; sign?: PinState; support?: PinState };
+  hostPresent: true;
+  cardPresent?: boolean;
 }
 
 /** A Web eID authentication token (format web-eid:1.0). */

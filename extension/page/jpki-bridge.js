@@ -43,7 +43,7 @@ const OWN_TEXTS = {
 /** A failure with a stable `code` the portal can act on, and texts to show the user. */
 export class JpkiBridgeError extends Error {
   /**
-   * @param {{code: string, message?: string, ja?: string, en?: string, triesLeft?: number}} detail
+   * @param {{code: string, message?: string, ja?: string, en?: string, triesLeft?: number, retryAfterSeconds?: number}} detail
    */
   constructor(detail) {
     const fallback =
@@ -59,6 +59,8 @@ export class JpkiBridgeError extends Error {
     this.en = en;
     /** @type {number | undefined} */
     this.triesLeft = detail.triesLeft;
+    /** @type {number | undefined} */
+    this.retryAfterSeconds = detail.retryAfterSeconds;
   }
 }
 
@@ -122,6 +124,7 @@ export function createJpkiBridge(options = {}) {
           ja: typeof e.ja === "string" ? e.ja : undefined,
           en: typeof e.en === "string" ? e.en : undefined,
           triesLeft: Number.isInteger(e.triesLeft) ? e.triesLeft : undefined,
+          retryAfterSeconds: Number.isInteger(e.retryAfterSeconds) ? e.retryAfterSeconds : undefined,
         }),
       );
     } else {
@@ -218,7 +221,10 @@ export function createJpkiBridge(options = {}) {
 
   return {
     isAvailable,
-    /** Readers, card, certificate validity and PIN tries left. No PIN, no dialog. */
+    /**
+     * `{hostPresent: true}`, and when called from the person's click or key press `cardPresent`.
+     * No PIN, no dialog.
+     */
     status: () => call("status", {}),
     /**
      * A Web eID login token (format web-eid:1.0) signed with the user-authentication key

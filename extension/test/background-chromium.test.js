@@ -43,3 +43,22 @@ test("a content script's request runs the host and the answer comes back on the 
   assert.equal(port.disconnected, true);
 });
 
+
+test("a request from a background tab or a window without the focus gets not-active-tab, and the host never starts", async () => {
+  const started = host.names.length;
+  /** @param {number} tabId */
+  const ask = async (tabId) => {
+    const sender = { id: ID, url: "https://portal.example.jp/", origin: "https://portal.example.jp", tab: { id: tabId }, frameId: 0 };
+    const port = new FakePort(PAGE_PORT, sender);
+    api.runtime.onConnect.dispatch(port);
+    port.onMessage.dispatch({ command: "status", arguments: {} }, port);
+    await waitFor(() => port.disconnected);
+    return /** @type {any} */ (port.posted[0]).error.code;
+  };
+  api.tabs.backgroundTabs.add(5);
+  assert.equal(await ask(5), "not-active-tab");
+  api.windows.unfocused = true;
+  assert.equal(await ask(6), "not-active-tab");
+  api.windows.unfocused = false;
+  assert.equal(host.names.length, started);
+});

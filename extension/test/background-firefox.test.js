@@ -1,5 +1,5 @@
 // background.js as Firefox runs it: the API object is `browser`, and a content script's
-// sender carries only `url`.
+// sender carries `url` and (from Firefox 126) `origin`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -23,13 +23,19 @@ test("background.js prefers the browser object", () => {
   assert.equal(api.runtime.onConnect.listeners.length, 1);
 });
 
-test("the origin comes from sender.url, and the development switch from storage.local", async () => {
-  const sender = { id: "jpki-bridge@jpki-bridge.org", url: "http://localhost:8080/demo/login", tab: { id: 9 }, frameId: 0 };
+test("the origin comes from sender.origin, and the development switch from storage.local", async () => {
+  const sender = {
+    id: "jpki-bridge@jpki-bridge.org",
+    url: "http://localhost:8080/demo/login",
+    origin: "http://localhost:8080",
+    tab: { id: 9 },
+    frameId: 0,
+  };
   const port = new FakePort(PAGE_PORT, sender);
   api.runtime.onConnect.dispatch(port);
   port.onMessage.dispatch({ command: "status", arguments: { origin: "https://bank.example.jp" } }, port);
   await waitFor(() => port.disconnected);
   assert.deepEqual(host.requests, [{ command: "status", arguments: { origin: "http://localhost:8080" } }]);
-  assert.deepEqual(port.posted, [{ result: STATUS_REPLY }]);
+  assert.deepEqual(port.posted, [{ result: { hostPresent: true } }], "a page learns no more from status");
   assert.equal(host.ports[0].disconnected, true);
 });

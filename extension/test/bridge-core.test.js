@@ -22,6 +22,8 @@ const BASE_URL = `chrome-extension://${EXTENSION_ID}/`;
 const NONCE = "A".repeat(43) + "=";
 // Short enough for a quick suite, long enough that a fake host answers in time on a loaded machine.
 const FAST = { handshakeMs: 500, statusMs: 800, interactiveMs: 2000 };
+/** The tab state of a tab the person is looking at. */
+const ACTIVE_TAB = async () => ({ active: true, focused: true });
 
 /**
  * A content script's sender as Chromium describes it.
@@ -33,17 +35,17 @@ function chromiumSender(url, tabId = 7) {
 }
 
 /**
- * The same as Firefox describes it: no `origin`, only `url`.
+ * The same as Firefox (from 126) describes it: the URL and the origin of the frame.
  * @param {string} url
  * @param {number} [tabId]
  */
 function firefoxSender(url, tabId = 7) {
-  return { id: EXTENSION_ID, url, tab: { id: tabId }, frameId: 0 };
+  return { id: EXTENSION_ID, url, origin: new URL(url).origin, tab: { id: tabId }, frameId: 0 };
 }
 
 /**
  * @param {import("./support/fake-browser.js").HostScript} script
- * @param {{settings?: unknown, lastError?: string}} [options]
+ * @param {{settings?: unknown, lastError?: string, tabState?: () => Promise<{active: boolean, focused: boolean}>, now?: () => number}} [options]
  */
 function setUp(script, options = {}) {
   const host = fakeNativeHost(script);
@@ -54,6 +56,8 @@ function setUp(script, options = {}) {
     loadTexts: async () => catalogs,
     extensionId: EXTENSION_ID,
     extensionBaseUrl: BASE_URL,
+    tabState: options.tabState ?? ACTIVE_TAB,
+    now: options.now,
     timeouts: FAST,
   });
   return { host, bridge };
@@ -67,17 +71,27 @@ describe("origin", () => {
     assert.equal(originOfSender(chromiumSender("https://portal.example.jp/login?x=1#y")), "https://portal.example.jp");
   });
 
-  test("is derived from sender.url in Firefox, serialised as the host expects", () => {
-    assert.equal(originOfSender(firefoxSender("https://Portal.EXAMPLE.jp:443/a/b")), "https://portal.example.jp");
-    assert.equal(originOfSender(firefoxSender("https://例え.jp:8443/")), "https://xn--r8jz45g.jp:8443");
-    assert.equal(originOfSender(firefoxSender("about:blank")), "null");
+  test("is never derived from sender.url: a sender without origin (Firefox before 126) has none", () => {
+    assert.equal(originOfSender({ id: EXTENSION_ID, url: "https://portal.example.jp/a" }), null);
+    assert.equal(originOfSender({ id: EXTENSION_ID, url: "https://portal.example.jp/a", origin: "" }), null);
     assert.equal(originOfSender({ id: EXTENSION_ID }), null);
+    assert.equal(originOfSender(undefined), null);
+  });
+
+  test("a request from a sender without origin is refused and the host never starts", async () => {
+    const { host, bridge } = setUp(echo);
+    const withoutOrigin = { id: EXTENSION_ID, url: "https://portal.example.jp/login", tab: { id: 7 }, frameId: 0 };
+    for (const message of [{ command: "status" }, { command: "authenticate", userActivation: true, arguments: { challengeNonce: NONCE } }]) {
+      const response = await bridge.handlePageRequest(withoutOrigin, message);
+      assert.ok("error" in response && response.error.code === "insecure-origin", JSON.stringify(response));
+    }
+    assert.equal(host.names.length, 0);
   });
 
   test("the page's own origin argument is dropped and the sender's is sent", async () => {
     const { host, bridge } = setUp(echo);
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/login"), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: { origin: "https://bank.example.jp", challengeNonce: NONCE },
     });
     assert.deepEqual(host.requests, [
@@ -86,7 +100,7 @@ describe("origin", () => {
     assert.ok("result" in response);
   });
 
-  test("Firefox senders get the origin of their URL", async () => {
+  test("Firefox senders get their sender.origin", async () => {
     const { host, bridge } = setUp(echo);
     await bridge.handlePageRequest(firefoxSender("https://portal.example.jp:8443/x"), {
       command: "status",
@@ -178,7 +192,7 @@ describe("requests", () => {
   test("go to the native host jp.jpki_bridge, one run per request, and the port is closed after the reply", async () => {
     const { host, bridge } = setUp({ reply: () => STATUS_REPLY });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
-    assert.deepEqual(response, { result: STATUS_REPLY });
+    assert.deepEqual(response, { result: { hostPresent: true } });
     assert.deepEqual(host.names, [HOST_NAME]);
     assert.equal(host.ports[0].disconnected, true);
     await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -200,7 +214,7 @@ describe("requests", () => {
   test("the host's quit and unknown commands are refused without starting the host", async () => {
     for (const command of ["quit", "format-card", "ping"]) {
       const { host, bridge } = setUp(echo);
-      const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command });
+      const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command, userActivation: true });
       assert.ok("error" in response && response.error.code === "unknown-command", command);
       assert.equal(host.names.length, 0);
     }
@@ -209,7 +223,7 @@ describe("requests", () => {
   test("arguments that are not an object are refused as invalid-request", async () => {
     const { host, bridge } = setUp(echo);
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: [NONCE],
     });
     assert.ok("error" in response && response.error.code === "invalid-request");
@@ -219,7 +233,7 @@ describe("requests", () => {
   test("other arguments reach the host unchanged, for it to validate", async () => {
     const { host, bridge } = setUp(echo);
     await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
-      command: "sign",
+      command: "sign", userActivation: true,
       arguments: { hash: "aGFzaA==", hashFunction: "SHA-256", certificate: "Y2VydA==", extra: 1 },
     });
     assert.deepEqual(host.requests[0].arguments, {
@@ -247,7 +261,7 @@ describe("one pending request per tab", () => {
   test("a second request from the same tab is busy; another tab is not", async () => {
     const { host, bridge } = setUp({ reply: undefined });
     const first = bridge.handlePageRequest(chromiumSender("https://portal.example.jp/", 1), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: { challengeNonce: NONCE },
     });
     await settle();
@@ -319,6 +333,7 @@ describe("handshake", () => {
       loadTexts: async () => catalogs,
       extensionId: EXTENSION_ID,
       extensionBaseUrl: BASE_URL,
+    tabState: ACTIVE_TAB,
       timeouts: FAST,
     });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -335,6 +350,7 @@ describe("handshake", () => {
       loadTexts: async () => catalogs,
       extensionId: EXTENSION_ID,
       extensionBaseUrl: BASE_URL,
+    tabState: ACTIVE_TAB,
       timeouts: FAST,
     });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -369,6 +385,133 @@ describe("handshake", () => {
   });
 });
 
+describe("only what a person asked for, in the page they look at", () => {
+  const PORTAL = "https://portal.example.jp/";
+  const login = { command: "authenticate", userActivation: true, arguments: { challengeNonce: NONCE } };
+
+  test("without the page's user activation, a command that may open a dialog is user-action-required and the host never starts", async () => {
+    const { host, bridge } = setUp(echo);
+    for (const command of ["authenticate", "get-signing-certificate", "sign", "sign-cms", "read-attributes"]) {
+      for (const userActivation of [undefined, false, "true", 1]) {
+        const response = await bridge.handlePageRequest(chromiumSender(PORTAL), { command, userActivation, arguments: {} });
+        assert.ok("error" in response && response.error.code === "user-action-required", `${command} ${userActivation}`);
+        assert.equal(response.error.ja, catalogs.ja.error_user_action_required.message);
+      }
+    }
+    assert.equal(host.ports.length, 0);
+  });
+
+  test("the next step of a success (the certificate, then the signature) needs no new click for 30 s, in that tab only", async () => {
+    let clock = 5_000_000;
+    const { host, bridge } = setUp(echo, { now: () => clock });
+    const sign = { command: "sign", arguments: {} };
+    const certificate = await bridge.handlePageRequest(chromiumSender(PORTAL), { command: "get-signing-certificate", userActivation: true });
+    assert.ok("result" in certificate);
+    clock += 29_000;
+    assert.ok("result" in (await bridge.handlePageRequest(chromiumSender(PORTAL), sign)), "the signature 29 s later");
+    const otherTab = await bridge.handlePageRequest(chromiumSender(PORTAL, 8), sign);
+    assert.ok("error" in otherTab && otherTab.error.code === "user-action-required", "another tab");
+    clock += 31_000;
+    const late = await bridge.handlePageRequest(chromiumSender(PORTAL), sign);
+    assert.ok("error" in late && late.error.code === "user-action-required", "31 s after the last success");
+    assert.equal(host.ports.length, 2);
+  });
+
+  test("status opens no dialog and needs no user activation", async () => {
+    const { host, bridge } = setUp(echo);
+    const response = await bridge.handlePageRequest(chromiumSender(PORTAL), { command: "status" });
+    assert.ok("result" in response, JSON.stringify(response));
+    assert.equal(host.ports.length, 1);
+  });
+
+  test("a page's status tells only that the host is there, and after a click whether a card is in", async () => {
+    /** @type {unknown} */
+    let reply = STATUS_REPLY;
+    const { bridge } = setUp({ reply: () => reply });
+    /** @param {boolean} userActivation */
+    const ask = (userActivation) => bridge.handlePageRequest(chromiumSender(PORTAL), { command: "status", userActivation });
+    assert.deepEqual(await ask(false), { result: { hostPresent: true } });
+    assert.deepEqual(await ask(true), { result: { hostPresent: true, cardPresent: true } });
+    reply = { error: { code: "no-card", message: "no card", ja: "カードなし", en: "No card" } };
+    assert.deepEqual(await ask(false), { result: { hostPresent: true } });
+    assert.deepEqual(await ask(true), { result: { hostPresent: true, cardPresent: false } });
+    reply = { error: { code: "no-reader", message: "no reader", ja: "リーダーなし", en: "No reader" } };
+    assert.deepEqual(await ask(false), { result: { hostPresent: true } }, "without a click, not even whether a reader is there");
+    const noReader = await ask(true);
+    assert.ok("error" in noReader && noReader.error.code === "no-reader", "after a click, what the person must do");
+    reply = { error: { code: "io-error", message: "x", ja: "x", en: "x" } };
+    const failed = await ask(false);
+    assert.ok("error" in failed && failed.error.code === "io-error");
+  });
+
+  test("a frame inside the page, a background tab and a window without the focus get not-active-tab", async () => {
+    const inFrame = setUp(echo);
+    const framed = await inFrame.bridge.handlePageRequest({ ...chromiumSender(PORTAL), frameId: 3 }, login);
+    assert.ok("error" in framed && framed.error.code === "not-active-tab", JSON.stringify(framed));
+    assert.equal(inFrame.host.ports.length, 0);
+    for (const state of [{ active: false, focused: true }, { active: true, focused: false }]) {
+      const { host, bridge } = setUp(echo, { tabState: async () => state });
+      for (const message of [login, { command: "status" }]) {
+        const response = await bridge.handlePageRequest(chromiumSender(PORTAL), message);
+        assert.ok("error" in response && response.error.code === "not-active-tab", JSON.stringify(state));
+        assert.equal(response.error.en, catalogs.en.error_not_active_tab.message);
+      }
+      assert.equal(host.ports.length, 0);
+    }
+    const gone = setUp(echo, { tabState: async () => Promise.reject(new Error("No tab with id: 7")) });
+    const closed = await gone.bridge.handlePageRequest(chromiumSender(PORTAL), login);
+    assert.ok("error" in closed && closed.error.code === "not-active-tab");
+  });
+
+  test("after a cancel or a wrong PIN the site waits, longer each time, and a success ends it", async () => {
+    let clock = 1_000_000;
+    /** @type {unknown} */
+    let hostError = { code: "cancelled", message: "closed" };
+    const { host, bridge } = setUp({ reply: () => (hostError === null ? { ok: true } : { error: hostError }) }, { now: () => clock });
+    const ask = (/** @type {string} */ url = PORTAL) => bridge.handlePageRequest(chromiumSender(url), login);
+    /** @param {unknown} response */
+    const code = (response) => /** @type {any} */ (response).error?.code ?? "ok";
+
+    assert.equal(code(await ask()), "user-cancelled");
+    const refused = await ask();
+    assert.equal(code(refused), "retry-later");
+    assert.ok("error" in refused);
+    assert.equal(refused.error.retryAfterSeconds, 2);
+    assert.equal(refused.error.ja, catalogs.ja.error_retry_later.message);
+    assert.equal(host.ports.length, 1, "no dialog during the wait");
+    assert.equal(code(await ask("https://other.example.jp/")), "user-cancelled", "another site has its own wait");
+
+    clock += 2_000;
+    hostError = { code: "pin-incorrect", message: "wrong", triesLeft: 2 };
+    assert.equal(code(await ask()), "pin-incorrect");
+    clock += 2_000;
+    const longer = await ask();
+    assert.ok("error" in longer && longer.error.code === "retry-later" && longer.error.retryAfterSeconds === 2, "4 s after the second");
+    clock += 2_000;
+    hostError = { code: "no-card", message: "none" };
+    assert.equal(code(await ask()), "no-card", "the wait is over; other failures add nothing");
+    assert.equal(code(await ask()), "no-card");
+    hostError = null;
+    assert.equal(code(await ask()), "ok");
+    hostError = { code: "cancelled", message: "closed" };
+    assert.equal(code(await ask()), "user-cancelled");
+    const reset = await ask();
+    assert.ok("error" in reset && reset.error.retryAfterSeconds === 2, "after a success the wait starts again from 2 s");
+  });
+
+  test("one dialog in the whole browser: another tab's request is busy while a dialog is open", async () => {
+    const { host, bridge } = setUp({});
+    const first = bridge.handlePageRequest(chromiumSender(PORTAL, 1), login);
+    await waitFor(() => host.requests.length === 1);
+    const second = await bridge.handlePageRequest(chromiumSender("https://other.example.jp/", 2), login);
+    assert.ok("error" in second && second.error.code === "busy", JSON.stringify(second));
+    assert.equal(host.ports.length, 1);
+    const status = await bridge.handlePageRequest(chromiumSender("https://other.example.jp/", 2), { command: "status" });
+    assert.ok(!("error" in status && status.error.code === "busy"), "status opens no dialog and is not held up");
+    await first;
+  });
+});
+
 describe("errors", () => {
   /**
    * @param {unknown} hostError
@@ -378,6 +521,7 @@ describe("errors", () => {
     const { host, bridge } = setUp({ reply: () => ({ error: hostError }) });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
       command,
+      userActivation: true,
       arguments: command === "authenticate" ? { challengeNonce: NONCE } : {},
     });
     assert.equal(host.ports[0].disconnected, true);
@@ -432,7 +576,7 @@ describe("errors", () => {
     const { host, bridge } = setUp({ reply: undefined });
     const started = Date.now();
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), {
-      command: "authenticate",
+      command: "authenticate", userActivation: true,
       arguments: { challengeNonce: NONCE },
     });
     const elapsed = Date.now() - started;
@@ -474,6 +618,7 @@ describe("errors", () => {
       },
       extensionId: EXTENSION_ID,
       extensionBaseUrl: BASE_URL,
+    tabState: ACTIVE_TAB,
       timeouts: FAST,
     });
     const response = await bridge.handlePageRequest(chromiumSender("https://portal.example.jp/"), { command: "status" });
@@ -496,7 +641,7 @@ describe("ports", () => {
     bridge.acceptPort(port);
     port.onMessage.dispatch({ command: "status", arguments: {} }, port);
     await waitFor(() => port.disconnected);
-    assert.deepEqual(port.posted, [{ result: STATUS_REPLY }]);
+    assert.deepEqual(port.posted, [{ result: { hostPresent: true } }]);
     assert.equal(port.disconnected, true);
     assert.equal(host.ports[0].disconnected, true);
   });
@@ -505,7 +650,7 @@ describe("ports", () => {
     const { host, bridge } = setUp({ reply: undefined });
     const port = contentPort(PAGE_PORT, chromiumSender("https://portal.example.jp/"));
     bridge.acceptPort(port);
-    port.onMessage.dispatch({ command: "authenticate", arguments: { challengeNonce: NONCE } }, port);
+    port.onMessage.dispatch({ command: "authenticate", userActivation: true, arguments: { challengeNonce: NONCE } }, port);
     await settle();
     await settle();
     assert.equal(host.ports.length, 1);

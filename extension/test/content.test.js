@@ -11,7 +11,7 @@ const SOURCE = readFileSync(new URL("../content.js", import.meta.url), "utf8");
 
 /**
  * Loads content.js into a page of `origin`; `answer` plays the background for each port.
- * @param {{origin?: string, answer?: (port: FakePort, request: any) => void, orphaned?: boolean}} [options]
+ * @param {{origin?: string, answer?: (port: FakePort, request: any) => void, orphaned?: boolean, userActive?: boolean}} [options]
  */
 function loadContentScript(options = {}) {
   const win = createFakeWindow(options.origin);
@@ -28,7 +28,7 @@ function loadContentScript(options = {}) {
       return port;
     },
   };
-  const context = vm.createContext({ window: win, chrome: { runtime } });
+  const context = vm.createContext({ window: win, navigator: { userActivation: { isActive: options.userActive ?? true } }, chrome: { runtime } });
   vm.runInContext(SOURCE, context);
   /** The page's view: answers addressed to it. */
   const answers = () => win.posted.filter((m) => m.data.source === "jpki-bridge-extension").map((m) => m.data);
@@ -45,7 +45,7 @@ describe("content script", () => {
     assert.equal(win.posted.at(-1)?.targetOrigin, "https://portal.example");
   });
 
-  test("forwards {command, arguments} as the page sent them, adding nothing", async () => {
+  test("forwards {command, arguments} as the page sent them, adding only the page's user activation", async () => {
     /** @type {any[]} */
     const seen = [];
     const { win, ports } = loadContentScript({ answer: (_port, request) => seen.push(request) });
@@ -54,7 +54,16 @@ describe("content script", () => {
     await settle();
     assert.equal(ports.length, 1);
     assert.equal(ports[0].name, "jpki-bridge-page");
-    assert.deepEqual(JSON.parse(JSON.stringify(seen)), [{ command: "authenticate", arguments: args }]);
+    assert.deepEqual(JSON.parse(JSON.stringify(seen)), [{ command: "authenticate", arguments: args, userActivation: true }]);
+  });
+
+  test("tells the background when the page asked without the person's click or key", async () => {
+    /** @type {any[]} */
+    const seen = [];
+    const { win } = loadContentScript({ userActive: false, answer: (_port, request) => seen.push(request) });
+    win.postMessage({ source: "jpki-bridge-page", id: "g1", command: "authenticate", arguments: {}, userActivation: true }, "*");
+    await settle();
+    assert.equal(seen[0].userActivation, false, "the page cannot claim an activation it does not have");
   });
 
   test("relays the background's answer with the page's id", async () => {

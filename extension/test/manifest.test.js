@@ -62,7 +62,7 @@ describe("manifest", () => {
     assert.deepEqual(manifest.content_scripts[1].js, ["mynaportal-content.js"]);
   });
 
-  test("needs Firefox 128, the first to run a registered script in the page's world", () => {
+  test("needs Firefox 128, the first to run a registered script in the page's world (and past 126, the first to give sender.origin)", () => {
     assert.equal(manifest.browser_specific_settings.gecko.strict_min_version, "128.0");
   });
 

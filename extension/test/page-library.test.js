@@ -156,6 +156,7 @@ describe("page → content script → background → host, in node", () => {
       loadTexts: async () => catalogs,
       extensionId: "aiggbfaepgjdkmjpdmgaocidapelfklm",
       extensionBaseUrl: "chrome-extension://aiggbfaepgjdkmjpdmgaocidapelfklm/",
+      tabState: async () => ({ active: true, focused: true }),
     });
     const runtime = {
       id: "aiggbfaepgjdkmjpdmgaocidapelfklm",
@@ -175,7 +176,7 @@ describe("page → content script → background → host, in node", () => {
       },
     };
     const contentScript = readFileSync(new URL("../content.js", import.meta.url), "utf8");
-    vm.runInContext(contentScript, vm.createContext({ window: win, chrome: { runtime } }));
+    vm.runInContext(contentScript, vm.createContext({ window: win, navigator: { userActivation: { isActive: true } }, chrome: { runtime } }));
 
     const bridge = createJpkiBridge({ window: /** @type {any} */ (win) });
     // A page that tries to smuggle another origin past the library.

@@ -574,8 +574,9 @@ async function openPolicyInstalledPage(page, file, ms = 20000) {
 /**
  * One browser, Chromium (playwright-core) or Firefox ESR (puppeteer-core), in one language,
  * behind the few calls the scenarios (scenarios.mjs) need that the drivers spell differently.
- * Pages are the driver's own: goto, click, evaluate (one argument), screenshot and url are the
- * same in both.
+ * Pages are the driver's own: goto, click, evaluate (one argument), bringToFront, frames,
+ * screenshot and url are the same in both. `runAtLoad(page, fn, arg)` has the page run `fn(arg)`
+ * at the start of every document it loads from then on, as the page's own script would.
  * @param {"chromium" | "firefox"} kind
  */
 export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", grantHosts = [] } = {}) {
@@ -586,6 +587,7 @@ export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", gran
       lang,
       newPage: () => context.newPage(),
       pages: async () => context.pages(),
+      runAtLoad: (page, fn, arg) => page.addInitScript(fn, arg),
       resize: (page, width, height) => page.setViewportSize({ width, height }),
       openExtensionPage: async (page, file) => {
         await page.goto(`chrome-extension://${CHROME_EXTENSION_ID}/${file}`);
@@ -604,6 +606,7 @@ export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", gran
         return page;
       },
       pages: () => browser.pages(),
+      runAtLoad: (page, fn, arg) => page.evaluateOnNewDocument(fn, arg),
       resize: (page, width, height) => page.setViewport({ width, height }),
       openExtensionPage: openFirefoxExtensionPage,
       close: () => browser.close(),

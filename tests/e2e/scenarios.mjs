@@ -5,6 +5,7 @@
 // for a result.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as h from "./harness.mjs";
 
 /** What the user reads, in each language: the portal, the extension, the host's dialogs. */
@@ -45,20 +46,63 @@ function descriptions(pinentry) {
     .map((entry) => entry.slice("SETDESC ".length));
 }
 
-/** Calls the page library (`/jpki-bridge.js`) on the page: `{result}` or `{error: {code, triesLeft, ja, en}}`. */
-function callBridge(page, method, args = []) {
-  return page.evaluate(
-    async ({ method: name, args: values }) => {
-      const jpki = await import("/jpki-bridge.js");
-      try {
-        return { result: await jpki[name](...values) };
-      } catch (e) {
-        return { error: { code: e.code, triesLeft: e.triesLeft, ja: e.ja, en: e.en, message: e.message } };
-      }
+/**
+ * Calls the page library (`/jpki-bridge.js`) as a person would: the page is brought to the front
+ * and a button it is given is clicked, which calls the library. Resolves to `{result}` or
+ * `{error: {code, triesLeft, retryAfterSeconds, ja, en}}`.
+ */
+async function callBridge(page, method, args = []) {
+  await page.bringToFront();
+  await page.evaluate(
+    ({ method: name, args: values }) => {
+      const button = document.createElement("button");
+      button.id = "e2e-call";
+      button.textContent = name;
+      window.e2eCall = new Promise((resolve) => {
+        button.addEventListener("click", async () => {
+          button.remove();
+          const jpki = await import("/jpki-bridge.js");
+          try {
+            resolve({ result: await jpki[name](...values) });
+          } catch (e) {
+            resolve({ error: { code: e.code, triesLeft: e.triesLeft, retryAfterSeconds: e.retryAfterSeconds, ja: e.ja, en: e.en, message: e.message } });
+          }
+        }, { once: true });
+      });
+      document.body.append(button);
     },
     { method, args },
   );
+  await page.click("#e2e-call");
+  return page.evaluate(() => window.e2eCall);
 }
+
+/**
+ * Calls the page library the way a hostile page would, with no person's action: `call` at the
+ * page's load. The page reports its answer, `{result}` or `{error: code}`, by requesting
+ * `/e2e-answer?answer=<JSON>`: the
+ * scenario must not evaluate anything in the page meanwhile, since the driver's evaluate counts as
+ * a user gesture in Chromium.
+ */
+async function callAtLoad(s, page, url, call) {
+  await s.browser.runAtLoad(page, (method) => {
+    window.addEventListener("load", () => {
+      import("/jpki-bridge.js")
+        .then((jpki) => jpki[method]("A".repeat(43) + "="))
+        .then((result) => ({ result }), (e) => ({ error: e.code }))
+        .then((answer) => fetch(`/e2e-answer?answer=${encodeURIComponent(JSON.stringify(answer))}`));
+    });
+  }, call);
+  const reported = page.waitForRequest((request) => request.url().includes("/e2e-answer?"), { timeout: 20000 });
+  await page.goto(url);
+  return JSON.parse(new URL((await reported).url()).searchParams.get("answer"));
+}
+
+/**
+ * After a cancel or a wrong PIN the extension makes the site wait 2 s before its next dialog
+ * (extension/backoff.js): the scenario waits that out, as the page's error text tells a person.
+ */
+const waitOutBackOff = () => sleep(2_100);
 
 /** A fresh login nonce from the portal the page is on. */
 function newNonce(page) {
@@ -163,7 +207,9 @@ const wrongPinThenCancel = [
     assert.equal(received[0].triesLeft, 2, "the page is told how many tries are left");
     assert.deepEqual(s.pinentry.log().filter((entry) => entry.startsWith("SETERROR ")), [`SETERROR ${s.text.wrongPin(2)}`]);
     await s.page.screenshot({ path: h.screenshotPath(`${s.kind}-${s.lang}-wrong-pin`), fullPage: true });
-    // The right PIN still logs in, and puts the card's counter back to 3 for what follows.
+    // The right PIN still logs in, once the site's wait after a wrong PIN is over, and puts the
+    // card's counter back to 3 for what follows.
+    await waitOutBackOff();
     assert.equal((await logInWithButton(s)).status, "ok");
   },
 ];
@@ -176,6 +222,73 @@ const cancel = [
     assert.equal(result.code, "user-cancelled");
     assert.notEqual(result.error, "", "the user's error text is shown");
     assert.equal(s.pinentry.count("GETPIN"), 1);
+    // At once again: the site must wait, and no dialog opens.
+    s.pinentry.set({ PIN: h.TEST_PINS.auth });
+    await s.page.goto(s.portal.url);
+    await s.page.click("#login-button");
+    const again = await h.waitForResult(s.page, "login");
+    assert.equal(again.code, "retry-later", JSON.stringify(again));
+    assert.deepEqual(s.pinentry.log(), [], "no dialog inside the back-off");
+    // The wait over, the login goes through and ends the back-off.
+    await waitOutBackOff();
+    assert.equal((await logInWithButton(s)).status, "ok");
+  },
+];
+
+const hostilePages = [
+  "hostile pages: a call without a person's click, from a frame or from a background tab opens no dialog; status tells a page almost nothing",
+  async (s) => {
+    s.pinentry.set({ PIN: h.TEST_PINS.auth });
+    for (const method of ["authenticate", "readAttributes"]) {
+      const silent = await s.browser.newPage();
+      try {
+        assert.deepEqual(await callAtLoad(s, silent, s.portal.url, method), { error: "user-action-required" }, method);
+      } finally {
+        await silent.close();
+        await s.page.bringToFront();
+      }
+    }
+
+    // status: without a click only that the host is there; after one, whether a card is in. Never
+    // the readers, the certificates, their dates or the tries left.
+    const silent = await s.browser.newPage();
+    try {
+      assert.deepEqual(await callAtLoad(s, silent, s.portal.url, "status"), { result: { hostPresent: true } });
+    } finally {
+      await silent.close();
+    }
+    await s.page.goto(s.portal.url);
+    assert.deepEqual(await callBridge(s.page, "status"), { result: { hostPresent: true, cardPresent: true } });
+
+    // A frame inside the page, of the page's own origin (the portal allows no framing by other
+    // sites): the extension does not talk to it.
+    await s.page.bringToFront();
+    await s.page.goto(s.portal.url);
+    await s.page.evaluate(() => {
+      document.body.append(document.createElement("iframe"));
+    });
+    const frame = s.page.frames().find((f) => f !== s.page.mainFrame());
+    assert.ok(frame !== undefined, "the frame is there");
+    const framed = await frame.evaluate(async (origin) => {
+      const jpki = await import(`${origin}/jpki-bridge.js`);
+      return jpki.authenticate("A".repeat(43) + "=").then(() => "answered", (e) => e.code);
+    }, s.portal.origin);
+    assert.equal(framed, "extension-missing");
+
+    // The page behind another tab.
+    const front = await s.browser.newPage();
+    try {
+      await front.bringToFront();
+      const behind = await s.page.evaluate(async () => {
+        const jpki = await import("/jpki-bridge.js");
+        return jpki.authenticate("A".repeat(43) + "=").then(() => "answered", (e) => e.code);
+      });
+      assert.equal(behind, "not-active-tab");
+    } finally {
+      await front.close();
+      await s.page.bringToFront();
+    }
+    assert.deepEqual(s.pinentry.log(), [], "no dialog opened");
   },
 ];
 
@@ -257,6 +370,7 @@ const readAttributesRefused = [
     assert.equal(answer.error?.code, "user-cancelled", JSON.stringify(answer));
     assert.equal(s.pinentry.count("CONFIRM"), 1, "the consent dialog was shown");
     assert.equal(s.pinentry.count("GETPIN"), 0, "no PIN is asked without consent");
+    await waitOutBackOff();
   },
 ];
 
@@ -328,8 +442,8 @@ const popup = [
 
 /** Everything, in Japanese; what depends on the language, in English. */
 const SCENARIOS = {
-  ja: [login, wrongPinThenRight, wrongPinThenCancel, cancel, noCardThenInserted, applyCms, applyRaw, readAttributes,
-    readAttributesRefused, originBinding, popup],
+  ja: [login, wrongPinThenRight, wrongPinThenCancel, cancel, hostilePages, noCardThenInserted, applyCms, applyRaw,
+    readAttributes, readAttributesRefused, originBinding, popup],
   en: [login, wrongPinThenCancel, readAttributes, popup],
 };
 

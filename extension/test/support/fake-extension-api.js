@@ -1,6 +1,8 @@
 // A fake of the extension API object (`chrome` or `browser`) that background.js wires itself
 // to: runtime (id, getURL, connectNative, onConnect, lastError), storage.local and onChanged,
-// scripting's registered content scripts, and fetch of the extension's own _locales files.
+// scripting's registered content scripts, tabs and windows (every tab is the selected one of
+// window 1 unless listed in `backgroundTabs`; window 1 has the focus unless `unfocused`), and
+// fetch of the extension's own _locales files.
 
 import { readFile } from "node:fs/promises";
 
@@ -37,6 +39,17 @@ export function fakeExtensionApi(options) {
         },
       },
       onChanged: new FakeEvent(),
+    },
+    tabs: {
+      /** @type {Set<number>} */
+      backgroundTabs: new Set(),
+      /** @param {number} tabId */
+      get: async (tabId) => ({ id: tabId, windowId: 1, active: !api.tabs.backgroundTabs.has(tabId) }),
+    },
+    windows: {
+      unfocused: false,
+      /** @param {number} windowId */
+      get: async (windowId) => ({ id: windowId, focused: !api.windows.unfocused }),
     },
     scripting: {
       /** @type {{id: string}[]} */
