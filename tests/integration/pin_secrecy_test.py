@@ -12,7 +12,9 @@ dialog and the CLI's --pin-fd, and must then appear in none of these:
   over and the host is blocked writing its reply: the test fills the reply pipe beforehand, so
   the host is caught alive with everything it did to the card behind it. The host makes itself
   undumpable, so only a reader with CAP_SYS_PTRACE (this test runs as root, as pcscd needs)
-  can look; that is the honest way in: no hook in the host, the release binary as shipped;
+  can look; that is the honest way in: no hook in the host, the release binary as shipped.
+  It finds every copy still held (a copy of the typed PIN kept by the dialog code is found in
+  each flow) but not always one freed unwiped: the allocator may have reused the chunk by then;
 - core files: the host runs with a core size limit of 0 (/proc/PID/limits), so none is made.
 
 The dialog reads its PIN from a FIFO (FAKE_PINENTRY_PIN_FILE), so the PIN is in no
