@@ -115,16 +115,21 @@ def scan_memory(pid, pins):
     return total
 
 
-def in_write(pid):
-    """Whether one of pid's threads is in write(2) (x86-64 syscall 1)."""
+def in_syscall(pid, number, fd=None):
+    """Whether one of pid's threads is in the x86-64 system call number (on fd, if given)."""
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/syscall") as syscall:
-                if syscall.read().split()[0] == "1":
-                    return True
-        except (OSError, IndexError):
-            pass
+                fields = syscall.read().split()
+        except OSError:
+            continue
+        if fields and fields[0] == str(number) and (fd is None or int(fields[1], 16) == fd):
+            return True
     return False
+
+
+def in_write(pid):
+    return in_syscall(pid, 1)
 
 
 def read_frame(fd):
@@ -206,10 +211,14 @@ def cli_flow(name, args, pins, work):
     cli = subprocess.Popen([cli_bin, *args, "--json", "--pin-fd", str(pin_r)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(pin_r,),
                            cwd=work)
-    os.close(pin_r)
-    # Scanned while the CLI waits (or is about to wait) on its --pin-fd.
-    time.sleep(0.3)
+    # Scanned once the CLI waits in read(2) on its --pin-fd.
+    deadline = time.monotonic() + WAIT_S
+    while not in_syscall(cli.pid, 0, pin_r) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if not in_syscall(cli.pid, 0, pin_r):
+        fail(f"{name}: jpki was not caught reading its --pin-fd")
     scanned = scan_processes(pins, f"{name}, waiting for the PIN")
+    os.close(pin_r)
     os.write(pin_w, "".join(pin + "\n" for pin in pins).encode())
     os.close(pin_w)
     out, err = cli.communicate(timeout=WAIT_S)
