@@ -96,22 +96,29 @@ def scan_processes(pins, moment):
 
 
 def scan_memory(pid, pins):
-    """Every readable mapping of pid; returns the bytes read."""
+    """Every readable mapping of pid with pages in memory; returns the bytes read. Mappings
+    past 1 GiB are left out: only the ASan build has them (its shadow, reserved, not data)."""
     total = 0
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-        for line in maps:
+    mappings = []  # [range, permissions, name, Rss]
+    with open(f"/proc/{pid}/smaps") as smaps:
+        for line in smaps:
             fields = line.split()
-            if fields[1][0] != "r" or (len(fields) > 5 and fields[5] == "[vvar]"):
+            if re.match(r"[0-9a-f]+-[0-9a-f]+$", fields[0]):
+                mappings.append([fields[0], fields[1], fields[5] if len(fields) > 5 else "", ""])
+            elif fields[0] == "Rss:":
+                mappings[-1][3] = fields[1]
+    with open(f"/proc/{pid}/mem", "rb", 0) as mem:
+        for where, perms, name, rss in mappings:
+            start, end = (int(x, 16) for x in where.split("-"))
+            if perms[0] != "r" or rss == "0" or name == "[vvar]" or end - start > 1 << 30:
                 continue
-            start, end = (int(x, 16) for x in fields[0].split("-"))
             try:
                 mem.seek(start)
                 data = mem.read(end - start)
             except OSError:
                 continue
             total += len(data)
-            name = fields[5] if len(fields) > 5 else "anonymous"
-            secrets_in(data, f"the host's memory ({name} at {fields[0]})", pins)
+            secrets_in(data, f"the host's memory ({name or 'anonymous'} at {where})", pins)
     return total
 
 
