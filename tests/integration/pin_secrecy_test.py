@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
-"""The PIN's secrecy: PINs found nowhere else on this card's PC/SC stack (the real pcscd, vpcd
-and the simulated card holding them) are typed in every flow, through the host's scripted
-dialog and the CLI's --pin-fd, and must then appear in none of these:
+"""The PIN's secrecy: PINs of their own (set on the simulated card in the real pcscd through
+vpcd) are typed in every flow, through the host's scripted dialog and the CLI's --pin-fd, and
+must then appear in none of these:
 
 - the host's frames (every reply) and its stderr, the dialog's log of what the host sent it,
   the CLI's stdout and stderr;
 - the environment and the command line of every process of the run (/proc/*/environ,
-  /proc/*/cmdline under tests/with-virtual-card: pcscd, the host, the dialog, the CLI, this
-  test; not the simulated card, given its PINs on its command line as a card is made with them), read while the dialog waits for the PIN and again once the operation is done;
-- the host's memory (/proc/PID/mem, every readable mapping), read once the card operation is
-  over and the host is blocked writing its reply: the test fills the reply pipe beforehand, so
-  the host is caught alive with everything it did to the card behind it. The host makes itself
-  undumpable, so only a reader with CAP_SYS_PTRACE (this test runs as root, as pcscd needs)
-  can look; that is the honest way in: no hook in the host, the release binary as shipped.
-  It finds every copy still held (a copy of the typed PIN kept by the dialog code is found in
-  each flow) but not always one freed unwiped: the allocator may have reused the chunk by then;
+  /proc/*/cmdline under tests/with-virtual-card: pcscd when it started it, the host, the
+  dialog, the CLI, this test; not the simulated card, which is given its PINs on its command
+  line as a card is made with them), read while the dialog (or the CLI) waits for the PIN and
+  again once the operation is done;
+- the host's memory (/proc/PID/mem, every readable mapping with pages in memory), read once
+  the card operation is over and the host is blocked writing its reply: the test fills the
+  reply pipe beforehand, so the host is caught alive with everything it did to the card behind
+  it. The host makes itself undumpable, so only a reader with CAP_SYS_PTRACE (this test runs
+  as root, as pcscd needs) can look; that is the honest way in: no hook in the host, the
+  binary as built. It finds every copy still held (a copy of the typed PIN kept by the dialog
+  code is found in each flow) but not always one freed unwiped: the allocator may have reused
+  the chunk by then;
 - core files: the host runs with a core size limit of 0 (/proc/PID/limits), so none is made.
 
 The dialog reads its PIN from a FIFO (FAKE_PINENTRY_PIN_FILE), so the PIN is in no
