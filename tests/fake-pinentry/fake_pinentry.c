@@ -2,6 +2,9 @@
  * answering from the environment instead of showing a dialog.
  *
  *   FAKE_PINENTRY_PIN=text       GETPIN returns text (unset: OK with no data, "")
+ *   FAKE_PINENTRY_PIN_FILE=path  GETPIN returns the first line of path, read when GETPIN
+ *                                arrives (a FIFO holds the dialog open until the test
+ *                                writes; the PIN is then in no environment)
  *   FAKE_PINENTRY_PINS="a;b;..."  with FAKE_PINENTRY_COUNTER=path: the n-th GETPIN
  *                                of all runs returns the n-th entry ("CANCEL" cancels)
  *   FAKE_PINENTRY_CONFIRM=cancel CONFIRM answers the user-cancelled error (else OK)
@@ -122,6 +125,26 @@ send_data(const char *data)
 	}
 }
 
+/* The first line of FAKE_PINENTRY_PIN_FILE, or NULL. */
+static char *
+pin_from_file(void)
+{
+	const char *path = getenv("FAKE_PINENTRY_PIN_FILE");
+	FILE *file = path != NULL ? fopen(path, "r") : NULL;
+	if (file == NULL)
+		return NULL;
+	char *pin = NULL;
+	size_t size = 0;
+	ssize_t len = getline(&pin, &size, file);
+	fclose(file);
+	if (len < 0) {
+		free(pin);
+		return strdup("");
+	}
+	pin[strcspn(pin, "\n")] = '\0';
+	return pin;
+}
+
 /* The n-th entry of FAKE_PINENTRY_PINS, n counted across runs in a file. */
 static char *
 next_scripted_pin(void)
@@ -156,6 +179,13 @@ next_scripted_pin(void)
 static void
 answer_getpin(void)
 {
+	char *from_file = pin_from_file();
+	if (from_file != NULL) {
+		send_data(from_file);
+		reply("OK");
+		free(from_file);
+		return;
+	}
 	char *scripted = next_scripted_pin();
 	if (scripted != NULL) {
 		if (strcmp(scripted, "CANCEL") == 0) {
