@@ -89,7 +89,7 @@ portal_api_login(PortalRequest *request)
 	/* The token's signature covers the origin and the nonce: one check proves both. */
 	g_autoptr(JpkiCert) cert =
 		jpki_authtoken_verify(token != NULL ? token : "", len, portal->origin, nonce,
-				      portal->auth_anchors, &error);
+				      portal->auth_anchors, NULL, &error);
 	if (cert == NULL) {
 		portal_request_reply_error(request, error);
 		return;

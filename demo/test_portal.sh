@@ -290,7 +290,7 @@ check_error "an expired certificate is refused" 403 certificate-expired "$got"
 nonce=$(new_nonce "$other")
 make_token sign-valid.pem sign.key "$origin" "$nonce" >"$work/signing.json"
 got=$(post_json "$other" /api/login "$work/signing.json")
-check_error "a signing certificate cannot log in" 403 certificate-untrusted "$got"
+check_error "a signing certificate cannot log in" 403 certificate-wrong-usage "$got"
 nonce=$(new_nonce "$other")
 make_token auth-valid.pem auth.key "$origin" "$nonce" | jq -c '. + {extra: "x"}' >"$work/extra.json"
 got=$(post_json "$other" /api/login "$work/extra.json")

@@ -1,0 +1,317 @@
+/* libjpki-verify (jpki-verify.h): the relying party's API over libjpki's token, CMS and
+ * certificate checks, with one result type and libjpki's reason codes. */
+#include "jpki-verify.h"
+
+#include "authtoken.h"
+#include "cert.h"
+#include "cms.h"
+#include "digestinfo.h"
+#include "messages.h"
+#include "openssl_autoptr.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <string.h>
+
+struct _JpkiVerifier {
+	JpkiTrustStore *store;
+	GDateTime *at; /* NULL: now */
+};
+
+struct _JpkiVerifiedSigner {
+	JpkiCert *cert;
+	char *subject;
+	char *issuer;
+	char *serial;
+	char *not_after;
+	char *signing_time;
+	JpkiHolderAttributes *holder; /* NULL for an authentication certificate */
+};
+
+static JpkiVerifier *
+verifier_of(JpkiTrustStore *store)
+{
+	JpkiVerifier *verifier = g_new0(JpkiVerifier, 1);
+	verifier->store = store;
+	return verifier;
+}
+
+JpkiVerifier *
+jpki_verifier_new(GError **error)
+{
+	JpkiTrustStore *store = jpki_trust_store_new_default(error);
+	return store != NULL ? verifier_of(store) : NULL;
+}
+
+JpkiVerifier *
+jpki_verifier_new_empty(void)
+{
+	return verifier_of(jpki_trust_store_new());
+}
+
+void
+jpki_verifier_free(JpkiVerifier *verifier)
+{
+	if (verifier == NULL)
+		return;
+	jpki_trust_store_free(verifier->store);
+	g_clear_pointer(&verifier->at, g_date_time_unref);
+	g_free(verifier);
+}
+
+gboolean
+jpki_verifier_add_anchor_file(JpkiVerifier *verifier, const char *path, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL, FALSE);
+	return jpki_trust_store_add_file(verifier->store, path, error);
+}
+
+gboolean
+jpki_verifier_add_crl_file(JpkiVerifier *verifier, const char *path, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL, FALSE);
+	return jpki_trust_store_add_crl_file(verifier->store, path, error);
+}
+
+void
+jpki_verifier_set_time(JpkiVerifier *verifier, GDateTime *at)
+{
+	g_return_if_fail(verifier != NULL);
+	g_clear_pointer(&verifier->at, g_date_time_unref);
+	if (at != NULL)
+		verifier->at = g_date_time_ref(at);
+}
+
+static char *
+format_utc(GDateTime *time)
+{
+	g_autoptr(GDateTime) utc = g_date_time_to_utc(time);
+	return g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* Takes `cert`. */
+static JpkiVerifiedSigner *
+signer_of(JpkiCert *cert)
+{
+	JpkiVerifiedSigner *signer = g_new0(JpkiVerifiedSigner, 1);
+	signer->cert = cert;
+	signer->subject = jpki_cert_dup_subject(cert);
+	signer->issuer = jpki_cert_dup_issuer(cert);
+	signer->serial = jpki_cert_dup_serial_hex(cert);
+	signer->not_after = format_utc(jpki_cert_get_not_after(cert));
+	/* An authentication certificate has no attributes: that is not an error here. */
+	signer->holder = jpki_cert_get_holder_attributes(cert, NULL);
+	return signer;
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_login_token(JpkiVerifier *verifier, const char *json, gsize len,
+				const char *origin, const char *nonce, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && json != NULL, NULL);
+	g_return_val_if_fail(origin != NULL && nonce != NULL, NULL);
+	JpkiCert *cert = jpki_authtoken_verify(json, len, origin, nonce, verifier->store,
+					       verifier->at, error);
+	return cert != NULL ? signer_of(cert) : NULL;
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
+	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
+		cms, content, jpki_trust_store_get_x509_store(verifier->store), error);
+	if (info == NULL)
+		return NULL;
+	unsigned char *der = NULL;
+	int der_len = i2d_X509(info->signer, &der);
+	if (der_len <= 0) {
+		ERR_clear_error();
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INTERNAL,
+				    "cannot encode the signer's certificate");
+		return NULL;
+	}
+	g_autoptr(GBytes) cert_der = g_bytes_new(der, (gsize)der_len);
+	OPENSSL_free(der);
+	JpkiCert *cert = jpki_cert_new_from_der(cert_der, error);
+	if (cert == NULL)
+		return NULL;
+	JpkiVerifiedSigner *signer = signer_of(cert);
+	if (info->signing_time != NULL)
+		signer->signing_time = format_utc(info->signing_time);
+	return signer;
+}
+
+/* A holder's signature key: an end entity allowed to sign. */
+static gboolean
+check_signing_key_usage(JpkiCert *cert, GError **error)
+{
+	X509 *x509 = jpki_cert_get_x509(cert);
+	guint32 usage = X509_get_key_usage(x509);
+	ERR_clear_error();
+	if (X509_check_ca(x509) != 0 ||
+	    (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
+				    "the certificate is a CA's, or its keyUsage allows neither "
+				    "digitalSignature nor nonRepudiation");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* DER as it is; PEM (the first certificate) turned into DER. */
+static GBytes *
+certificate_der(GBytes *certificate, GError **error)
+{
+	static const char pem_start[] = "-----BEGIN CERTIFICATE-----";
+	gsize len = 0;
+	const char *data = g_bytes_get_data(certificate, &len);
+	if (len < sizeof(pem_start) - 1 || memcmp(data, pem_start, sizeof(pem_start) - 1) != 0)
+		return g_bytes_ref(certificate);
+	g_autoptr(BIO) bio = BIO_new_mem_buf(data, (int)MIN(len, G_MAXINT));
+	g_autoptr(X509) x509 = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	unsigned char *der = NULL;
+	int der_len = x509 != NULL ? i2d_X509(x509, &der) : -1;
+	ERR_clear_error();
+	if (der_len <= 0) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the PEM certificate does not parse");
+		return NULL;
+	}
+	GBytes *out = g_bytes_new(der, (gsize)der_len);
+	OPENSSL_free(der);
+	return out;
+}
+
+static const JpkiHashAlg hash_algs[] = {
+	[JPKI_VERIFY_HASH_SHA256] = JPKI_HASH_SHA256,
+	[JPKI_VERIFY_HASH_SHA384] = JPKI_HASH_SHA384,
+	[JPKI_VERIFY_HASH_SHA512] = JPKI_HASH_SHA512,
+};
+
+JpkiVerifiedSigner *
+jpki_verifier_check_signature(JpkiVerifier *verifier, GBytes *certificate, JpkiVerifyHash hash,
+			      GBytes *digest, GBytes *signature, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && certificate != NULL, NULL);
+	g_return_val_if_fail(digest != NULL && signature != NULL, NULL);
+	if ((guint)hash >= G_N_ELEMENTS(hash_algs)) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "unknown hash %d",
+			    (int)hash);
+		return NULL;
+	}
+	gsize digest_len = 0;
+	const guint8 *digest_data = g_bytes_get_data(digest, &digest_len);
+	g_autoptr(GBytes) digest_info =
+		jpki_digestinfo_build(hash_algs[hash], digest_data, digest_len, error);
+	if (digest_info == NULL)
+		return NULL;
+	g_autoptr(GBytes) der = certificate_der(certificate, error);
+	if (der == NULL)
+		return NULL;
+	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(der, error);
+	if (cert == NULL)
+		return NULL;
+	EVP_PKEY *key = X509_get0_pubkey(jpki_cert_get_x509(cert));
+	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+		ERR_clear_error();
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the certificate's key is not RSA");
+		return NULL;
+	}
+	if (!check_signing_key_usage(cert, error) ||
+	    !jpki_cert_verify(cert, verifier->store, NULL, verifier->at, error) ||
+	    !jpki_digestinfo_verify_signature(key, digest_info, signature, error))
+		return NULL;
+	return signer_of(g_steal_pointer(&cert));
+}
+
+void
+jpki_verified_signer_free(JpkiVerifiedSigner *signer)
+{
+	if (signer == NULL)
+		return;
+	jpki_cert_free(signer->cert);
+	g_free(signer->subject);
+	g_free(signer->issuer);
+	g_free(signer->serial);
+	g_free(signer->not_after);
+	g_free(signer->signing_time);
+	jpki_holder_attributes_free(signer->holder);
+	g_free(signer);
+}
+
+const char *
+jpki_verified_signer_get_subject(JpkiVerifiedSigner *signer)
+{
+	return signer->subject;
+}
+
+const char *
+jpki_verified_signer_get_issuer(JpkiVerifiedSigner *signer)
+{
+	return signer->issuer;
+}
+
+const char *
+jpki_verified_signer_get_serial(JpkiVerifiedSigner *signer)
+{
+	return signer->serial;
+}
+
+const char *
+jpki_verified_signer_get_not_after(JpkiVerifiedSigner *signer)
+{
+	return signer->not_after;
+}
+
+GBytes *
+jpki_verified_signer_get_certificate(JpkiVerifiedSigner *signer)
+{
+	return jpki_cert_get_der(signer->cert);
+}
+
+const char *
+jpki_verified_signer_get_name(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->name : NULL;
+}
+
+const char *
+jpki_verified_signer_get_address(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->address : NULL;
+}
+
+const char *
+jpki_verified_signer_get_birth_date(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->birth_date : NULL;
+}
+
+const char *
+jpki_verified_signer_get_sex(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->sex : NULL;
+}
+
+const char *
+jpki_verified_signer_get_signing_time(JpkiVerifiedSigner *signer)
+{
+	return signer->signing_time;
+}
+
+const char *
+jpki_verify_reason(const GError *error)
+{
+	g_return_val_if_fail(error != NULL, jpki_error_code_name(JPKI_ERROR_INTERNAL));
+	return jpki_error_code_name(jpki_error_code_of(error));
+}
+
+const char *
+jpki_verify_reason_text(const GError *error, gboolean japanese)
+{
+	g_return_val_if_fail(error != NULL, NULL);
+	return jpki_error_describe(error, NULL)->summary[japanese ? JPKI_LANG_JA : JPKI_LANG_EN];
+}
