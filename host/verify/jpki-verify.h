@@ -9,8 +9,8 @@
  * detail for developers, in English; jpki_verify_reason_text() gives a sentence for users in
  * Japanese and English.
  *
- * A JpkiVerifier may be used from several threads once set up (no anchor or CRL added while
- * another thread verifies). */
+ * A JpkiVerifier may be used from several threads once set up (no anchor or CRL added, no
+ * time set, while another thread verifies); jpki_verifier_reload_crls() may run meanwhile. */
 #pragma once
 
 #include <glib.h>
@@ -44,6 +44,12 @@ gboolean jpki_verifier_add_anchor_file(JpkiVerifier *verifier, const char *path,
  * current CRL from the certificate's issuer ("certificate-untrusted" without one) and fails
  * with "certificate-revoked" when it lists the certificate. */
 gboolean jpki_verifier_add_crl_file(JpkiVerifier *verifier, const char *path, GError **error);
+/* Replaces every CRL by those of `paths` (NULL-terminated; NULL or empty: none), without a
+ * restart: the anchors stay, checks already running finish with the CRLs they started with,
+ * and on any error (a file that cannot be read or parsed) nothing changes. Safe while other
+ * threads verify. */
+gboolean jpki_verifier_reload_crls(JpkiVerifier *verifier, const char *const *paths,
+				   GError **error);
 /* Certificates are checked at `at` (a reference is taken); NULL, the default: at each call's
  * present time. */
 void jpki_verifier_set_time(JpkiVerifier *verifier, GDateTime *at);

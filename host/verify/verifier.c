@@ -14,9 +14,16 @@
 #include <openssl/x509v3.h>
 #include <string.h>
 
+/* The store in use sits in a reference-counted box: a check holds its box to the end while
+ * jpki_verifier_reload_crls() puts a new one in place. */
+typedef JpkiTrustStore *StoreBox;
+
 struct _JpkiVerifier {
-	JpkiTrustStore *store;
-	GDateTime *at; /* NULL: now */
+	GMutex lock;         /* for `store` (the pointer, not the box's contents) */
+	StoreBox *store;     /* g_atomic_rc_box */
+	gboolean jpki_roots; /* made by jpki_verifier_new() */
+	GPtrArray *anchors;  /* the files given to jpki_verifier_add_anchor_file() */
+	GDateTime *at;       /* NULL: now */
 };
 
 struct _JpkiVerifiedSigner {
@@ -29,11 +36,43 @@ struct _JpkiVerifiedSigner {
 	JpkiHolderAttributes *holder; /* NULL for an authentication certificate */
 };
 
+static StoreBox *
+store_box_new(JpkiTrustStore *store)
+{
+	StoreBox *box = g_atomic_rc_box_new(StoreBox);
+	*box = store;
+	return box;
+}
+
+static void
+store_box_clear(StoreBox *box)
+{
+	jpki_trust_store_free(*box);
+}
+
+static void
+store_box_release(StoreBox *box)
+{
+	g_atomic_rc_box_release_full(box, (GDestroyNotify)store_box_clear);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreBox, store_box_release)
+
+/* The store in use now, held until released. */
+static StoreBox *
+acquire_store(JpkiVerifier *verifier)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&verifier->lock);
+	return g_atomic_rc_box_acquire(verifier->store);
+}
+
 static JpkiVerifier *
-verifier_of(JpkiTrustStore *store)
+verifier_of(JpkiTrustStore *store, gboolean jpki_roots)
 {
 	JpkiVerifier *verifier = g_new0(JpkiVerifier, 1);
-	verifier->store = store;
+	g_mutex_init(&verifier->lock);
+	verifier->store = store_box_new(store);
+	verifier->jpki_roots = jpki_roots;
+	verifier->anchors = g_ptr_array_new_with_free_func(g_free);
 	return verifier;
 }
 
@@ -41,13 +80,13 @@ JpkiVerifier *
 jpki_verifier_new(GError **error)
 {
 	JpkiTrustStore *store = jpki_trust_store_new_default(error);
-	return store != NULL ? verifier_of(store) : NULL;
+	return store != NULL ? verifier_of(store, TRUE) : NULL;
 }
 
 JpkiVerifier *
 jpki_verifier_new_empty(void)
 {
-	return verifier_of(jpki_trust_store_new());
+	return verifier_of(jpki_trust_store_new(), FALSE);
 }
 
 void
@@ -55,7 +94,9 @@ jpki_verifier_free(JpkiVerifier *verifier)
 {
 	if (verifier == NULL)
 		return;
-	jpki_trust_store_free(verifier->store);
+	store_box_release(verifier->store);
+	g_ptr_array_unref(verifier->anchors);
+	g_mutex_clear(&verifier->lock);
 	g_clear_pointer(&verifier->at, g_date_time_unref);
 	g_free(verifier);
 }
@@ -64,14 +105,46 @@ gboolean
 jpki_verifier_add_anchor_file(JpkiVerifier *verifier, const char *path, GError **error)
 {
 	g_return_val_if_fail(verifier != NULL, FALSE);
-	return jpki_trust_store_add_file(verifier->store, path, error);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	if (!jpki_trust_store_add_file(*box, path, error))
+		return FALSE;
+	g_ptr_array_add(verifier->anchors, g_strdup(path));
+	return TRUE;
 }
 
 gboolean
 jpki_verifier_add_crl_file(JpkiVerifier *verifier, const char *path, GError **error)
 {
 	g_return_val_if_fail(verifier != NULL, FALSE);
-	return jpki_trust_store_add_crl_file(verifier->store, path, error);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	return jpki_trust_store_add_crl_file(*box, path, error);
+}
+
+gboolean
+jpki_verifier_reload_crls(JpkiVerifier *verifier, const char *const *paths, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL, FALSE);
+	g_autoptr(JpkiTrustStore) store =
+		verifier->jpki_roots ? jpki_trust_store_new_default(error) : jpki_trust_store_new();
+	if (store == NULL)
+		return FALSE;
+	for (guint i = 0; i < verifier->anchors->len; i++) {
+		if (!jpki_trust_store_add_file(store, g_ptr_array_index(verifier->anchors, i),
+					       error))
+			return FALSE;
+	}
+	for (guint i = 0; paths != NULL && paths[i] != NULL; i++) {
+		if (!jpki_trust_store_add_crl_file(store, paths[i], error))
+			return FALSE;
+	}
+	StoreBox *old = NULL;
+	{
+		g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&verifier->lock);
+		old = verifier->store;
+		verifier->store = store_box_new(g_steal_pointer(&store));
+	}
+	store_box_release(old);
+	return TRUE;
 }
 
 void
@@ -111,8 +184,8 @@ jpki_verifier_check_login_token(JpkiVerifier *verifier, const char *json, gsize 
 {
 	g_return_val_if_fail(verifier != NULL && json != NULL, NULL);
 	g_return_val_if_fail(origin != NULL && nonce != NULL, NULL);
-	JpkiCert *cert = jpki_authtoken_verify(json, len, origin, nonce, verifier->store,
-					       verifier->at, error);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	JpkiCert *cert = jpki_authtoken_verify(json, len, origin, nonce, *box, verifier->at, error);
 	return cert != NULL ? signer_of(cert) : NULL;
 }
 
@@ -120,8 +193,9 @@ JpkiVerifiedSigner *
 jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GError **error)
 {
 	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
 	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
-		cms, content, jpki_trust_store_get_x509_store(verifier->store), error);
+		cms, content, jpki_trust_store_get_x509_store(*box), error);
 	if (info == NULL)
 		return NULL;
 	unsigned char *der = NULL;
@@ -220,8 +294,10 @@ jpki_verifier_check_signature(JpkiVerifier *verifier, GBytes *certificate, JpkiV
 				    "the certificate's key is not RSA");
 		return NULL;
 	}
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	JpkiTrustStore *box_store = *box;
 	if (!check_signing_key_usage(cert, error) ||
-	    !jpki_cert_verify(cert, verifier->store, NULL, verifier->at, error) ||
+	    !jpki_cert_verify(cert, box_store, NULL, verifier->at, error) ||
 	    !jpki_digestinfo_verify_signature(key, digest_info, signature, error))
 		return NULL;
 	return signer_of(g_steal_pointer(&cert));
