@@ -2,6 +2,7 @@
 # they set `portal` (the binary) and `pki` (the test PKI): a scratch directory, portals started
 # and stopped by PID, curl requests, checks, and tokens and signatures made with the openssl CLI.
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # `failed` is read, `portal` and `pki` set, by the test that sources this
 work=$(mktemp -d)
 portal_pids=()
 
