@@ -27,9 +27,14 @@ const JpkiJsonKey portal_apply_raw_keys[] = {{"form", JSON_STRING},
 static gboolean
 require_login(PortalRequest *request, GError **error)
 {
-	PortalSession *session = portal_request_session(request);
-	if (session != NULL && session->logged_in)
+	g_autoptr(GError) store_error = NULL;
+	g_autoptr(PortalLogin) login = portal_request_login(request, &store_error);
+	if (login != NULL)
 		return TRUE;
+	if (store_error != NULL) {
+		g_propagate_error(error, g_steal_pointer(&store_error));
+		return FALSE;
+	}
 	g_set_error_literal(error, PORTAL_ERROR, PORTAL_ERROR_NOT_LOGGED_IN,
 			    "log in with the card before applying");
 	return FALSE;

@@ -4,7 +4,7 @@
  *
  *   jpki-demo-portal [--port N] [--listen ADDR] [--https-cert FILE --https-key FILE]
  *                    [--auth-ca FILE]... [--sign-ca FILE]... [--origin ORIGIN]
- *                    [--page-lib FILE] [--www DIR]
+ *                    [--page-lib FILE] [--www DIR] [--nonce-store redis://HOST:PORT]
  *
  * Status 0 after SIGINT or SIGTERM, 1 when it cannot start, 2 for wrong options. */
 #include "jpki_error.h"
@@ -34,6 +34,7 @@ typedef struct {
 	char *page_lib;
 	char *www_dir;
 	gint nonce_lifetime;
+	char *nonce_store;
 } PortalOptions;
 
 static void
@@ -47,6 +48,7 @@ portal_options_clear(PortalOptions *options)
 	g_free(options->origin);
 	g_free(options->page_lib);
 	g_free(options->www_dir);
+	g_free(options->nonce_store);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PortalOptions, portal_options_clear)
 
@@ -81,6 +83,10 @@ parse_options(int *argc, char ***argv, PortalOptions *options, GError **error)
 		 "FILE"},
 		{"www", 0, 0, G_OPTION_ARG_FILENAME, &options->www_dir,
 		 "The pages, scripts and messages (default: the source tree's demo/www)", "DIR"},
+		{"nonce-store", 0, 0, G_OPTION_ARG_STRING, &options->nonce_store,
+		 "Keep nonces and sessions in Redis (redis://HOST:PORT), shared by every instance "
+		 "given the same; default: in this process",
+		 "URL"},
 		/* For the tests: nonces that expire within seconds. */
 		{"nonce-lifetime-seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT,
 		 &options->nonce_lifetime, "How long a login nonce is valid (default 300)", "N"},
@@ -260,11 +266,17 @@ main(int argc, char **argv)
 		.https = https,
 		.nonce_lifetime = (guint)options.nonce_lifetime,
 	};
+	if (options.nonce_store != NULL &&
+	    (settings.store = portal_store_new_redis(options.nonce_store, &error)) == NULL) {
+		fprintf(stderr, "jpki-demo-portal: %s\n", error->message);
+		return EXIT_USAGE;
+	}
 	settings.auth_anchors = load_anchors(options.auth_ca, &error);
 	if (settings.auth_anchors != NULL)
 		settings.sign_anchors = load_anchors(options.sign_ca, &error);
 	if (settings.sign_anchors == NULL) {
 		g_clear_pointer(&settings.auth_anchors, jpki_trust_store_free);
+		g_clear_pointer(&settings.store, portal_store_free);
 		fprintf(stderr, "jpki-demo-portal: trust anchors: %s\n", error->message);
 		return EXIT_FAILED;
 	}
@@ -273,6 +285,7 @@ main(int argc, char **argv)
 	if (server == NULL) {
 		jpki_trust_store_free(settings.auth_anchors);
 		jpki_trust_store_free(settings.sign_anchors);
+		g_clear_pointer(&settings.store, portal_store_free);
 		fprintf(stderr, "jpki-demo-portal: %s\n", error->message);
 		return EXIT_FAILED;
 	}

@@ -176,8 +176,9 @@ portal_page_login(PortalRequest *request)
 void
 portal_page_apply(PortalRequest *request)
 {
-	PortalSession *session = portal_request_session(request);
-	if (session == NULL || !session->logged_in) {
+	/* A store that cannot answer is no login. */
+	g_autoptr(PortalLogin) login = portal_request_login(request, NULL);
+	if (login == NULL) {
 		soup_server_message_set_redirect(request->msg, SOUP_STATUS_SEE_OTHER, "/");
 		return;
 	}
@@ -188,7 +189,7 @@ void
 portal_page_logout(PortalRequest *request)
 {
 	g_autofree char *id = portal_http_dup_cookie(request->msg, PORTAL_SESSION_COOKIE);
-	portal_sessions_remove(request->portal->sessions, id);
+	portal_store_remove(request->portal->store, id);
 	portal_http_set_cookie(request->msg, PORTAL_SESSION_COOKIE, NULL, TRUE,
 			       request->portal->https);
 	soup_server_message_set_redirect(request->msg, SOUP_STATUS_SEE_OTHER, "/");

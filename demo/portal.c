@@ -7,9 +7,8 @@
 
 #include <string.h>
 
-/* Sessions last 30 minutes from their last use; at most this many at once. */
-#define SESSION_IDLE_LIFETIME (30 * 60 * G_USEC_PER_SEC)
-#define SESSIONS_MAX          4096
+/* At most this many sessions at once in memory. */
+#define SESSIONS_MAX 4096
 
 Portal *
 portal_new(PortalSettings *settings, GError **error)
@@ -24,7 +23,8 @@ portal_new(PortalSettings *settings, GError **error)
 	portal->nonce_lifetime = (gint64)settings->nonce_lifetime * G_USEC_PER_SEC;
 	portal->auth_anchors = g_steal_pointer(&settings->auth_anchors);
 	portal->sign_anchors = g_steal_pointer(&settings->sign_anchors);
-	portal->sessions = portal_sessions_new(SESSIONS_MAX, SESSION_IDLE_LIFETIME);
+	portal->store = settings->store != NULL ? g_steal_pointer(&settings->store)
+						: portal_store_new_memory(SESSIONS_MAX);
 
 	g_autofree char *messages_path = g_build_filename(portal->www_dir, "messages.json", NULL);
 	portal->messages = portal_messages_new_from_file(messages_path, error);
@@ -52,15 +52,15 @@ portal_free(Portal *portal)
 	g_clear_pointer(&portal->auth_anchors, jpki_trust_store_free);
 	g_clear_pointer(&portal->sign_anchors, jpki_trust_store_free);
 	g_clear_pointer(&portal->messages, portal_messages_free);
-	g_clear_pointer(&portal->sessions, portal_sessions_free);
+	g_clear_pointer(&portal->store, portal_store_free);
 	g_free(portal);
 }
 
-PortalSession *
-portal_request_session(PortalRequest *request)
+PortalLogin *
+portal_request_login(PortalRequest *request, GError **error)
 {
 	g_autofree char *id = portal_http_dup_cookie(request->msg, PORTAL_SESSION_COOKIE);
-	return portal_sessions_lookup(request->portal->sessions, id, g_get_monotonic_time());
+	return portal_store_get_login(request->portal->store, id, error);
 }
 
 void

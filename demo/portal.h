@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cert.h"
+#include "store.h"
 
 #include <glib.h>
 #include <libsoup/soup.h>
@@ -15,6 +16,7 @@ typedef struct {
 	guint nonce_lifetime;         /* seconds */
 	JpkiTrustStore *auth_anchors; /* taken: for login tokens */
 	JpkiTrustStore *sign_anchors; /* taken: for signed applications */
+	PortalStore *store;           /* taken: nonces and sessions; NULL: in this process */
 } PortalSettings;
 
 typedef struct _Portal Portal;

@@ -30,6 +30,7 @@ static const PortalErrorInfo portal_errors[PORTAL_ERROR_LAST] = {
 						  SOUP_STATUS_FORBIDDEN},
 	[PORTAL_ERROR_BUSY] = {"busy", SOUP_STATUS_SERVICE_UNAVAILABLE},
 	[PORTAL_ERROR_INTERNAL] = {"internal-error", SOUP_STATUS_INTERNAL_SERVER_ERROR},
+	[PORTAL_ERROR_STORE_UNAVAILABLE] = {"store-unavailable", SOUP_STATUS_SERVICE_UNAVAILABLE},
 };
 
 /* What verifying a token, a CMS or a raw signature can report; other libjpki codes are about
@@ -37,7 +38,7 @@ static const PortalErrorInfo portal_errors[PORTAL_ERROR_LAST] = {
 static const JpkiErrorCode verification_errors[] = {
 	JPKI_ERROR_SIGNATURE_INVALID,   JPKI_ERROR_CERTIFICATE_UNTRUSTED,
 	JPKI_ERROR_CERTIFICATE_EXPIRED, JPKI_ERROR_CERTIFICATE_NOT_YET_VALID,
-	JPKI_ERROR_CERTIFICATE_REVOKED,
+	JPKI_ERROR_CERTIFICATE_REVOKED, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
 };
 
 static const PortalErrorInfo *

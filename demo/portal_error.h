@@ -22,6 +22,8 @@ typedef enum {
 	PORTAL_ERROR_NOT_SIGNING_CERTIFICATE, /* no holder attributes: not a JPKI signing cert */
 	PORTAL_ERROR_BUSY,                    /* the session table is full */
 	PORTAL_ERROR_INTERNAL,
+	PORTAL_ERROR_STORE_UNAVAILABLE, /* the shared store (Redis) cannot be reached: nothing is
+					   accepted without its check */
 	PORTAL_ERROR_LAST
 } PortalErrorCode;
 

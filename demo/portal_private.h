@@ -4,7 +4,7 @@
 #include "i18n.h"
 #include "json_shape.h"
 #include "portal.h"
-#include "sessions.h"
+#include "store.h"
 
 #define PORTAL_SESSION_COOKIE "jpki_demo_session"
 #define PORTAL_LANG_COOKIE    "lang"
@@ -18,7 +18,7 @@ struct _Portal {
 	JpkiTrustStore *auth_anchors;
 	JpkiTrustStore *sign_anchors;
 	PortalMessages *messages;
-	PortalSessions *sessions;
+	PortalStore *store;
 };
 
 /* One request: the portal, the message, and the query (NULL when there is none). */
@@ -28,8 +28,9 @@ typedef struct {
 	GHashTable *query;
 } PortalRequest;
 
-/* The session of the request's cookie (borrowed), or NULL. */
-PortalSession *portal_request_session(PortalRequest *request);
+/* Who is logged in on the request's session (a new PortalLogin), or NULL: nobody, or the store
+ * failed (then *error is set; the caller treats it as not logged in, or reports it). */
+PortalLogin *portal_request_login(PortalRequest *request, GError **error);
 void portal_request_reply_error(PortalRequest *request, const GError *error);
 
 /* pages.c */

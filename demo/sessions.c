@@ -47,8 +47,8 @@ random_bytes(guint8 *buf, gsize len)
 		g_error("RAND_bytes failed: no randomness for session ids and nonces");
 }
 
-static char *
-new_session_id(void)
+char *
+portal_new_session_id(void)
 {
 	guint8 raw[32];
 	random_bytes(raw, sizeof(raw));
@@ -99,7 +99,7 @@ portal_sessions_create(PortalSessions *sessions, gint64 now, GError **error)
 		return NULL;
 	}
 	PortalSession *session = g_new0(PortalSession, 1);
-	session->id = new_session_id();
+	session->id = portal_new_session_id();
 	session->expires_at = now + sessions->idle_lifetime;
 	g_hash_table_insert(sessions->by_id, session->id, session);
 	return session;
@@ -128,7 +128,7 @@ portal_sessions_rotate(PortalSessions *sessions, PortalSession *session, gint64 
 	g_hash_table_steal(sessions->by_id, session->id);
 	OPENSSL_cleanse(session->id, strlen(session->id));
 	g_free(session->id);
-	session->id = new_session_id();
+	session->id = portal_new_session_id();
 	session->expires_at = now + sessions->idle_lifetime;
 	g_hash_table_insert(sessions->by_id, session->id, session);
 	return session;
@@ -148,13 +148,20 @@ portal_sessions_count(PortalSessions *sessions)
 }
 
 char *
-portal_session_issue_nonce(PortalSession *session, gint64 now, gint64 lifetime)
+portal_new_nonce(void)
 {
 	guint8 raw[PORTAL_NONCE_BYTES];
 	random_bytes(raw, sizeof(raw));
-	nonce_clear(session);
-	session->nonce = g_base64_encode(raw, sizeof(raw));
+	char *nonce = g_base64_encode(raw, sizeof(raw));
 	OPENSSL_cleanse(raw, sizeof(raw));
+	return nonce;
+}
+
+char *
+portal_session_issue_nonce(PortalSession *session, gint64 now, gint64 lifetime)
+{
+	nonce_clear(session);
+	session->nonce = portal_new_nonce();
 	session->nonce_expires_at = now + lifetime;
 	return g_strdup(session->nonce);
 }

@@ -23,6 +23,11 @@ typedef struct {
 
 typedef struct _PortalSessions PortalSessions;
 
+/* 32 random bytes as 64 lower-case hex digits: a session id. */
+char *portal_new_session_id(void);
+/* PORTAL_NONCE_BYTES random bytes in standard base64. */
+char *portal_new_nonce(void);
+
 /* At most `max_sessions` live sessions, each expiring `idle_lifetime` µs after its last use. */
 PortalSessions *portal_sessions_new(guint max_sessions, gint64 idle_lifetime);
 void portal_sessions_free(PortalSessions *sessions);

@@ -49,6 +49,7 @@ export type JpkiBridgeErrorCode =
   | "pin-format"
   | "certificate-revoked"
   | "certificate-untrusted"
+  | "certificate-wrong-usage"
   | "signature-invalid"
   | "timeout"
   | "dialog-failed"

@@ -116,7 +116,7 @@ has_holder_attributes(X509 *x509, GError **error)
 	if (names == NULL && critical != -1) {
 		ERR_clear_error();
 		g_set_error_literal(
-			error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+			error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
 			"the certificate's subjectAltName is unreadable or appears twice");
 		return TRUE;
 	}
@@ -128,7 +128,7 @@ has_holder_attributes(X509 *x509, GError **error)
 		int len = OBJ_obj2txt(oid, sizeof(oid), name->d.otherName->type_id, 1);
 		if (len > 0 && (gsize)len < sizeof(oid) &&
 		    g_str_has_prefix(oid, HOLDER_ATTRIBUTE_ARC)) {
-			g_set_error(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
 				    "the certificate carries the holder attribute %s: it is a "
 				    "signing certificate, not an authentication certificate",
 				    oid);
@@ -149,18 +149,18 @@ check_authentication_certificate(JpkiCert *cert, GError **error)
 	if (has_holder_attributes(x509, error))
 		return FALSE;
 	if (X509_check_ca(x509) != 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
 				    "the certificate is a CA certificate, not a holder's");
 		return FALSE;
 	}
 	/* Both are UINT32_MAX when the extension is absent, 0 when an extension is invalid. */
 	if ((X509_get_key_usage(x509) & KU_DIGITAL_SIGNATURE) == 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
 				    "the certificate's keyUsage does not allow digitalSignature");
 		return FALSE;
 	}
 	if ((X509_get_extended_key_usage(x509) & XKU_SSL_CLIENT) == 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
 				    "the certificate's extendedKeyUsage does not allow clientAuth");
 		return FALSE;
 	}
@@ -201,7 +201,8 @@ verify_rs256(EVP_PKEY *key, GBytes *signature, const guint8 *message, gsize mess
 
 JpkiCert *
 jpki_authtoken_verify(const char *token_json, gsize len, const char *expected_origin,
-		      const char *expected_nonce, JpkiTrustStore *store, GError **error)
+		      const char *expected_nonce, JpkiTrustStore *store, GDateTime *at,
+		      GError **error)
 {
 	g_return_val_if_fail(token_json != NULL && store != NULL, NULL);
 	g_return_val_if_fail(expected_origin != NULL && expected_nonce != NULL, NULL);
@@ -259,7 +260,7 @@ jpki_authtoken_verify(const char *token_json, gsize len, const char *expected_or
 
 	if (!check_authentication_certificate(cert, error))
 		return NULL;
-	if (!jpki_cert_verify(cert, store, NULL, NULL, error))
+	if (!jpki_cert_verify(cert, store, NULL, at, error))
 		return NULL;
 	guint8 message[2 * SHA256_LEN];
 	login_message(expected_origin, expected_nonce, message);

@@ -1,6 +1,6 @@
 /* The origin-bound login token (docs/protocol.md, `authenticate`): a Web eID token, format
  * "web-eid:1.0", algorithm "RS256". The host builds it from the card's signature; a relying
- * party (the demo portal, jpki-verify-token, the tests) verifies it. */
+ * party (the demo portal, libjpki-verify, the tests) verifies it. */
 #pragma once
 
 #include "cert.h"
@@ -24,14 +24,15 @@ GBytes *jpki_authtoken_digest_info(const char *origin, const char *challenge_non
 json_t *jpki_authtoken_build(GBytes *certificate_der, GBytes *signature, const char *app_version);
 
 /* The relying party's check of a token (JSON text of `len` bytes, at most
- * JPKI_AUTHTOKEN_MAX_LEN) for the origin it serves and the nonce it issued, at the present time.
+ * JPKI_AUTHTOKEN_MAX_LEN) for the origin it serves and the nonce it issued, at `at` (NULL: the
+ * present time).
  * Returns the holder's authentication certificate (a new JpkiCert), or NULL and:
  * - JPKI_ERROR_INVALID_INPUT: not exactly one JSON object with exactly the five keys (no
  *   duplicates), each a non-empty string; format not "web-eid:1.0"; algorithm not "RS256" (or
  *   the certificate's key not RSA); a value that is not canonical standard base64 (padding
  *   required, no whitespace); a certificate that does not parse; an empty expected origin or
  *   nonce.
- * - JPKI_ERROR_CERTIFICATE_UNTRUSTED: the certificate is not an authentication certificate: it
+ * - JPKI_ERROR_CERTIFICATE_WRONG_USAGE: the certificate is not an authentication certificate: it
  *   carries JPKI holder attributes (subjectAltName otherNames 1.2.392.200149.8.5.5.*, which
  *   only the signing certificate has), is a CA, has a keyUsage without digitalSignature, or an
  *   extendedKeyUsage without clientAuth. Then the errors of jpki_cert_verify() against `store`
@@ -41,4 +42,5 @@ json_t *jpki_authtoken_build(GBytes *certificate_der, GBytes *signature, const c
  *   tampered signature or one of the wrong length).
  * The checks run in that order, so a malformed token never reaches the cryptography. */
 JpkiCert *jpki_authtoken_verify(const char *token_json, gsize len, const char *expected_origin,
-				const char *expected_nonce, JpkiTrustStore *store, GError **error);
+				const char *expected_nonce, JpkiTrustStore *store, GDateTime *at,
+				GError **error);

@@ -96,6 +96,11 @@ X509_STORE *jpki_trust_store_get_x509_store(JpkiTrustStore *store);
  * forged or stale CRL cannot make a certificate "revoked"), _EXPIRED, _NOT_YET_VALID (for any
  * certificate of the path), then JPKI_ERROR_CERTIFICATE_UNTRUSTED; the message gives
  * OpenSSL's reason and the certificate it concerns. OpenSSL counts the notAfter second itself
- * as expired, one second earlier than jpki_cert_validity_at(). */
+ * as expired, one second earlier than jpki_cert_validity_at().
+ * Revocation is checked here, not by OpenSSL's X509_V_FLAG_CRL_CHECK (which re-encodes and
+ * re-hashes a CRL at every certificate): for the leaf, a CRL whose issuer name is the leaf
+ * issuer's, that issuer having keyUsage cRLSign (or none), signed by it (checked once per CRL
+ * and issuer), current at `at`; without one the leaf is untrusted. Delta CRLs, indirect CRLs
+ * and issuingDistributionPoint are not interpreted (JPKI's CRLs are full and direct). */
 gboolean jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted,
 			  GDateTime *at, GError **error);

@@ -116,34 +116,6 @@ add_signed_attributes(CMS_SignerInfo *si, X509 *signer, GBytes *content_digest,
 	       add_signing_certificate_v2(si, signer);
 }
 
-/* A raw RSA signature is checked before it goes out: a card whose key is not the
- * certificate's would otherwise produce a signature nobody can verify. */
-static gboolean
-signature_matches_key(EVP_PKEY *key, GBytes *digest_info, GBytes *signature, GError **error)
-{
-	gsize info_len = 0;
-	const guint8 *info = g_bytes_get_data(digest_info, &info_len);
-	gsize sig_len = 0;
-	const guint8 *sig = g_bytes_get_data(signature, &sig_len);
-	if (sig_len != (gsize)EVP_PKEY_get_size(key)) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID,
-			    "the signature is %" G_GSIZE_FORMAT " bytes, the key's are %d", sig_len,
-			    EVP_PKEY_get_size(key));
-		return FALSE;
-	}
-	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
-	if (ctx == NULL || EVP_PKEY_verify_init(ctx) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_verify(ctx, sig, sig_len, info, info_len) != 1) {
-		ERR_clear_error();
-		g_set_error_literal(
-			error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID,
-			"the signature does not verify with the signer certificate's key");
-		return FALSE;
-	}
-	return TRUE;
-}
-
 static GBytes *
 call_signer(JpkiSignFunc sign, gpointer user_data, GBytes *digest_info, GError **error)
 {
@@ -224,7 +196,9 @@ jpki_cms_sign_detached(X509 *signer, JpkiHashAlg alg, GBytes *content_digest,
 	g_autoptr(GBytes) signature = call_signer(sign, user_data, digest_info, error);
 	if (signature == NULL)
 		return NULL;
-	if (!signature_matches_key(public_key, digest_info, signature, error))
+	/* Checked before it goes out: a card whose key is not the certificate's would otherwise
+	 * produce a signature nobody can verify. */
+	if (!jpki_digestinfo_verify_signature(public_key, digest_info, signature, error))
 		return NULL;
 	if (!ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), g_bytes_get_data(signature, NULL),
 			     (int)g_bytes_get_size(signature))) {

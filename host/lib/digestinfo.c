@@ -1,7 +1,10 @@
 #include "digestinfo.h"
 
 #include "jpki_error.h"
+#include "openssl_autoptr.h"
 
+#include <openssl/err.h>
+#include <openssl/rsa.h>
 #include <string.h>
 
 /* The DER prefixes (RFC 8017, section 9.2, note 1) before the digest bytes. */
@@ -81,4 +84,31 @@ jpki_digestinfo_build(JpkiHashAlg alg, const guint8 *digest, gsize len, GError *
 	g_byte_array_append(out, info->prefix, (guint)info->prefix_len);
 	g_byte_array_append(out, digest, (guint)len);
 	return g_byte_array_free_to_bytes(out);
+}
+
+gboolean
+jpki_digestinfo_verify_signature(EVP_PKEY *key, GBytes *digest_info, GBytes *signature,
+				 GError **error)
+{
+	gsize info_len = 0;
+	const guint8 *info = g_bytes_get_data(digest_info, &info_len);
+	gsize sig_len = 0;
+	const guint8 *sig = g_bytes_get_data(signature, &sig_len);
+	if (sig_len != (gsize)EVP_PKEY_get_size(key)) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID,
+			    "the signature is %" G_GSIZE_FORMAT " bytes, the key's are %d", sig_len,
+			    EVP_PKEY_get_size(key));
+		return FALSE;
+	}
+	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
+	if (ctx == NULL || EVP_PKEY_verify_init(ctx) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
+	    EVP_PKEY_verify(ctx, sig, sig_len, info, info_len) != 1) {
+		ERR_clear_error();
+		g_set_error_literal(
+			error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID,
+			"the signature does not verify with the signer certificate's key");
+		return FALSE;
+	}
+	return TRUE;
 }

@@ -19,3 +19,8 @@ gsize jpki_hash_length(JpkiHashAlg alg);
 /* DigestInfo ::= SEQUENCE { AlgorithmIdentifier (with NULL), OCTET STRING digest }.
  * Fails with JPKI_ERROR_INVALID_INPUT when the digest's length is not the hash's. */
 GBytes *jpki_digestinfo_build(JpkiHashAlg alg, const guint8 *digest, gsize len, GError **error);
+
+/* Whether `signature` is the RSA PKCS#1 v1.5 signature of the DigestInfo bytes by `key`:
+ * JPKI_ERROR_SIGNATURE_INVALID when it is not (or has the wrong length). */
+gboolean jpki_digestinfo_verify_signature(EVP_PKEY *key, GBytes *digest_info, GBytes *signature,
+					  GError **error);

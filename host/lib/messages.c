@@ -110,6 +110,17 @@ static const JpkiErrorText messages[JPKI_ERROR_LAST] = {
 		  "The certificate does not chain to a JPKI certification authority."},
 		 {"本物のマイナンバーカードの証明書か確認してください。",
 		  "Check that the certificate comes from a genuine My Number Card."}},
+	[JPKI_ERROR_CERTIFICATE_WRONG_USAGE] =
+		{"certificate-wrong-usage",
+		 {"この電子証明書はこの用途には使えません（ログインには利用者証明用電子証明書、署名"
+		  "に"
+		  "は署名用電子証明書が必要です）。",
+		  "This certificate is not for this use (a login needs the user-authentication "
+		  "certificate, a signature the signing certificate)."},
+		 {"サイトで最初からやり直し、求められた操作（ログインまたは署名）を選んでください"
+		  "。",
+		  "Start again on the site and choose the operation it asks for (login or "
+		  "signature)."}},
 	[JPKI_ERROR_SIGNATURE_INVALID] =
 		{"signature-invalid",
 		 {"署名が正しくありません。", "The signature is not valid."},

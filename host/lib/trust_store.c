@@ -6,10 +6,26 @@
 #include "x509_io.h"
 
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 #include <string.h>
 
+/* Whether a CRL's signature verifies with an issuer's key: found once, not at every
+ * certificate (OpenSSL's own CRL check re-encodes and re-hashes the whole CRL each time, tens
+ * of milliseconds for 10^6 entries). */
+typedef struct {
+	X509_CRL *crl; /* borrowed from crls */
+	X509 *issuer;  /* borrowed from anchor_store */
+	gboolean signature_ok;
+} CrlSignatureCheck;
+
 struct _JpkiTrustStore {
+	/* Anchors and CRLs, with X509_V_FLAG_CRL_CHECK once there are CRLs: for CMS. */
 	X509_STORE *x509_store;
+	/* The same anchors without CRLs: jpki_cert_verify() checks revocation itself. */
+	X509_STORE *anchor_store;
+	GPtrArray *crls; /* owned X509_CRL* */
+	GMutex lock;     /* for crl_checks */
+	GArray *crl_checks;
 };
 
 /* A stack that borrows its certificates: freeing it leaves them alone. */
@@ -26,8 +42,12 @@ jpki_trust_store_new(void)
 {
 	JpkiTrustStore *store = g_new0(JpkiTrustStore, 1);
 	store->x509_store = X509_STORE_new();
-	if (store->x509_store == NULL)
+	store->anchor_store = X509_STORE_new();
+	if (store->x509_store == NULL || store->anchor_store == NULL)
 		g_error("X509_STORE_new: out of memory");
+	store->crls = g_ptr_array_new_with_free_func((GDestroyNotify)X509_CRL_free);
+	g_mutex_init(&store->lock);
+	store->crl_checks = g_array_new(FALSE, FALSE, sizeof(CrlSignatureCheck));
 	return store;
 }
 
@@ -37,6 +57,10 @@ jpki_trust_store_free(JpkiTrustStore *store)
 	if (store == NULL)
 		return;
 	X509_STORE_free(store->x509_store);
+	X509_STORE_free(store->anchor_store);
+	g_ptr_array_unref(store->crls);
+	g_array_unref(store->crl_checks);
+	g_mutex_clear(&store->lock);
 	g_free(store);
 }
 
@@ -87,7 +111,8 @@ jpki_trust_store_add_file(JpkiTrustStore *store, const char *path, GError **erro
 		return FALSE;
 	/* X509_STORE_add_cert() takes its own reference and skips a certificate it has. */
 	for (guint i = 0; i < certs->len; i++) {
-		if (X509_STORE_add_cert(store->x509_store, g_ptr_array_index(certs, i)) != 1) {
+		if (X509_STORE_add_cert(store->x509_store, g_ptr_array_index(certs, i)) != 1 ||
+		    X509_STORE_add_cert(store->anchor_store, g_ptr_array_index(certs, i)) != 1) {
 			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "%s: %s", path,
 				    jpki_openssl_take_reason());
 			return FALSE;
@@ -112,6 +137,10 @@ jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **
 				    jpki_openssl_take_reason());
 			return FALSE;
 		}
+		X509_CRL *crl = g_ptr_array_index(crls, i);
+		if (X509_CRL_up_ref(crl) != 1)
+			g_error("X509_CRL_up_ref failed");
+		g_ptr_array_add(store->crls, crl);
 	}
 	return TRUE;
 }
@@ -197,6 +226,75 @@ record_verify_problem(int ok, X509_STORE_CTX *ctx)
 	return 1;
 }
 
+static gboolean
+crl_signature_ok(JpkiTrustStore *store, X509_CRL *crl, X509 *issuer)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&store->lock);
+	for (guint i = 0; i < store->crl_checks->len; i++) {
+		const CrlSignatureCheck *check =
+			&g_array_index(store->crl_checks, CrlSignatureCheck, i);
+		if (check->crl == crl && check->issuer == issuer)
+			return check->signature_ok;
+	}
+	EVP_PKEY *key = X509_get0_pubkey(issuer);
+	CrlSignatureCheck check = {crl, issuer, key != NULL && X509_CRL_verify(crl, key) > 0};
+	ERR_clear_error();
+	g_array_append_val(store->crl_checks, check);
+	return check.signature_ok;
+}
+
+static void
+record_problem(VerifyProblems *problems, int problem, int verify_error, X509 *leaf)
+{
+	if (problems->messages[problem] != NULL)
+		return;
+	g_autofree char *subject = jpki_x509_name_dup_line(X509_get_subject_name(leaf));
+	problems->messages[problem] =
+		g_strdup_printf("%s (certificate %s, depth 0)",
+				X509_verify_cert_error_string(verify_error), subject);
+}
+
+/* The leaf against a CRL of its issuer (the chain's second certificate) that is signed by that
+ * issuer and current at `when`; without one the leaf is untrusted, as OpenSSL's
+ * X509_V_FLAG_CRL_CHECK has it. A leaf without a verified issuer is untrusted already. */
+static void
+check_revocation(JpkiTrustStore *store, X509_STORE_CTX *ctx, time_t when, VerifyProblems *problems)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	if (chain == NULL || sk_X509_num(chain) < 2)
+		return;
+	X509 *leaf = sk_X509_value(chain, 0);
+	X509 *issuer = sk_X509_value(chain, 1);
+	int why = X509_V_ERR_UNABLE_TO_GET_CRL;
+	for (guint i = 0; i < store->crls->len; i++) {
+		X509_CRL *crl = g_ptr_array_index(store->crls, i);
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
+			continue;
+		if ((X509_get_key_usage(issuer) & KU_CRL_SIGN) == 0) {
+			why = X509_V_ERR_KEYUSAGE_NO_CRL_SIGN;
+			continue;
+		}
+		if (!crl_signature_ok(store, crl, issuer)) {
+			why = X509_V_ERR_CRL_SIGNATURE_FAILURE;
+			continue;
+		}
+		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+		if (X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &when) > 0) {
+			why = X509_V_ERR_CRL_NOT_YET_VALID;
+			continue;
+		}
+		if (next != NULL && X509_cmp_time(next, &when) < 0) {
+			why = X509_V_ERR_CRL_HAS_EXPIRED;
+			continue;
+		}
+		X509_REVOKED *revoked = NULL;
+		if (X509_CRL_get0_by_serial(crl, &revoked, X509_get0_serialNumber(leaf)) == 1)
+			record_problem(problems, PROBLEM_REVOKED, X509_V_ERR_CERT_REVOKED, leaf);
+		return;
+	}
+	record_problem(problems, PROBLEM_UNTRUSTED, why, leaf);
+}
+
 gboolean
 jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted, GDateTime *at,
 		 GError **error)
@@ -214,7 +312,7 @@ jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted, GD
 	}
 
 	g_autoptr(X509_STORE_CTX) ctx = X509_STORE_CTX_new();
-	if (ctx == NULL || X509_STORE_CTX_init(ctx, store->x509_store, jpki_cert_get_x509(cert),
+	if (ctx == NULL || X509_STORE_CTX_init(ctx, store->anchor_store, jpki_cert_get_x509(cert),
 					       intermediates) != 1) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
 			    "cannot start path validation: %s", jpki_openssl_take_reason());
@@ -228,6 +326,10 @@ jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted, GD
 
 	int verified = X509_verify_cert(ctx);
 	ERR_clear_error();
+	if (store->crls->len > 0) {
+		time_t when = at != NULL ? (time_t)g_date_time_to_unix(at) : time(NULL);
+		check_revocation(store, ctx, when, &problems);
+	}
 	/* A CRL with a bad signature, a stale CRL, or one for a certificate that does not chain
 	 * still gets its entries looked up once the callback has let OpenSSL go on: "revoked"
 	 * is only true when nothing else is wrong with the path or the CRL. */

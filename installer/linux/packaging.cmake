@@ -41,7 +41,7 @@ install(CODE "
   file(CREATE_LINK ../../jpki-bridge/extension \"\${dir}/jpki-bridge\" SYMBOLIC)
   list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${dir}/jpki-bridge\")")
 
-install(FILES ${PROJECT_SOURCE_DIR}/docs/jpki-verify-token.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/jpki-verify.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/firefox-policies.json DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 # Debian wants both in every package's documentation folder (stage.cmake compresses the changelog).
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/copyright ${CMAKE_CURRENT_LIST_DIR}/changelog
@@ -57,6 +57,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "My Number Card (JPKI) login and signing i
 set(CPACK_PACKAGE_DESCRIPTION_FILE ${CMAKE_CURRENT_LIST_DIR}/description.txt)
 set(CPACK_PACKAGE_HOMEPAGE_URL "https://jpki-bridge.org/")
 set(CPACK_STRIP_FILES ON)
+# Only the residents' files: the relying-party library, its header and pkg-config file
+# (component relying-party, host/verify/) are for portals, through `cmake --install`.
+set(CPACK_INSTALL_CMAKE_PROJECTS "${CMAKE_BINARY_DIR};${PROJECT_NAME};Unspecified;/")
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_PACKAGE_FILE_NAME "${CPACK_PACKAGE_NAME}_${PROJECT_VERSION}")
 set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/stage.cmake)

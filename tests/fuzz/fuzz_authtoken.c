@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert =
-		jpki_authtoken_verify((const char *)data, size, ORIGIN, NONCE, store, &error);
+		jpki_authtoken_verify((const char *)data, size, ORIGIN, NONCE, store, NULL, &error);
 	g_assert((cert == NULL) == (error != NULL));
 	if (error != NULL)
 		g_assert(error->domain == JPKI_ERROR);

@@ -14,7 +14,7 @@ make_packages() {
 	rm -f "$build"/jpki-bridge[_-]*.deb "$build"/jpki-bridge-*.rpm
 	cmake -S "$source_dir" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
 		-DJPKI_BUILD_TESTS=OFF -DJPKI_E2E=OFF &&
-		cmake --build "$build" --target jpki-bridge-host jpki-cli jpki-verify-token firefox-xpi &&
+		cmake --build "$build" --target jpki-bridge-host jpki-cli jpki-verify firefox-xpi &&
 		(cd "$build" && cpack) &&
 		ls "$build"/jpki-bridge_*_amd64.deb "$build"/jpki-bridge-*.x86_64.rpm
 }
@@ -27,8 +27,8 @@ lintian_finds_nothing() {
 
 # Every file a resident's browser needs, in both packages.
 expected_files=(
-	/usr/libexec/jpki-bridge/jpki-bridge-host /usr/bin/jpki /usr/bin/jpki-verify-token
-	/usr/share/man/man1/jpki.1.gz /usr/share/man/man1/jpki-verify-token.1.gz
+	/usr/libexec/jpki-bridge/jpki-bridge-host /usr/bin/jpki /usr/bin/jpki-verify
+	/usr/share/man/man1/jpki.1.gz /usr/share/man/man1/jpki-verify.1.gz
 	/etc/opt/chrome/native-messaging-hosts/jp.jpki_bridge.json
 	/etc/chromium/native-messaging-hosts/jp.jpki_bridge.json
 	/etc/opt/edge/native-messaging-hosts/jp.jpki_bridge.json

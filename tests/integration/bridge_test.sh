@@ -7,7 +7,7 @@ build=${1:?build dir}
 source_dir=${2:?source dir}
 host=$build/host/bridge/jpki-bridge-host
 driver=$build/tests/bridge/bridge-driver
-verify_token=$build/host/verify/jpki-verify-token
+verify=$build/host/verify/jpki-verify
 pki=$build/test-pki
 with_card=$source_dir/tests/with-virtual-card
 work=$(mktemp -d)
@@ -101,8 +101,8 @@ login_token_verifies_for_its_origin_only() {
 	n=$(nonce)
 	reply=$(FAKE_PINENTRY_PIN=1234 drive -- "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$n\"}}") || return 1
 	expect format "$(jq -r .format <<<"$reply")" web-eid:1.0 || return 1
-	"$verify_token" --origin "$origin" --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" || return 1
-	! "$verify_token" --origin https://evil.example --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" 2>/dev/null
+	"$verify" token --origin "$origin" --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" || return 1
+	! "$verify" token --origin https://evil.example --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" 2>/dev/null
 }
 
 dialog_names_the_site_and_tries_left() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The real PIN dialog: jpki-bridge-host asks through the real pinentry-gtk2 on a virtual
 # display (Xvfb), xdotool types the PIN as a person would, the simulated card signs, and
-# jpki-verify-token accepts the login token. Keeps screenshots of the dialog (the site and the
+# jpki-verify accepts the login token. Keeps screenshots of the dialog (the site and the
 # tries left, as a person sees them) in SCREENSHOT_DIR: pinentry-gtk2-login.png and
 # pinentry-gtk2-wrong-pin.png in English, pinentry-gtk2-login-ja.png and
 # pinentry-gtk2-wrong-pin-ja.png in Japanese.
@@ -15,7 +15,7 @@ build=${JPKI_BUILD_DIR:-$source_dir/build/default}
 screenshots=${1:-$build/screenshots}
 host=$build/host/bridge/jpki-bridge-host
 driver=$build/tests/bridge/bridge-driver
-verify_token=$build/host/verify/jpki-verify-token
+verify=$build/host/verify/jpki-verify
 ca=$build/test-pki/auth-ca.pem
 with_card=$source_dir/tests/with-virtual-card
 origin=https://myna.example.jp
@@ -208,7 +208,7 @@ wait_for_reply() {
 }
 
 token_verifies() { # nonce
-	"$verify_token" --origin "$origin" --nonce "$1" --ca "$ca" <"$work/reply.json" || {
+	"$verify" token --origin "$origin" --nonce "$1" --ca "$ca" <"$work/reply.json" || {
 		echo "reply: $(cat "$work/reply.json")"
 		return 1
 	}

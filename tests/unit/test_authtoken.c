@@ -91,7 +91,7 @@ static JpkiCert *
 verify_text(const char *text, const char *origin, const char *nonce, JpkiTrustStore *store,
 	    GError **error)
 {
-	return jpki_authtoken_verify(text, strlen(text), origin, nonce, store, error);
+	return jpki_authtoken_verify(text, strlen(text), origin, nonce, store, NULL, error);
 }
 
 static void
@@ -219,7 +219,7 @@ test_verify_reads_exactly_len_bytes(void **state)
 	g_autofree char *padded = g_strconcat(text, "garbage", NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert =
-		jpki_authtoken_verify(padded, strlen(text), ORIGIN, NONCE, store, &error);
+		jpki_authtoken_verify(padded, strlen(text), ORIGIN, NONCE, store, NULL, &error);
 	assert_null(error);
 	assert_non_null(cert);
 }
@@ -512,7 +512,7 @@ test_signing_certificate_is_refused_even_when_its_ca_is_trusted(void **state)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert = verify_text(text, ORIGIN, NONCE, store, &error);
 	assert_null(cert);
-	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED));
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE));
 	assert_non_null(strstr(error->message, "signing certificate"));
 }
 
@@ -525,7 +525,7 @@ test_ca_certificate_is_refused_even_though_it_is_an_anchor(void **state)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert = verify_text(text, ORIGIN, NONCE, store, &error);
 	assert_null(cert);
-	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED));
+	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE));
 	assert_non_null(strstr(error->message, "CA certificate"));
 }
 

@@ -385,7 +385,7 @@ assert_token_verifies(json_t *token)
 	g_autoptr(JpkiTrustStore) store = store_of("auth-ca.pem");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) cert =
-		jpki_authtoken_verify(text, strlen(text), ORIGIN, NONCE, store, &error);
+		jpki_authtoken_verify(text, strlen(text), ORIGIN, NONCE, store, NULL, &error);
 	if (cert == NULL)
 		fail_msg("the token does not verify: %s", error->message);
 	g_autoptr(GBytes) expected = test_pki_load_der("auth-valid.pem");
@@ -425,7 +425,7 @@ test_authenticate_gives_a_token_bound_to_the_origin(void **state)
 	g_autoptr(JpkiTrustStore) store = store_of("auth-ca.pem");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiCert) other =
-		jpki_authtoken_verify(text, strlen(text), OTHER_ORIGIN, NONCE, store, &error);
+		jpki_authtoken_verify(text, strlen(text), OTHER_ORIGIN, NONCE, store, NULL, &error);
 	assert_null(other);
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID));
 	assert_int_equal(sim_card_get_tries_left(sim(), SIM_SECRET_AUTH), 3);

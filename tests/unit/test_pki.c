@@ -3,6 +3,7 @@
 
 #include "openssl_autoptr.h"
 
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,4 +102,39 @@ test_pki_load_cert(const char *file)
 	if (cert == NULL)
 		fail_msg("cannot load %s: %s", path, error->message);
 	return cert;
+}
+
+/* A CRL in the name of `ca_pem`, signed with `key_file`, valid from yesterday for 30 days,
+ * listing `revoked` (may be NULL). Written to a temporary PEM file; the caller unlinks it. */
+char *
+test_pki_write_crl(const char *ca_pem, const char *key_file, JpkiCert *revoked)
+{
+	g_autoptr(JpkiCert) ca = test_pki_load_cert(ca_pem);
+	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
+
+	g_autoptr(X509_CRL) crl = X509_CRL_new();
+	assert_int_equal(X509_CRL_set_version(crl, 1), 1);
+	X509 *ca_x509 = jpki_cert_get_x509(ca);
+	assert_int_equal(X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca_x509)), 1);
+	g_autoptr(ASN1_TIME) last_update = X509_gmtime_adj(NULL, -24 * 60 * 60);
+	g_autoptr(ASN1_TIME) next_update = X509_gmtime_adj(NULL, 30 * 24 * 60 * 60);
+	assert_int_equal(X509_CRL_set1_lastUpdate(crl, last_update), 1);
+	assert_int_equal(X509_CRL_set1_nextUpdate(crl, next_update), 1);
+	if (revoked != NULL) {
+		g_autoptr(X509_REVOKED) entry = X509_REVOKED_new();
+		X509 *revoked_x509 = jpki_cert_get_x509(revoked);
+		assert_int_equal(
+			X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(revoked_x509)),
+			1);
+		assert_int_equal(X509_REVOKED_set_revocationDate(entry, last_update), 1);
+		assert_int_equal(X509_CRL_add0_revoked(crl, g_steal_pointer(&entry)), 1);
+	}
+	assert_int_equal(X509_CRL_sort(crl), 1);
+	assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
+
+	g_autoptr(BIO) out = BIO_new(BIO_s_mem());
+	assert_int_equal(PEM_write_bio_X509_CRL(out, crl), 1);
+	char *pem = NULL;
+	long pem_len = BIO_get_mem_data(out, &pem);
+	return test_pki_write_temp_file("test-pki-XXXXXX.crl", pem, (gsize)pem_len);
 }

@@ -28,3 +28,8 @@ void test_pki_assert_signature(GBytes *signature, const char *cert_file, const g
 /* A new temporary file (g_file_open_tmp() `template`) holding `data`; the caller unlinks it and
  * frees the path. */
 char *test_pki_write_temp_file(const char *template, const void *data, gsize len);
+
+/* A CRL in the name of `ca_pem`, signed with `key_file`, valid from yesterday for 30 days,
+ * listing `revoked` (may be NULL). Written to a temporary PEM file; the caller unlinks it and
+ * frees the path. */
+char *test_pki_write_crl(const char *ca_pem, const char *key_file, JpkiCert *revoked);

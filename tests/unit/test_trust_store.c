@@ -52,41 +52,6 @@ assert_verifies(JpkiCert *cert, JpkiTrustStore *store, GDateTime *at)
 	assert_null(error);
 }
 
-/* A CRL in the name of `ca_pem`, signed with `key_file`, valid from yesterday for 30 days,
- * listing `revoked` (may be NULL). Written to a temporary PEM file; the caller unlinks it. */
-static char *
-make_crl_file(const char *ca_pem, const char *key_file, JpkiCert *revoked)
-{
-	g_autoptr(JpkiCert) ca = test_pki_load_cert(ca_pem);
-	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
-
-	g_autoptr(X509_CRL) crl = X509_CRL_new();
-	assert_int_equal(X509_CRL_set_version(crl, 1), 1);
-	X509 *ca_x509 = jpki_cert_get_x509(ca);
-	assert_int_equal(X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca_x509)), 1);
-	g_autoptr(ASN1_TIME) last_update = X509_gmtime_adj(NULL, -24 * 60 * 60);
-	g_autoptr(ASN1_TIME) next_update = X509_gmtime_adj(NULL, 30 * 24 * 60 * 60);
-	assert_int_equal(X509_CRL_set1_lastUpdate(crl, last_update), 1);
-	assert_int_equal(X509_CRL_set1_nextUpdate(crl, next_update), 1);
-	if (revoked != NULL) {
-		g_autoptr(X509_REVOKED) entry = X509_REVOKED_new();
-		X509 *revoked_x509 = jpki_cert_get_x509(revoked);
-		assert_int_equal(
-			X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(revoked_x509)),
-			1);
-		assert_int_equal(X509_REVOKED_set_revocationDate(entry, last_update), 1);
-		assert_int_equal(X509_CRL_add0_revoked(crl, g_steal_pointer(&entry)), 1);
-	}
-	assert_int_equal(X509_CRL_sort(crl), 1);
-	assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
-
-	g_autoptr(BIO) out = BIO_new(BIO_s_mem());
-	assert_int_equal(PEM_write_bio_X509_CRL(out, crl), 1);
-	char *pem = NULL;
-	long pem_len = BIO_get_mem_data(out, &pem);
-	return test_pki_write_temp_file("test_trust_store-XXXXXX.crl", pem, (gsize)pem_len);
-}
-
 static void
 add_crl(JpkiTrustStore *store, const char *crl_path)
 {
@@ -313,7 +278,7 @@ test_certificate_listed_in_the_crl_fails_as_revoked(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
-	g_autofree char *crl = make_crl_file("sign-ca.pem", "sign-ca.key", cert);
+	g_autofree char *crl = test_pki_write_crl("sign-ca.pem", "sign-ca.key", cert);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
 	add_crl(store, crl);
 	g_unlink(crl);
@@ -326,7 +291,7 @@ test_certificate_verifies_with_a_crl_that_lists_another(void **state)
 	(void)state;
 	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autoptr(JpkiCert) other = test_pki_load_cert("sign-renewal.pem");
-	g_autofree char *crl = make_crl_file("sign-ca.pem", "sign-ca.key", other);
+	g_autofree char *crl = test_pki_write_crl("sign-ca.pem", "sign-ca.key", other);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
 	add_crl(store, crl);
 	g_unlink(crl);
@@ -339,7 +304,7 @@ test_revoked_and_expired_certificate_fails_as_revoked(void **state)
 {
 	(void)state;
 	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-expired.pem");
-	g_autofree char *crl = make_crl_file("sign-ca.pem", "sign-ca.key", cert);
+	g_autofree char *crl = test_pki_write_crl("sign-ca.pem", "sign-ca.key", cert);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
 	add_crl(store, crl);
 	g_unlink(crl);
@@ -352,7 +317,7 @@ test_crl_with_a_bad_signature_makes_untrusted_not_revoked(void **state)
 	(void)state;
 	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	/* In the signing CA's name, but signed with the authentication CA's key. */
-	g_autofree char *crl = make_crl_file("sign-ca.pem", "auth-ca.key", cert);
+	g_autofree char *crl = test_pki_write_crl("sign-ca.pem", "auth-ca.key", cert);
 	g_autoptr(JpkiTrustStore) store = store_with("sign-ca.pem", NULL);
 	add_crl(store, crl);
 	g_unlink(crl);
@@ -364,7 +329,7 @@ static void
 test_with_crls_a_certificate_whose_issuer_has_none_is_untrusted(void **state)
 {
 	(void)state;
-	g_autofree char *crl = make_crl_file("sign-ca.pem", "sign-ca.key", NULL);
+	g_autofree char *crl = test_pki_write_crl("sign-ca.pem", "sign-ca.key", NULL);
 	g_autoptr(JpkiTrustStore) store = store_with("auth-ca.pem", "sign-ca.pem", NULL);
 	add_crl(store, crl);
 	g_unlink(crl);

@@ -1,0 +1,270 @@
+/* The relying party's costs (docs/performance.md, "Relying party"), printed, not asserted:
+ *   1. a CRL of N entries (default 10^6) from the test authentication CA: generated, then
+ *      loaded through libjpki-verify (jpki_verifier_add_crl_file) and through OpenSSL alone
+ *      (d2i_X509_CRL), and looked up with OpenSSL's X509_CRL_get0_by_serial;
+ *   2. login-token verifications per second on one core, without and with that CRL, against
+ *      raw OpenSSL RSA-2048 PKCS#1 v1.5 verifications in the same run.
+ *
+ *   bench-verify TEST_PKI_DIR [N] */
+#include "authtoken.h"
+#include "cert.h"
+#include "jpki-verify.h"
+#include "openssl_autoptr.h"
+
+#include <glib/gstdio.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ORIGIN       "https://portal.example.jp"
+#define NONCE        "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI="
+#define LOOKUPS      200000
+#define RUN_SECONDS  2.0
+#define SERIAL_BYTES 16
+
+static double
+now_seconds(void)
+{
+	return (double)g_get_monotonic_time() / G_USEC_PER_SEC;
+}
+
+static EVP_PKEY *
+load_key(const char *pki, const char *file)
+{
+	g_autofree char *path = g_build_filename(pki, file, NULL);
+	FILE *in = fopen(path, "r");
+	if (in == NULL)
+		g_error("cannot open %s", path);
+	EVP_PKEY *key = PEM_read_PrivateKey(in, NULL, NULL, NULL);
+	fclose(in);
+	if (key == NULL)
+		g_error("cannot read %s", path);
+	return key;
+}
+
+static X509 *
+load_x509(const char *pki, const char *file)
+{
+	g_autofree char *path = g_build_filename(pki, file, NULL);
+	FILE *in = fopen(path, "r");
+	if (in == NULL)
+		g_error("cannot open %s", path);
+	X509 *x509 = PEM_read_X509(in, NULL, NULL, NULL);
+	fclose(in);
+	if (x509 == NULL)
+		g_error("cannot read %s", path);
+	return x509;
+}
+
+static ASN1_INTEGER *
+random_serial(void)
+{
+	guint8 raw[SERIAL_BYTES];
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		g_error("RAND_bytes");
+	raw[0] &= 0x7f; /* positive */
+	raw[0] |= 0x01; /* no leading zero byte */
+	BIGNUM *bn = BN_bin2bn(raw, sizeof(raw), NULL);
+	ASN1_INTEGER *serial = BN_to_ASN1_INTEGER(bn, NULL);
+	BN_free(bn);
+	return serial;
+}
+
+/* A CRL of `n` random serials from the CA, DER, into `path`; the serials kept for lookups. */
+static void
+write_crl(const char *pki, guint n, const char *path, GPtrArray *serials)
+{
+	g_autoptr(X509) ca = load_x509(pki, "auth-ca.pem");
+	g_autoptr(EVP_PKEY) ca_key = load_key(pki, "auth-ca.key");
+	g_autoptr(X509_CRL) crl = X509_CRL_new();
+	X509_CRL_set_version(crl, X509_CRL_VERSION_2);
+	X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+	g_autoptr(ASN1_TIME) last = ASN1_TIME_adj(NULL, time(NULL), -1, 0);
+	g_autoptr(ASN1_TIME) next = ASN1_TIME_adj(NULL, time(NULL), 7, 0);
+	X509_CRL_set1_lastUpdate(crl, last);
+	X509_CRL_set1_nextUpdate(crl, next);
+	for (guint i = 0; i < n; i++) {
+		X509_REVOKED *revoked = X509_REVOKED_new();
+		ASN1_INTEGER *serial = random_serial();
+		X509_REVOKED_set_serialNumber(revoked, serial);
+		X509_REVOKED_set_revocationDate(revoked, last);
+		X509_CRL_add0_revoked(crl, revoked);
+		if (i % (n / 1000 + 1) == 0)
+			g_ptr_array_add(serials, serial);
+		else
+			ASN1_INTEGER_free(serial);
+	}
+	X509_CRL_sort(crl);
+	if (X509_CRL_sign(crl, ca_key, EVP_sha256()) <= 0)
+		g_error("X509_CRL_sign");
+	FILE *out = fopen(path, "wb");
+	if (out == NULL || i2d_X509_CRL_fp(out, crl) != 1)
+		g_error("cannot write %s", path);
+	fclose(out);
+}
+
+static void
+bench_crl(const char *pki, guint n, const char *crl_path)
+{
+	g_autoptr(GPtrArray) serials =
+		g_ptr_array_new_with_free_func((GDestroyNotify)ASN1_INTEGER_free);
+	double start = now_seconds();
+	write_crl(pki, n, crl_path, serials);
+	double generated = now_seconds() - start;
+	struct stat st;
+	g_stat(crl_path, &st);
+	printf("CRL: %u entries, %.1f MB DER, generated and signed in %.2f s\n", n,
+	       (double)st.st_size / 1e6, generated);
+
+	g_autoptr(JpkiVerifier) verifier = jpki_verifier_new_empty();
+	g_autofree char *anchor = g_build_filename(pki, "auth-ca.pem", NULL);
+	g_autoptr(GError) error = NULL;
+	if (!jpki_verifier_add_anchor_file(verifier, anchor, &error))
+		g_error("%s", error->message);
+	start = now_seconds();
+	if (!jpki_verifier_add_crl_file(verifier, crl_path, &error))
+		g_error("%s", error->message);
+	printf("  load, libjpki-verify (jpki_verifier_add_crl_file): %.2f s\n",
+	       now_seconds() - start);
+
+	start = now_seconds();
+	FILE *in = fopen(crl_path, "rb");
+	g_autoptr(X509_CRL) crl = in != NULL ? d2i_X509_CRL_fp(in, NULL) : NULL;
+	if (in != NULL)
+		fclose(in);
+	if (crl == NULL)
+		g_error("d2i_X509_CRL_fp");
+	printf("  load, OpenSSL alone (d2i_X509_CRL_fp): %.2f s\n", now_seconds() - start);
+
+	/* The first lookup sorts the entries (once per CRL, under a lock). */
+	X509_REVOKED *found = NULL;
+	start = now_seconds();
+	X509_CRL_get0_by_serial(crl, &found, g_ptr_array_index(serials, 0));
+	printf("  first lookup (sorts): %.3f s\n", now_seconds() - start);
+	g_autoptr(GPtrArray) absent =
+		g_ptr_array_new_with_free_func((GDestroyNotify)ASN1_INTEGER_free);
+	for (guint i = 0; i < serials->len; i++)
+		g_ptr_array_add(absent, random_serial());
+	guint hits = 0;
+	start = now_seconds();
+	for (guint i = 0; i < LOOKUPS; i++) {
+		GPtrArray *pool = i % 2 == 0 ? serials : absent;
+		hits += X509_CRL_get0_by_serial(crl, &found,
+						g_ptr_array_index(pool, i % pool->len)) == 1;
+	}
+	double elapsed = now_seconds() - start;
+	printf("  lookup, OpenSSL X509_CRL_get0_by_serial: %.2f µs (%u lookups, %u listed)\n",
+	       elapsed * 1e6 / LOOKUPS, LOOKUPS, hits);
+}
+
+static char *
+make_token(const char *pki)
+{
+	g_autofree char *cert_path = g_build_filename(pki, "auth-valid.pem", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCert) cert = jpki_cert_new_from_file(cert_path, &error);
+	if (cert == NULL)
+		g_error("%s", error->message);
+	g_autoptr(EVP_PKEY) key = load_key(pki, "auth.key");
+	g_autoptr(GBytes) info = jpki_authtoken_digest_info(ORIGIN, NONCE);
+	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
+	guint8 signature[512];
+	gsize signature_len = sizeof(signature);
+	if (EVP_PKEY_sign_init(ctx) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
+	    EVP_PKEY_sign(ctx, signature, &signature_len, g_bytes_get_data(info, NULL),
+			  g_bytes_get_size(info)) <= 0)
+		g_error("EVP_PKEY_sign");
+	g_autoptr(GBytes) signature_bytes = g_bytes_new(signature, signature_len);
+	json_t *token = jpki_authtoken_build(jpki_cert_get_der(cert), signature_bytes, "bench");
+	char *text = json_dumps(token, JSON_COMPACT);
+	json_decref(token);
+	return text;
+}
+
+/* Verifications per second of `verifier` for RUN_SECONDS. */
+static double
+token_rate(JpkiVerifier *verifier, const char *token)
+{
+	gsize len = strlen(token);
+	guint count = 0;
+	double start = now_seconds(), elapsed = 0;
+	while ((elapsed = now_seconds() - start) < RUN_SECONDS) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_login_token(
+			verifier, token, len, ORIGIN, NONCE, &error);
+		if (signer == NULL)
+			g_error("the benchmark's token is refused: %s", error->message);
+		count++;
+	}
+	return count / elapsed;
+}
+
+static double
+raw_rsa_rate(const char *pki)
+{
+	g_autoptr(X509) cert = load_x509(pki, "auth-valid.pem");
+	g_autoptr(EVP_PKEY) key = load_key(pki, "auth.key");
+	guint8 digest[32] = {1};
+	guint8 signature[512];
+	gsize signature_len = sizeof(signature);
+	g_autoptr(EVP_PKEY_CTX) sign = EVP_PKEY_CTX_new(key, NULL);
+	if (EVP_PKEY_sign_init(sign) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_padding(sign, RSA_PKCS1_PADDING) <= 0 ||
+	    EVP_PKEY_CTX_set_signature_md(sign, EVP_sha256()) <= 0 ||
+	    EVP_PKEY_sign(sign, signature, &signature_len, digest, sizeof(digest)) <= 0)
+		g_error("EVP_PKEY_sign");
+	EVP_PKEY *public_key = X509_get0_pubkey(cert);
+	guint count = 0;
+	double start = now_seconds(), elapsed = 0;
+	while ((elapsed = now_seconds() - start) < RUN_SECONDS) {
+		g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(public_key, NULL);
+		if (EVP_PKEY_verify_init(ctx) <= 0 ||
+		    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
+		    EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) <= 0 ||
+		    EVP_PKEY_verify(ctx, signature, signature_len, digest, sizeof(digest)) != 1)
+			g_error("EVP_PKEY_verify");
+		count++;
+	}
+	return count / elapsed;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: bench-verify TEST_PKI_DIR [CRL_ENTRIES]\n");
+		return 2;
+	}
+	const char *pki = argv[1];
+	guint n = argc == 3 ? (guint)strtoul(argv[2], NULL, 10) : 1000000;
+	g_autofree char *dir = g_dir_make_tmp("bench-verify-XXXXXX", NULL);
+	g_autofree char *crl_path = g_build_filename(dir, "auth.crl", NULL);
+
+	bench_crl(pki, n, crl_path);
+
+	g_autofree char *token = make_token(pki);
+	g_autofree char *anchor = g_build_filename(pki, "auth-ca.pem", NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiVerifier) plain = jpki_verifier_new_empty();
+	if (!jpki_verifier_add_anchor_file(plain, anchor, &error))
+		g_error("%s", error->message);
+	double raw = raw_rsa_rate(pki);
+	double tokens = token_rate(plain, token);
+	printf("one core: raw OpenSSL RSA-2048 PKCS#1 v1.5 verify: %.0f/s\n", raw);
+	printf("one core: login tokens (libjpki-verify, no CRL): %.0f/s (%.2f× raw)\n", tokens,
+	       tokens / raw);
+	g_autoptr(JpkiVerifier) with_crl = jpki_verifier_new_empty();
+	if (!jpki_verifier_add_anchor_file(with_crl, anchor, &error) ||
+	    !jpki_verifier_add_crl_file(with_crl, crl_path, &error))
+		g_error("%s", error->message);
+	double tokens_crl = token_rate(with_crl, token);
+	printf("one core: login tokens with the %u-entry CRL: %.1f/s (%.4f× raw)\n", n, tokens_crl,
+	       tokens_crl / raw);
+	g_unlink(crl_path);
+	g_rmdir(dir);
+	return 0;
+}

@@ -1,0 +1,309 @@
+/* jpki-verify: libjpki-verify for portals that would rather call a program than link a library
+ * (docs/jpki-verify.1).
+ *
+ *   jpki-verify token --origin O --nonce N [OPTIONS] < token.json
+ *   jpki-verify cms [OPTIONS] SIGNATURE CONTENT
+ *   jpki-verify signature --digest HEX [--hash SHA-256] [OPTIONS] CERTIFICATE SIGNATURE
+ *   OPTIONS: --ca FILE (repeatable; default the real JPKI roots), --crl FILE (repeatable),
+ *            --at ISO8601, --json
+ *
+ * Success: status 0, the signer on standard output (lines "key: value", or one JSON object).
+ * Refused: status 1, the reason code alone on the first line of standard error and a detail on
+ * the second (with --json: {"valid": false, "error": {...}} on standard output). Usage: 2. */
+#include "jpki-verify.h"
+
+#include <jansson.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#define EXIT_REFUSED 1
+#define EXIT_USAGE   2
+
+typedef struct {
+	char **ca_files;
+	char **crl_files;
+	char *at;
+	gboolean json;
+} CommonOptions;
+
+static void
+common_options_clear(CommonOptions *options)
+{
+	g_strfreev(options->ca_files);
+	g_strfreev(options->crl_files);
+	g_free(options->at);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CommonOptions, common_options_clear)
+
+static int
+usage_error(const char *message)
+{
+	fprintf(stderr, "jpki-verify: %s\n", message);
+	return EXIT_USAGE;
+}
+
+static int
+refuse(const CommonOptions *options, const GError *error)
+{
+	if (options->json) {
+		json_t *doc = json_pack("{s:b, s:{s:s, s:s, s:s, s:s}}", "valid", 0, "error",
+					"code", jpki_verify_reason(error), "message",
+					error->message, "ja", jpki_verify_reason_text(error, TRUE),
+					"en", jpki_verify_reason_text(error, FALSE));
+		char *text = json_dumps(doc, JSON_COMPACT);
+		printf("%s\n", text);
+		free(text);
+		json_decref(doc);
+	} else {
+		fprintf(stderr, "%s\n%s\n", jpki_verify_reason(error), error->message);
+	}
+	return EXIT_REFUSED;
+}
+
+static void
+add_field(json_t *doc, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	if (doc != NULL)
+		json_object_set_new(doc, key, json_string(value));
+	else
+		printf("%s: %s\n", key, value);
+}
+
+static int
+report(const CommonOptions *options, JpkiVerifiedSigner *signer)
+{
+	json_t *doc = options->json ? json_pack("{s:b}", "valid", 1) : NULL;
+	add_field(doc, "subject", jpki_verified_signer_get_subject(signer));
+	add_field(doc, "issuer", jpki_verified_signer_get_issuer(signer));
+	add_field(doc, "serial", jpki_verified_signer_get_serial(signer));
+	add_field(doc, "notAfter", jpki_verified_signer_get_not_after(signer));
+	add_field(doc, "signingTime", jpki_verified_signer_get_signing_time(signer));
+	add_field(doc, "name", jpki_verified_signer_get_name(signer));
+	add_field(doc, "sex", jpki_verified_signer_get_sex(signer));
+	add_field(doc, "birthDate", jpki_verified_signer_get_birth_date(signer));
+	add_field(doc, "address", jpki_verified_signer_get_address(signer));
+	if (doc != NULL) {
+		char *text = json_dumps(doc, JSON_COMPACT);
+		printf("%s\n", text);
+		free(text);
+		json_decref(doc);
+	}
+	return 0;
+}
+
+static JpkiVerifier *
+make_verifier(const CommonOptions *options, GError **error)
+{
+	g_autoptr(JpkiVerifier) verifier = NULL;
+	if (options->ca_files != NULL && options->ca_files[0] != NULL) {
+		verifier = jpki_verifier_new_empty();
+		for (guint i = 0; options->ca_files[i] != NULL; i++) {
+			if (!jpki_verifier_add_anchor_file(verifier, options->ca_files[i], error))
+				return NULL;
+		}
+	} else if ((verifier = jpki_verifier_new(error)) == NULL) {
+		return NULL;
+	}
+	for (guint i = 0; options->crl_files != NULL && options->crl_files[i] != NULL; i++) {
+		if (!jpki_verifier_add_crl_file(verifier, options->crl_files[i], error))
+			return NULL;
+	}
+	if (options->at != NULL) {
+		g_autoptr(GDateTime) at = g_date_time_new_from_iso8601(options->at, NULL);
+		if (at == NULL) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				    "--at %s is not an ISO 8601 time with a zone", options->at);
+			return NULL;
+		}
+		jpki_verifier_set_time(verifier, at);
+	}
+	return g_steal_pointer(&verifier);
+}
+
+/* At most `max` + 1 bytes, so that an over-long input is seen without reading it all. */
+static GBytes *
+read_stdin(gsize max)
+{
+	g_autofree char *data = g_malloc(max + 1);
+	gsize len = fread(data, 1, max + 1, stdin);
+	if (ferror(stdin))
+		return NULL;
+	return g_bytes_new_take(g_steal_pointer(&data), len);
+}
+
+static GBytes *
+read_file(const char *path, GError **error)
+{
+	char *data = NULL;
+	gsize len = 0;
+	if (!g_file_get_contents(path, &data, &len, error))
+		return NULL;
+	return g_bytes_new_take(data, len);
+}
+
+static GBytes *
+hex_decode(const char *hex)
+{
+	gsize len = strlen(hex);
+	if (len == 0 || len % 2 != 0)
+		return NULL;
+	g_autoptr(GByteArray) out = g_byte_array_sized_new((guint)(len / 2));
+	for (gsize i = 0; i < len; i += 2) {
+		int high = g_ascii_xdigit_value(hex[i]);
+		int low = g_ascii_xdigit_value(hex[i + 1]);
+		if (high < 0 || low < 0)
+			return NULL;
+		guint8 byte = (guint8)(high << 4 | low);
+		g_byte_array_append(out, &byte, 1);
+	}
+	return g_byte_array_free_to_bytes(g_steal_pointer(&out));
+}
+
+static gboolean
+hash_from_name(const char *name, JpkiVerifyHash *hash)
+{
+	static const char *const names[] = {
+		[JPKI_VERIFY_HASH_SHA256] = "SHA-256",
+		[JPKI_VERIFY_HASH_SHA384] = "SHA-384",
+		[JPKI_VERIFY_HASH_SHA512] = "SHA-512",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (g_ascii_strcasecmp(name, names[i]) == 0) {
+			*hash = (JpkiVerifyHash)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+typedef struct {
+	char *origin;
+	char *nonce;
+	char *digest;
+	char *hash;
+} CommandOptions;
+
+static void
+command_options_clear(CommandOptions *options)
+{
+	g_free(options->origin);
+	g_free(options->nonce);
+	g_free(options->digest);
+	g_free(options->hash);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CommandOptions, command_options_clear)
+
+static int
+run_token(const CommonOptions *common, const CommandOptions *options, int argc,
+	  JpkiVerifier *verifier)
+{
+	if (options->origin == NULL || options->nonce == NULL || argc != 0)
+		return usage_error("token: --origin and --nonce are required, and the token "
+				   "comes on standard input");
+	g_autoptr(GBytes) token = read_stdin(JPKI_VERIFY_TOKEN_MAX_LEN);
+	if (token == NULL)
+		return usage_error("cannot read the token from standard input");
+	gsize len = 0;
+	const char *json = g_bytes_get_data(token, &len);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_login_token(
+		verifier, json != NULL ? json : "", len, options->origin, options->nonce, &error);
+	return signer != NULL ? report(common, signer) : refuse(common, error);
+}
+
+static int
+run_cms(const CommonOptions *common, int argc, char **argv, JpkiVerifier *verifier)
+{
+	if (argc != 2)
+		return usage_error("cms: give the signature file and the content file");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) cms = read_file(argv[0], &error);
+	g_autoptr(GBytes) content = cms != NULL ? read_file(argv[1], &error) : NULL;
+	if (content == NULL)
+		return refuse(common, error);
+	g_autoptr(JpkiVerifiedSigner) signer =
+		jpki_verifier_check_cms(verifier, cms, content, &error);
+	return signer != NULL ? report(common, signer) : refuse(common, error);
+}
+
+static int
+run_signature(const CommonOptions *common, const CommandOptions *options, int argc, char **argv,
+	      JpkiVerifier *verifier)
+{
+	JpkiVerifyHash hash = JPKI_VERIFY_HASH_SHA256;
+	if (argc != 2 || options->digest == NULL)
+		return usage_error("signature: give --digest HEX, the certificate file and the "
+				   "signature file");
+	if (options->hash != NULL && !hash_from_name(options->hash, &hash))
+		return usage_error("signature: --hash is SHA-256, SHA-384 or SHA-512");
+	g_autoptr(GBytes) digest = hex_decode(options->digest);
+	if (digest == NULL)
+		return usage_error("signature: --digest is not hexadecimal");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) certificate = read_file(argv[0], &error);
+	g_autoptr(GBytes) signature = certificate != NULL ? read_file(argv[1], &error) : NULL;
+	if (signature == NULL)
+		return refuse(common, error);
+	g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_signature(
+		verifier, certificate, hash, digest, signature, &error);
+	return signer != NULL ? report(common, signer) : refuse(common, error);
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	g_auto(CommonOptions) common = {0};
+	g_auto(CommandOptions) command = {0};
+	GOptionEntry entries[] = {
+		{"origin", 0, 0, G_OPTION_ARG_STRING, &command.origin,
+		 "token: the origin the portal serves (https://host[:port])", "ORIGIN"},
+		{"nonce", 0, 0, G_OPTION_ARG_STRING, &command.nonce,
+		 "token: the challenge nonce the portal issued", "NONCE"},
+		{"digest", 0, 0, G_OPTION_ARG_STRING, &command.digest,
+		 "signature: the hash that was signed, in hex", "HEX"},
+		{"hash", 0, 0, G_OPTION_ARG_STRING, &command.hash,
+		 "signature: SHA-256 (default), SHA-384 or SHA-512", "NAME"},
+		{"ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &common.ca_files,
+		 "A trust anchor (PEM or DER); repeatable. Default: the real JPKI roots", "FILE"},
+		{"crl", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &common.crl_files,
+		 "A CRL (PEM or DER); repeatable. Revocation is then required", "FILE"},
+		{"at", 0, 0, G_OPTION_ARG_STRING, &common.at,
+		 "Check the certificates at this time (ISO 8601 with a zone)", "TIME"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &common.json,
+		 "One JSON object on standard output", NULL},
+		G_OPTION_ENTRY_NULL,
+	};
+	g_autoptr(GOptionContext) context = g_option_context_new("token|cms|signature [FILE...]");
+	g_option_context_set_summary(
+		context, "Verifies what a My Number Card produced through jpki-bridge:\n"
+			 "  token      a login token (web-eid:1.0) on standard input\n"
+			 "  cms        SIGNATURE CONTENT: a detached CAdES signature\n"
+			 "  signature  CERTIFICATE SIGNATURE: a raw PKCS#1 v1.5 signature of "
+			 "--digest");
+	g_option_context_add_main_entries(context, entries, NULL);
+	g_autoptr(GError) error = NULL;
+	if (!g_option_context_parse(context, &argc, &argv, &error))
+		return usage_error(error->message);
+	if (argc < 2)
+		return usage_error("give a command: token, cms or signature");
+	const char *name = argv[1];
+	if (strcmp(name, "token") != 0 && strcmp(name, "cms") != 0 &&
+	    strcmp(name, "signature") != 0)
+		return usage_error("the command is token, cms or signature");
+
+	g_autoptr(JpkiVerifier) verifier = make_verifier(&common, &error);
+	if (verifier == NULL) {
+		if (error->domain == G_OPTION_ERROR)
+			return usage_error(error->message);
+		return refuse(&common, error);
+	}
+	if (strcmp(name, "token") == 0)
+		return run_token(&common, &command, argc - 2, verifier);
+	if (strcmp(name, "cms") == 0)
+		return run_cms(&common, argc - 2, argv + 2, verifier);
+	return run_signature(&common, &command, argc - 2, argv + 2, verifier);
+}

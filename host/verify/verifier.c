@@ -1,0 +1,393 @@
+/* libjpki-verify (jpki-verify.h): the relying party's API over libjpki's token, CMS and
+ * certificate checks, with one result type and libjpki's reason codes. */
+#include "jpki-verify.h"
+
+#include "authtoken.h"
+#include "cert.h"
+#include "cms.h"
+#include "digestinfo.h"
+#include "messages.h"
+#include "openssl_autoptr.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <string.h>
+
+/* The store in use sits in a reference-counted box: a check holds its box to the end while
+ * jpki_verifier_reload_crls() puts a new one in place. */
+typedef JpkiTrustStore *StoreBox;
+
+struct _JpkiVerifier {
+	GMutex lock;         /* for `store` (the pointer, not the box's contents) */
+	StoreBox *store;     /* g_atomic_rc_box */
+	gboolean jpki_roots; /* made by jpki_verifier_new() */
+	GPtrArray *anchors;  /* the files given to jpki_verifier_add_anchor_file() */
+	GDateTime *at;       /* NULL: now */
+};
+
+struct _JpkiVerifiedSigner {
+	JpkiCert *cert;
+	char *subject;
+	char *issuer;
+	char *serial;
+	char *not_after;
+	char *signing_time;
+	JpkiHolderAttributes *holder; /* NULL for an authentication certificate */
+};
+
+static StoreBox *
+store_box_new(JpkiTrustStore *store)
+{
+	StoreBox *box = g_atomic_rc_box_new(StoreBox);
+	*box = store;
+	return box;
+}
+
+static void
+store_box_clear(StoreBox *box)
+{
+	jpki_trust_store_free(*box);
+}
+
+static void
+store_box_release(StoreBox *box)
+{
+	g_atomic_rc_box_release_full(box, (GDestroyNotify)store_box_clear);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreBox, store_box_release)
+
+/* The store in use now, held until released. */
+static StoreBox *
+acquire_store(JpkiVerifier *verifier)
+{
+	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&verifier->lock);
+	return g_atomic_rc_box_acquire(verifier->store);
+}
+
+static JpkiVerifier *
+verifier_of(JpkiTrustStore *store, gboolean jpki_roots)
+{
+	JpkiVerifier *verifier = g_new0(JpkiVerifier, 1);
+	g_mutex_init(&verifier->lock);
+	verifier->store = store_box_new(store);
+	verifier->jpki_roots = jpki_roots;
+	verifier->anchors = g_ptr_array_new_with_free_func(g_free);
+	return verifier;
+}
+
+JpkiVerifier *
+jpki_verifier_new(GError **error)
+{
+	JpkiTrustStore *store = jpki_trust_store_new_default(error);
+	return store != NULL ? verifier_of(store, TRUE) : NULL;
+}
+
+JpkiVerifier *
+jpki_verifier_new_empty(void)
+{
+	return verifier_of(jpki_trust_store_new(), FALSE);
+}
+
+void
+jpki_verifier_free(JpkiVerifier *verifier)
+{
+	if (verifier == NULL)
+		return;
+	store_box_release(verifier->store);
+	g_ptr_array_unref(verifier->anchors);
+	g_mutex_clear(&verifier->lock);
+	g_clear_pointer(&verifier->at, g_date_time_unref);
+	g_free(verifier);
+}
+
+gboolean
+jpki_verifier_add_anchor_file(JpkiVerifier *verifier, const char *path, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL, FALSE);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	if (!jpki_trust_store_add_file(*box, path, error))
+		return FALSE;
+	g_ptr_array_add(verifier->anchors, g_strdup(path));
+	return TRUE;
+}
+
+gboolean
+jpki_verifier_add_crl_file(JpkiVerifier *verifier, const char *path, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL, FALSE);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	return jpki_trust_store_add_crl_file(*box, path, error);
+}
+
+gboolean
+jpki_verifier_reload_crls(JpkiVerifier *verifier, const char *const *paths, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL, FALSE);
+	g_autoptr(JpkiTrustStore) store =
+		verifier->jpki_roots ? jpki_trust_store_new_default(error) : jpki_trust_store_new();
+	if (store == NULL)
+		return FALSE;
+	for (guint i = 0; i < verifier->anchors->len; i++) {
+		if (!jpki_trust_store_add_file(store, g_ptr_array_index(verifier->anchors, i),
+					       error))
+			return FALSE;
+	}
+	for (guint i = 0; paths != NULL && paths[i] != NULL; i++) {
+		if (!jpki_trust_store_add_crl_file(store, paths[i], error))
+			return FALSE;
+	}
+	StoreBox *old = NULL;
+	{
+		g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&verifier->lock);
+		old = verifier->store;
+		verifier->store = store_box_new(g_steal_pointer(&store));
+	}
+	store_box_release(old);
+	return TRUE;
+}
+
+void
+jpki_verifier_set_time(JpkiVerifier *verifier, GDateTime *at)
+{
+	g_return_if_fail(verifier != NULL);
+	g_clear_pointer(&verifier->at, g_date_time_unref);
+	if (at != NULL)
+		verifier->at = g_date_time_ref(at);
+}
+
+static char *
+format_utc(GDateTime *time)
+{
+	g_autoptr(GDateTime) utc = g_date_time_to_utc(time);
+	return g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* Takes `cert`. */
+static JpkiVerifiedSigner *
+signer_of(JpkiCert *cert)
+{
+	JpkiVerifiedSigner *signer = g_new0(JpkiVerifiedSigner, 1);
+	signer->cert = cert;
+	signer->subject = jpki_cert_dup_subject(cert);
+	signer->issuer = jpki_cert_dup_issuer(cert);
+	signer->serial = jpki_cert_dup_serial_hex(cert);
+	signer->not_after = format_utc(jpki_cert_get_not_after(cert));
+	/* An authentication certificate has no attributes: that is not an error here. */
+	signer->holder = jpki_cert_get_holder_attributes(cert, NULL);
+	return signer;
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_login_token(JpkiVerifier *verifier, const char *json, gsize len,
+				const char *origin, const char *nonce, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && json != NULL, NULL);
+	g_return_val_if_fail(origin != NULL && nonce != NULL, NULL);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	JpkiCert *cert = jpki_authtoken_verify(json, len, origin, nonce, *box, verifier->at, error);
+	return cert != NULL ? signer_of(cert) : NULL;
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
+		cms, content, jpki_trust_store_get_x509_store(*box), error);
+	if (info == NULL)
+		return NULL;
+	unsigned char *der = NULL;
+	int der_len = i2d_X509(info->signer, &der);
+	if (der_len <= 0) {
+		ERR_clear_error();
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INTERNAL,
+				    "cannot encode the signer's certificate");
+		return NULL;
+	}
+	g_autoptr(GBytes) cert_der = g_bytes_new(der, (gsize)der_len);
+	OPENSSL_free(der);
+	JpkiCert *cert = jpki_cert_new_from_der(cert_der, error);
+	if (cert == NULL)
+		return NULL;
+	JpkiVerifiedSigner *signer = signer_of(cert);
+	if (info->signing_time != NULL)
+		signer->signing_time = format_utc(info->signing_time);
+	return signer;
+}
+
+/* A holder's signature key: an end entity allowed to sign. */
+static gboolean
+check_signing_key_usage(JpkiCert *cert, GError **error)
+{
+	X509 *x509 = jpki_cert_get_x509(cert);
+	guint32 usage = X509_get_key_usage(x509);
+	ERR_clear_error();
+	if (X509_check_ca(x509) != 0 ||
+	    (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
+				    "the certificate is a CA's, or its keyUsage allows neither "
+				    "digitalSignature nor nonRepudiation");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* DER as it is; PEM (the first certificate) turned into DER. */
+static GBytes *
+certificate_der(GBytes *certificate, GError **error)
+{
+	static const char pem_start[] = "-----BEGIN CERTIFICATE-----";
+	gsize len = 0;
+	const char *data = g_bytes_get_data(certificate, &len);
+	if (len < sizeof(pem_start) - 1 || memcmp(data, pem_start, sizeof(pem_start) - 1) != 0)
+		return g_bytes_ref(certificate);
+	g_autoptr(BIO) bio = BIO_new_mem_buf(data, (int)MIN(len, G_MAXINT));
+	g_autoptr(X509) x509 = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	unsigned char *der = NULL;
+	int der_len = x509 != NULL ? i2d_X509(x509, &der) : -1;
+	ERR_clear_error();
+	if (der_len <= 0) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the PEM certificate does not parse");
+		return NULL;
+	}
+	GBytes *out = g_bytes_new(der, (gsize)der_len);
+	OPENSSL_free(der);
+	return out;
+}
+
+static const JpkiHashAlg hash_algs[] = {
+	[JPKI_VERIFY_HASH_SHA256] = JPKI_HASH_SHA256,
+	[JPKI_VERIFY_HASH_SHA384] = JPKI_HASH_SHA384,
+	[JPKI_VERIFY_HASH_SHA512] = JPKI_HASH_SHA512,
+};
+
+JpkiVerifiedSigner *
+jpki_verifier_check_signature(JpkiVerifier *verifier, GBytes *certificate, JpkiVerifyHash hash,
+			      GBytes *digest, GBytes *signature, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && certificate != NULL, NULL);
+	g_return_val_if_fail(digest != NULL && signature != NULL, NULL);
+	if ((guint)hash >= G_N_ELEMENTS(hash_algs)) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "unknown hash %d",
+			    (int)hash);
+		return NULL;
+	}
+	gsize digest_len = 0;
+	const guint8 *digest_data = g_bytes_get_data(digest, &digest_len);
+	g_autoptr(GBytes) digest_info =
+		jpki_digestinfo_build(hash_algs[hash], digest_data, digest_len, error);
+	if (digest_info == NULL)
+		return NULL;
+	g_autoptr(GBytes) der = certificate_der(certificate, error);
+	if (der == NULL)
+		return NULL;
+	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(der, error);
+	if (cert == NULL)
+		return NULL;
+	EVP_PKEY *key = X509_get0_pubkey(jpki_cert_get_x509(cert));
+	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+		ERR_clear_error();
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the certificate's key is not RSA");
+		return NULL;
+	}
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	JpkiTrustStore *box_store = *box;
+	if (!check_signing_key_usage(cert, error) ||
+	    !jpki_cert_verify(cert, box_store, NULL, verifier->at, error) ||
+	    !jpki_digestinfo_verify_signature(key, digest_info, signature, error))
+		return NULL;
+	return signer_of(g_steal_pointer(&cert));
+}
+
+void
+jpki_verified_signer_free(JpkiVerifiedSigner *signer)
+{
+	if (signer == NULL)
+		return;
+	jpki_cert_free(signer->cert);
+	g_free(signer->subject);
+	g_free(signer->issuer);
+	g_free(signer->serial);
+	g_free(signer->not_after);
+	g_free(signer->signing_time);
+	jpki_holder_attributes_free(signer->holder);
+	g_free(signer);
+}
+
+const char *
+jpki_verified_signer_get_subject(JpkiVerifiedSigner *signer)
+{
+	return signer->subject;
+}
+
+const char *
+jpki_verified_signer_get_issuer(JpkiVerifiedSigner *signer)
+{
+	return signer->issuer;
+}
+
+const char *
+jpki_verified_signer_get_serial(JpkiVerifiedSigner *signer)
+{
+	return signer->serial;
+}
+
+const char *
+jpki_verified_signer_get_not_after(JpkiVerifiedSigner *signer)
+{
+	return signer->not_after;
+}
+
+GBytes *
+jpki_verified_signer_get_certificate(JpkiVerifiedSigner *signer)
+{
+	return jpki_cert_get_der(signer->cert);
+}
+
+const char *
+jpki_verified_signer_get_name(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->name : NULL;
+}
+
+const char *
+jpki_verified_signer_get_address(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->address : NULL;
+}
+
+const char *
+jpki_verified_signer_get_birth_date(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->birth_date : NULL;
+}
+
+const char *
+jpki_verified_signer_get_sex(JpkiVerifiedSigner *signer)
+{
+	return signer->holder != NULL ? signer->holder->sex : NULL;
+}
+
+const char *
+jpki_verified_signer_get_signing_time(JpkiVerifiedSigner *signer)
+{
+	return signer->signing_time;
+}
+
+const char *
+jpki_verify_reason(const GError *error)
+{
+	g_return_val_if_fail(error != NULL, jpki_error_code_name(JPKI_ERROR_INTERNAL));
+	return jpki_error_code_name(jpki_error_code_of(error));
+}
+
+const char *
+jpki_verify_reason_text(const GError *error, gboolean japanese)
+{
+	g_return_val_if_fail(error != NULL, NULL);
+	return jpki_error_describe(error, NULL)->summary[japanese ? JPKI_LANG_JA : JPKI_LANG_EN];
+}
