@@ -1,19 +1,10 @@
 /* jpki verify FILE SIG: signature, chain, validity and the signer's attributes. */
 #include "cli.h"
 #include "cms.h"
+#include "file_io.h"
 #include "openssl_autoptr.h"
 
 #include <stdio.h>
-
-static GBytes *
-read_file(const char *path, GError **error)
-{
-	char *data = NULL;
-	gsize len = 0;
-	if (!g_file_get_contents(path, &data, &len, error))
-		return NULL;
-	return g_bytes_new_take(data, len);
-}
 
 static void
 report(Cli *cli, JpkiCmsSignerInfo *info, JpkiCert *signer, gboolean revocation_checked)
@@ -83,8 +74,10 @@ cli_verify(Cli *cli, int argc, char **argv)
 	}
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiTrustStore) store = cli_trust_store(ca_files, crl_file, &error);
-	g_autoptr(GBytes) content = store != NULL ? read_file(argv[1], &error) : NULL;
-	g_autoptr(GBytes) signature = content != NULL ? read_file(argv[2], &error) : NULL;
+	g_autoptr(GBytes) content =
+		store != NULL ? jpki_file_read(argv[1], JPKI_DOCUMENT_MAX, &error) : NULL;
+	g_autoptr(GBytes) signature =
+		content != NULL ? jpki_file_read(argv[2], JPKI_DOCUMENT_MAX, &error) : NULL;
 	if (signature == NULL)
 		return cli_fail(cli, error);
 	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(

@@ -1,48 +1,16 @@
 #include "x509_io.h"
 
+#include "file_io.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "openssl_error.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
 /* A JPKI CRL lists every revoked certificate of a CA, so it may be large; a file of more
  * than this is not a CRL. */
 #define CRL_MAX (256 * 1024 * 1024)
-
-/* Regular files only, so a FIFO or a device cannot make us read without end. */
-static GBytes *
-read_regular_file(const char *path, gsize max, GError **error)
-{
-	GStatBuf st;
-	if (g_stat(path, &st) != 0) {
-		int saved_errno = errno;
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "%s: %s", path,
-			    g_strerror(saved_errno));
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || (guint64)st.st_size > max) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-			    "%s: not a regular file of at most %" G_GSIZE_FORMAT " bytes", path,
-			    max);
-		return NULL;
-	}
-	g_autofree char *contents = NULL;
-	gsize len = 0;
-	if (!g_file_get_contents(path, &contents, &len, error)) {
-		jpki_error_convert(error);
-		return NULL;
-	}
-	if (len > max) { /* it grew since g_stat() */
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-			    "%s: more than %" G_GSIZE_FORMAT " bytes", path, max);
-		return NULL;
-	}
-	return g_bytes_new_take(g_steal_pointer(&contents), len);
-}
 
 /* What differs between reading certificates and reading CRLs. */
 typedef struct {
@@ -135,7 +103,7 @@ decode_pem(const ObjectKind *kind, GBytes *data, GError **error)
 static GPtrArray *
 read_objects(const ObjectKind *kind, const char *path, GError **error)
 {
-	g_autoptr(GBytes) data = read_regular_file(path, kind->max, error);
+	g_autoptr(GBytes) data = jpki_file_read(path, kind->max, error);
 	if (data == NULL)
 		return NULL;
 	/* DER begins with a SEQUENCE tag; anything else is taken as PEM. */

@@ -12,6 +12,8 @@
  * the second (with --json: {"valid": false, "error": {...}} on standard output). Usage: 2. */
 #include "jpki-verify.h"
 
+#include "file_io.h"
+
 #include <jansson.h>
 #include <locale.h>
 #include <stdio.h>
@@ -135,16 +137,6 @@ read_stdin(gsize max)
 }
 
 static GBytes *
-read_file(const char *path, GError **error)
-{
-	char *data = NULL;
-	gsize len = 0;
-	if (!g_file_get_contents(path, &data, &len, error))
-		return NULL;
-	return g_bytes_new_take(data, len);
-}
-
-static GBytes *
 hex_decode(const char *hex)
 {
 	gsize len = strlen(hex);
@@ -220,8 +212,9 @@ run_cms(const CommonOptions *common, int argc, char **argv, JpkiVerifier *verifi
 	if (argc != 2)
 		return usage_error("cms: give the signature file and the content file");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) cms = read_file(argv[0], &error);
-	g_autoptr(GBytes) content = cms != NULL ? read_file(argv[1], &error) : NULL;
+	g_autoptr(GBytes) cms = jpki_file_read(argv[0], JPKI_DOCUMENT_MAX, &error);
+	g_autoptr(GBytes) content =
+		cms != NULL ? jpki_file_read(argv[1], JPKI_DOCUMENT_MAX, &error) : NULL;
 	if (content == NULL)
 		return refuse(common, error);
 	g_autoptr(JpkiVerifiedSigner) signer =
@@ -243,8 +236,9 @@ run_signature(const CommonOptions *common, const CommandOptions *options, int ar
 	if (digest == NULL)
 		return usage_error("signature: --digest is not hexadecimal");
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) certificate = read_file(argv[0], &error);
-	g_autoptr(GBytes) signature = certificate != NULL ? read_file(argv[1], &error) : NULL;
+	g_autoptr(GBytes) certificate = jpki_file_read(argv[0], JPKI_DOCUMENT_MAX, &error);
+	g_autoptr(GBytes) signature =
+		certificate != NULL ? jpki_file_read(argv[1], JPKI_DOCUMENT_MAX, &error) : NULL;
 	if (signature == NULL)
 		return refuse(common, error);
 	g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_signature(
