@@ -2,6 +2,7 @@
 # libjpki-verify as a portal gets it: installed (component relying-party) into a scratch
 # prefix, a program compiled and linked through its pkg-config file alone, and run.
 # Usage: verify_library_install.sh BUILD_DIR CONSUMER_C AUTH_CA_PEM
+# CONSUMER_CFLAGS: extra compiler flags for the program (the sanitizers of a sanitized build).
 set -euo pipefail
 build=${1:?build dir}
 consumer=${2:?consumer source}
@@ -16,7 +17,7 @@ pc=$(find "$prefix" -name libjpki-verify.pc)
 sed -i "s|^prefix=.*|prefix=$prefix|" "$pc"
 flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs libjpki-verify)
 # shellcheck disable=SC2086 # the flags are words
-cc -Wall -Werror -o "$prefix/consumer" "$consumer" $flags
+cc -Wall -Werror ${CONSUMER_CFLAGS:-} -o "$prefix/consumer" "$consumer" $flags
 libdir=$(dirname "$(find "$prefix" -name 'libjpki-verify.so.0' | head -n1)")
 got=$(LD_LIBRARY_PATH=$libdir "$prefix/consumer" "$anchor")
 if [[ $got != invalid-input ]]; then
