@@ -182,8 +182,8 @@ portal_verify_cms(GBytes *cms, GBytes *content, JpkiTrustStore *anchors, GError 
 static gboolean
 verify_rsa_sha256(JpkiCert *cert, GBytes *signature, GBytes *content, GError **error)
 {
-	EVP_PKEY *key = X509_get0_pubkey(jpki_cert_get_x509(cert));
-	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+	EVP_PKEY *key = jpki_cert_get_rsa_key(cert);
+	if (key == NULL) {
 		g_set_error_literal(error, PORTAL_ERROR, PORTAL_ERROR_NOT_SIGNING_CERTIFICATE,
 				    "the certificate's key is not RSA");
 		return FALSE;

@@ -84,6 +84,18 @@ jpki_cert_get_x509(JpkiCert *cert)
 	return cert->x509;
 }
 
+EVP_PKEY *
+jpki_cert_get_rsa_key(JpkiCert *cert)
+{
+	g_return_val_if_fail(cert != NULL, NULL);
+	EVP_PKEY *key = X509_get0_pubkey(cert->x509);
+	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+		ERR_clear_error();
+		return NULL;
+	}
+	return key;
+}
+
 GBytes *
 jpki_cert_get_der(JpkiCert *cert)
 {

@@ -6,6 +6,7 @@
 #include "cert_dates.h"
 
 #include <glib.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 typedef struct _JpkiCert JpkiCert;
@@ -22,6 +23,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiCert, jpki_cert_free)
 
 /* Borrowed: valid as long as the JpkiCert. */
 X509 *jpki_cert_get_x509(JpkiCert *cert);
+/* The certificate's public key when it is RSA (every JPKI key is), else NULL. Borrowed. */
+EVP_PKEY *jpki_cert_get_rsa_key(JpkiCert *cert);
 GBytes *jpki_cert_get_der(JpkiCert *cert);
 
 /* One line, RFC 2253 escaping, in certificate order, non-ASCII as UTF-8:

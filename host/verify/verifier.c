@@ -287,9 +287,8 @@ jpki_verifier_check_signature(JpkiVerifier *verifier, GBytes *certificate, JpkiV
 	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(der, error);
 	if (cert == NULL)
 		return NULL;
-	EVP_PKEY *key = X509_get0_pubkey(jpki_cert_get_x509(cert));
-	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
-		ERR_clear_error();
+	EVP_PKEY *key = jpki_cert_get_rsa_key(cert);
+	if (key == NULL) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
 				    "the certificate's key is not RSA");
 		return NULL;
