@@ -10,25 +10,42 @@
 #include "openssl_autoptr.h"
 
 #include <openssl/err.h>
-#include <openssl/rsa.h>
 #include <string.h>
 
 #define SHA256_LEN 32
 /* The JPKI personal-data arc: the holder's name, sex, birth date and address (cert.c). */
 #define HOLDER_ATTRIBUTE_ARC "1.2.392.200149.8.5.5."
 
+/* Fetched once: a login checks three hashes, and a fetch (or GChecksum, which also writes
+ * the digest out in hex) costs more than hashing these few bytes. */
+static const EVP_MD *
+sha256_md(void)
+{
+	static EVP_MD *md = NULL;
+	if (g_once_init_enter(&md)) {
+		EVP_MD *fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+		if (fetched == NULL)
+			g_error("EVP_MD_fetch(SHA256) failed");
+		g_once_init_leave(&md, fetched);
+	}
+	return md;
+}
+
+static void
+sha256(const void *data, gsize len, guint8 digest[SHA256_LEN])
+{
+	unsigned int digest_len = 0;
+	if (EVP_Digest(data, len, digest, &digest_len, sha256_md(), NULL) != 1 ||
+	    digest_len != SHA256_LEN)
+		g_error("SHA-256 failed");
+}
+
 /* SHA-256(origin) || SHA-256(challenge_nonce): what RS256 signs. */
 static void
 login_message(const char *origin, const char *challenge_nonce, guint8 message[2 * SHA256_LEN])
 {
-	const char *parts[] = {origin, challenge_nonce};
-	for (guint i = 0; i < G_N_ELEMENTS(parts); i++) {
-		g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-		gsize len = SHA256_LEN;
-		g_checksum_update(checksum, (const guchar *)parts[i], (gssize)strlen(parts[i]));
-		g_checksum_get_digest(checksum, message + i * SHA256_LEN, &len);
-		g_assert(len == SHA256_LEN);
-	}
+	sha256(origin, strlen(origin), message);
+	sha256(challenge_nonce, strlen(challenge_nonce), message + SHA256_LEN);
 }
 
 GBytes *
@@ -37,12 +54,9 @@ jpki_authtoken_digest_info(const char *origin, const char *challenge_nonce)
 	g_return_val_if_fail(origin != NULL && challenge_nonce != NULL, NULL);
 	guint8 message[2 * SHA256_LEN];
 	login_message(origin, challenge_nonce, message);
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
 	guint8 digest[SHA256_LEN];
-	gsize len = sizeof(digest);
-	g_checksum_update(checksum, message, sizeof(message));
-	g_checksum_get_digest(checksum, digest, &len);
-	return jpki_digestinfo_build(JPKI_HASH_SHA256, digest, len, NULL);
+	sha256(message, sizeof(message), digest);
+	return jpki_digestinfo_build(JPKI_HASH_SHA256, digest, sizeof(digest), NULL);
 }
 
 static char *
@@ -66,44 +80,58 @@ jpki_authtoken_build(GBytes *certificate_der, GBytes *signature, const char *app
 }
 
 static GBytes *
-base64_decode_strict(const char *key, const char *text, GError **error)
+base64_decode_strict(const char *key, JpkiJsonSpan text, GError **error)
 {
-	GBytes *decoded = jpki_base64_decode_strict(text, strlen(text));
+	GBytes *decoded = jpki_base64_decode_strict(text.text, text.len);
 	if (decoded == NULL)
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
 			    "token key %s is not canonical standard base64", key);
 	return decoded;
 }
 
-typedef struct {
-	const char *certificate_b64;
-	const char *algorithm;
-	const char *signature_b64;
-	const char *format;
-	const char *app_version;
-} TokenFields;
+/* In the order of token_keys. */
+enum { FIELD_CERTIFICATE, FIELD_ALGORITHM, FIELD_SIGNATURE, FIELD_FORMAT, FIELD_APP_VERSION };
 
-/* Borrowed from `token`. Exactly the five keys, each a non-empty string. */
+static const JpkiJsonKey token_keys[] = {
+	[FIELD_CERTIFICATE] = {"unverifiedCertificate", JSON_STRING},
+	[FIELD_ALGORITHM] = {"algorithm", JSON_STRING},
+	[FIELD_SIGNATURE] = {"signature", JSON_STRING},
+	[FIELD_FORMAT] = {"format", JSON_STRING},
+	[FIELD_APP_VERSION] = {"appVersion", JSON_STRING},
+	{NULL, JSON_NULL},
+};
+
+/* Borrowed from `token_json` or `*token` (which the caller frees). Exactly the five keys, each
+ * a non-empty string. A token as the host writes it (plain ASCII strings) is read without
+ * building a JSON tree: that took longer than the RSA verification. */
 static gboolean
-token_fields(json_t *token, TokenFields *fields, GError **error)
+token_fields(const char *token_json, gsize len, json_t **token, JpkiJsonSpan *fields,
+	     GError **error)
 {
-	static const JpkiJsonKey keys[] = {
-		{"unverifiedCertificate", JSON_STRING},
-		{"algorithm", JSON_STRING},
-		{"signature", JSON_STRING},
-		{"format", JSON_STRING},
-		{"appVersion", JSON_STRING},
-		{NULL, JSON_NULL},
-	};
-	if (!jpki_json_check_object(token, keys, "token", JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    error))
+	if (jpki_json_scan_plain_strings(token_json, len, token_keys, fields))
+		return TRUE;
+	json_error_t json_error;
+	*token = json_loadb(token_json, len, JSON_REJECT_DUPLICATES, &json_error);
+	if (*token == NULL) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+			    "the token is not JSON: %s (at byte %d)", json_error.text,
+			    json_error.position);
 		return FALSE;
-	fields->certificate_b64 = json_string_value(json_object_get(token, keys[0].name));
-	fields->algorithm = json_string_value(json_object_get(token, keys[1].name));
-	fields->signature_b64 = json_string_value(json_object_get(token, keys[2].name));
-	fields->format = json_string_value(json_object_get(token, keys[3].name));
-	fields->app_version = json_string_value(json_object_get(token, keys[4].name));
+	}
+	if (!jpki_json_check_object(*token, token_keys, "token", JPKI_ERROR,
+				    JPKI_ERROR_INVALID_INPUT, error))
+		return FALSE;
+	for (guint i = 0; token_keys[i].name != NULL; i++) {
+		json_t *value = json_object_get(*token, token_keys[i].name);
+		fields[i] = (JpkiJsonSpan){json_string_value(value), json_string_length(value)};
+	}
 	return TRUE;
+}
+
+static gboolean
+span_equal(JpkiJsonSpan span, const char *text)
+{
+	return span.len == strlen(text) && memcmp(span.text, text, span.len) == 0;
 }
 
 static gboolean
@@ -142,9 +170,15 @@ has_holder_attributes(X509 *x509, GError **error)
  * without the holder's attributes. Refusing the signing certificate (which chains to a JPKI
  * root as well) keeps the login from accepting, and the portal from storing, the holder's name
  * and address; refusing CAs keeps a trust anchor and its key from passing as a user. */
-static gboolean
-check_authentication_certificate(JpkiCert *cert, GError **error)
+gboolean
+jpki_authtoken_check_certificate(JpkiCert *cert, GError **error)
 {
+	g_return_val_if_fail(cert != NULL, FALSE);
+	if (jpki_cert_get_rsa_key(cert) == NULL) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "RS256 needs an RSA key, and the certificate holds another");
+		return FALSE;
+	}
 	X509 *x509 = jpki_cert_get_x509(cert);
 	if (has_holder_attributes(x509, error))
 		return FALSE;
@@ -168,34 +202,72 @@ check_authentication_certificate(JpkiCert *cert, GError **error)
 	return TRUE;
 }
 
-static gboolean
-verify_rs256(EVP_PKEY *key, GBytes *signature, const guint8 *message, gsize message_len,
-	     GError **error)
+gboolean
+jpki_authtoken_verify_signature(JpkiCert *cert, GBytes *signature, const char *expected_origin,
+				const char *expected_nonce, GError **error)
 {
-	gsize signature_len = 0;
-	const guint8 *signature_data = g_bytes_get_data(signature, &signature_len);
-	if (signature_len != (gsize)EVP_PKEY_get_size(key)) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID,
-			    "the signature is %" G_GSIZE_FORMAT " bytes, the key's are %d",
-			    signature_len, EVP_PKEY_get_size(key));
+	g_return_val_if_fail(cert != NULL && signature != NULL, FALSE);
+	EVP_PKEY *key = jpki_cert_get_rsa_key(cert);
+	g_return_val_if_fail(key != NULL, FALSE);
+	/* RS256 over the 64-byte message is PKCS#1 v1.5 over this DigestInfo: comparing the whole
+	 * DigestInfo is what RSA_verify() does, without looking up a digest for every token. */
+	g_autoptr(GBytes) digest_info = jpki_authtoken_digest_info(expected_origin, expected_nonce);
+	if (!jpki_digestinfo_verify_signature(key, digest_info, signature, error)) {
+		g_prefix_error(error, "the signature does not match the expected origin and "
+				      "nonce: ");
 		return FALSE;
 	}
-	g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new();
-	EVP_PKEY_CTX *key_ctx = NULL; /* owned by ctx */
-	if (ctx == NULL || EVP_DigestVerifyInit(ctx, &key_ctx, EVP_sha256(), NULL, key) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_padding(key_ctx, RSA_PKCS1_PADDING) <= 0) {
-		ERR_clear_error();
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID,
-				    "cannot start RS256 verification with the certificate's key");
+	return TRUE;
+}
+
+void
+jpki_authtoken_parts_clear(JpkiAuthtokenParts *parts)
+{
+	g_clear_pointer(&parts->certificate_der, g_bytes_unref);
+	g_clear_pointer(&parts->signature, g_bytes_unref);
+}
+
+gboolean
+jpki_authtoken_parse(const char *token_json, gsize len, const char *expected_origin,
+		     const char *expected_nonce, JpkiAuthtokenParts *parts, GError **error)
+{
+	g_return_val_if_fail(token_json != NULL && parts != NULL, FALSE);
+	g_return_val_if_fail(expected_origin != NULL && expected_nonce != NULL, FALSE);
+	if (*expected_origin == '\0' || *expected_nonce == '\0') {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the expected origin and nonce must not be empty");
 		return FALSE;
 	}
-	int verified = EVP_DigestVerify(ctx, signature_data, signature_len, message, message_len);
-	ERR_clear_error();
-	if (verified != 1) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID,
-				    "the signature does not match the expected origin and nonce");
+	if (len > JPKI_AUTHTOKEN_MAX_LEN) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+			    "the token is %" G_GSIZE_FORMAT " bytes, more than %d", len,
+			    JPKI_AUTHTOKEN_MAX_LEN);
 		return FALSE;
 	}
+
+	g_autoptr(json_t) token = NULL;
+	JpkiJsonSpan fields[G_N_ELEMENTS(token_keys) - 1];
+	if (!token_fields(token_json, len, &token, fields, error))
+		return FALSE;
+	if (!span_equal(fields[FIELD_FORMAT], JPKI_AUTHTOKEN_FORMAT)) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the token format is not " JPKI_AUTHTOKEN_FORMAT);
+		return FALSE;
+	}
+	if (!span_equal(fields[FIELD_ALGORITHM], JPKI_AUTHTOKEN_ALGORITHM)) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the token algorithm is not " JPKI_AUTHTOKEN_ALGORITHM);
+		return FALSE;
+	}
+	g_autoptr(GBytes) certificate_der =
+		base64_decode_strict("unverifiedCertificate", fields[FIELD_CERTIFICATE], error);
+	if (certificate_der == NULL)
+		return FALSE;
+	GBytes *signature = base64_decode_strict("signature", fields[FIELD_SIGNATURE], error);
+	if (signature == NULL)
+		return FALSE;
+	parts->certificate_der = g_steal_pointer(&certificate_der);
+	parts->signature = signature;
 	return TRUE;
 }
 
@@ -204,66 +276,15 @@ jpki_authtoken_verify(const char *token_json, gsize len, const char *expected_or
 		      const char *expected_nonce, JpkiTrustStore *store, GDateTime *at,
 		      GError **error)
 {
-	g_return_val_if_fail(token_json != NULL && store != NULL, NULL);
-	g_return_val_if_fail(expected_origin != NULL && expected_nonce != NULL, NULL);
-	if (*expected_origin == '\0' || *expected_nonce == '\0') {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "the expected origin and nonce must not be empty");
+	g_return_val_if_fail(store != NULL, NULL);
+	g_auto(JpkiAuthtokenParts) parts = {0};
+	if (!jpki_authtoken_parse(token_json, len, expected_origin, expected_nonce, &parts, error))
 		return NULL;
-	}
-	if (len > JPKI_AUTHTOKEN_MAX_LEN) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-			    "the token is %" G_GSIZE_FORMAT " bytes, more than %d", len,
-			    JPKI_AUTHTOKEN_MAX_LEN);
-		return NULL;
-	}
-
-	json_error_t json_error;
-	g_autoptr(json_t) token = json_loadb(token_json, len, JSON_REJECT_DUPLICATES, &json_error);
-	if (token == NULL) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-			    "the token is not JSON: %s (at byte %d)", json_error.text,
-			    json_error.position);
-		return NULL;
-	}
-	TokenFields fields = {0};
-	if (!token_fields(token, &fields, error))
-		return NULL;
-	if (strcmp(fields.format, JPKI_AUTHTOKEN_FORMAT) != 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "the token format is not " JPKI_AUTHTOKEN_FORMAT);
-		return NULL;
-	}
-	if (strcmp(fields.algorithm, JPKI_AUTHTOKEN_ALGORITHM) != 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "the token algorithm is not " JPKI_AUTHTOKEN_ALGORITHM);
-		return NULL;
-	}
-	g_autoptr(GBytes) certificate_der =
-		base64_decode_strict("unverifiedCertificate", fields.certificate_b64, error);
-	if (certificate_der == NULL)
-		return NULL;
-	g_autoptr(GBytes) signature =
-		base64_decode_strict("signature", fields.signature_b64, error);
-	if (signature == NULL)
-		return NULL;
-	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(certificate_der, error);
-	if (cert == NULL)
-		return NULL;
-	EVP_PKEY *key = jpki_cert_get_rsa_key(cert);
-	if (key == NULL) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "RS256 needs an RSA key, and the certificate holds another");
-		return NULL;
-	}
-
-	if (!check_authentication_certificate(cert, error))
-		return NULL;
-	if (!jpki_cert_verify(cert, store, NULL, at, error))
-		return NULL;
-	guint8 message[2 * SHA256_LEN];
-	login_message(expected_origin, expected_nonce, message);
-	if (!verify_rs256(key, signature, message, sizeof(message), error))
+	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(parts.certificate_der, error);
+	if (cert == NULL || !jpki_authtoken_check_certificate(cert, error) ||
+	    !jpki_cert_verify(cert, store, NULL, at, error) ||
+	    !jpki_authtoken_verify_signature(cert, parts.signature, expected_origin, expected_nonce,
+					     error))
 		return NULL;
 	return g_steal_pointer(&cert);
 }

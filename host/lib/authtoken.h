@@ -44,3 +44,25 @@ json_t *jpki_authtoken_build(GBytes *certificate_der, GBytes *signature, const c
 JpkiCert *jpki_authtoken_verify(const char *token_json, gsize len, const char *expected_origin,
 				const char *expected_nonce, JpkiTrustStore *store, GDateTime *at,
 				GError **error);
+
+/* jpki_authtoken_verify() in its steps, for a caller that keeps certificates it has checked
+ * (libjpki-verify's cache). */
+typedef struct {
+	GBytes *certificate_der; /* decoded, not parsed */
+	GBytes *signature;
+} JpkiAuthtokenParts;
+void jpki_authtoken_parts_clear(JpkiAuthtokenParts *parts);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(JpkiAuthtokenParts, jpki_authtoken_parts_clear)
+/* The size, JSON shape, format, algorithm and base64 checks, and the expected origin and
+ * nonce not empty: JPKI_ERROR_INVALID_INPUT. */
+gboolean jpki_authtoken_parse(const char *token_json, gsize len, const char *expected_origin,
+			      const char *expected_nonce, JpkiAuthtokenParts *parts,
+			      GError **error);
+/* An RSA key (else JPKI_ERROR_INVALID_INPUT) and an authentication certificate (else
+ * JPKI_ERROR_CERTIFICATE_WRONG_USAGE). Depends on the certificate alone. */
+gboolean jpki_authtoken_check_certificate(JpkiCert *cert, GError **error);
+/* The RS256 signature check (JPKI_ERROR_SIGNATURE_INVALID); `cert` passed
+ * jpki_authtoken_check_certificate(). */
+gboolean jpki_authtoken_verify_signature(JpkiCert *cert, GBytes *signature,
+					 const char *expected_origin, const char *expected_nonce,
+					 GError **error);

@@ -90,6 +90,11 @@ guint jpki_trust_store_count(JpkiTrustStore *store);
 /* Borrowed: the anchors and CRLs (and X509_V_FLAG_CRL_CHECK once there are CRLs), for CMS
  * verification. Shared with jpki_cert_verify(): do not change its flags or contents. */
 X509_STORE *jpki_trust_store_get_x509_store(JpkiTrustStore *store);
+/* Borrowed: the anchors alone, never a CRL, for a CMS check after which the caller checks the
+ * signer's revocation with jpki_cert_verify() (which looks a serial up in a CRL whose signature
+ * it verified once, where OpenSSL's CRL check re-hashes the whole CRL at every signature). Do
+ * not change its flags or contents. */
+X509_STORE *jpki_trust_store_get_anchor_x509_store(JpkiTrustStore *store);
 
 /* Path validation to a trust anchor of `store` (the JPKI roots issue holder certificates
  * directly; intermediates may come in `untrusted`, an array of JpkiCert*, or NULL), at `at`
@@ -107,3 +112,27 @@ X509_STORE *jpki_trust_store_get_x509_store(JpkiTrustStore *store);
  * and issuingDistributionPoint are not interpreted (JPKI's CRLs are full and direct). */
 gboolean jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted,
 			  GDateTime *at, GError **error);
+
+/* What a successful jpki_cert_verify_path() found, so that a caller may keep it and check only
+ * what changes afterwards (the time, the CRLs): the leaf's issuer on the path and the instants
+ * at which every certificate of the path is within its dates. */
+typedef struct {
+	X509 *issuer;       /* owned reference; NULL when the leaf is itself an anchor */
+	gint64 valid_from;  /* Unix time, inclusive */
+	gint64 valid_until; /* Unix time, exclusive (OpenSSL's count of notAfter) */
+} JpkiCertPath;
+
+/* jpki_cert_verify(), and on success fills `path` (may be NULL; clear it with
+ * jpki_cert_path_clear()). */
+gboolean jpki_cert_verify_path(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted,
+			       GDateTime *at, JpkiCertPath *path, GError **error);
+void jpki_cert_path_clear(JpkiCertPath *path);
+/* Whether every certificate of `path` is within its dates at `at` (NULL: now); FALSE for a
+ * path without an issuer. */
+gboolean jpki_cert_path_covers(const JpkiCertPath *path, GDateTime *at);
+/* The revocation part of jpki_cert_verify() alone, for `cert` on a `path` that verified
+ * against this very store (same anchors): TRUE when the store holds no CRL; else
+ * JPKI_ERROR_CERTIFICATE_REVOKED or _UNTRUSTED (no current CRL signed by the issuer) as
+ * jpki_cert_verify() would say. */
+gboolean jpki_trust_store_check_revocation(JpkiTrustStore *store, JpkiCert *cert,
+					   const JpkiCertPath *path, GDateTime *at, GError **error);

@@ -102,3 +102,74 @@ jpki_json_check_object(json_t *value, const JpkiJsonKey *keys, const char *what,
 	}
 	return TRUE;
 }
+
+static gsize
+skip_whitespace(const char *text, gsize len, gsize at)
+{
+	while (at < len &&
+	       (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r'))
+		at++;
+	return at;
+}
+
+/* A string of printable ASCII without a backslash at `*at` (its opening quote). */
+static gboolean
+scan_plain_string(const char *text, gsize len, gsize *at, JpkiJsonSpan *span)
+{
+	if (*at >= len || text[*at] != '"')
+		return FALSE;
+	gsize start = *at + 1;
+	gsize end = start;
+	while (end < len && text[end] != '"') {
+		guint8 c = (guint8)text[end];
+		if (c - 0x20u > 0x7eu - 0x20u || c == '\\')
+			return FALSE;
+		end++;
+	}
+	if (end >= len)
+		return FALSE;
+	span->text = text + start;
+	span->len = end - start;
+	*at = end + 1;
+	return TRUE;
+}
+
+gboolean
+jpki_json_scan_plain_strings(const char *text, gsize len, const JpkiJsonKey *keys,
+			     JpkiJsonSpan *values)
+{
+	g_return_val_if_fail(text != NULL && keys != NULL && values != NULL, FALSE);
+	guint n_keys = 0;
+	while (keys[n_keys].name != NULL) {
+		g_return_val_if_fail(keys[n_keys].type == JSON_STRING, FALSE);
+		values[n_keys].text = NULL;
+		n_keys++;
+	}
+	g_return_val_if_fail(n_keys > 0, FALSE);
+	gsize at = skip_whitespace(text, len, 0);
+	if (at >= len || text[at] != '{')
+		return FALSE;
+	for (guint found = 0; found < n_keys; found++) {
+		JpkiJsonSpan key, value;
+		at = skip_whitespace(text, len, at + 1); /* past '{' or ',' */
+		if (!scan_plain_string(text, len, &at, &key))
+			return FALSE;
+		at = skip_whitespace(text, len, at);
+		if (at >= len || text[at] != ':')
+			return FALSE;
+		at = skip_whitespace(text, len, at + 1);
+		if (!scan_plain_string(text, len, &at, &value) || value.len == 0)
+			return FALSE;
+		guint index = 0;
+		while (index < n_keys && (strlen(keys[index].name) != key.len ||
+					  memcmp(keys[index].name, key.text, key.len) != 0))
+			index++;
+		if (index == n_keys || values[index].text != NULL)
+			return FALSE;
+		values[index] = value;
+		at = skip_whitespace(text, len, at);
+		if (at >= len || text[at] != (found + 1 < n_keys ? ',' : '}'))
+			return FALSE;
+	}
+	return skip_whitespace(text, len, at + 1) == len;
+}

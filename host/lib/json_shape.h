@@ -30,3 +30,19 @@ const char *jpki_json_type_name(const json_t *value);
 /* A caller's text as a message may show it: at most 40 bytes, escaped to printable ASCII,
  * "..." when it was longer. */
 char *jpki_json_excerpt(const char *text);
+
+/* A span of the caller's text. */
+typedef struct {
+	const char *text;
+	gsize len;
+} JpkiJsonSpan;
+
+/* A fast path past jansson for one common case, a flat object of plain strings: `text` is
+ * exactly one object (whitespace around its tokens allowed) whose keys are `keys` (all
+ * JSON_STRING, ended by {NULL}), each once, in any order, and whose values are non-empty
+ * strings of printable ASCII without a backslash. Then `values` (one per key, in the order of
+ * `keys`) point into `text` and TRUE. FALSE only says "not that simple": the caller parses with
+ * jansson and jpki_json_check_object(), which give the verdict and its message. Whatever this
+ * accepts, those accept with the same values. */
+gboolean jpki_json_scan_plain_strings(const char *text, gsize len, const JpkiJsonKey *keys,
+				      JpkiJsonSpan *values);

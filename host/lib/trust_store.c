@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <string.h>
+#include <time.h>
 
 /* Whether a CRL's signature verifies with an issuer's key: found once, not at every
  * certificate (OpenSSL's own CRL check re-encodes and re-hashes the whole CRL each time, tens
@@ -18,13 +19,21 @@ typedef struct {
 	gboolean signature_ok;
 } CrlSignatureCheck;
 
+/* A CRL's lastUpdate and nextUpdate as Unix times, read once at load rather than parsed
+ * again at every certificate. */
+typedef struct {
+	gint64 last_update;
+	gint64 next_update; /* G_MAXINT64: none */
+} CrlTimes;
+
 struct _JpkiTrustStore {
 	/* Anchors and CRLs, with X509_V_FLAG_CRL_CHECK once there are CRLs: for CMS. */
 	X509_STORE *x509_store;
 	/* The same anchors without CRLs: jpki_cert_verify() checks revocation itself. */
 	X509_STORE *anchor_store;
-	GPtrArray *crls; /* owned X509_CRL* */
-	GMutex lock;     /* for crl_checks */
+	GPtrArray *crls;   /* owned X509_CRL* */
+	GArray *crl_times; /* CrlTimes, one for each of crls */
+	GMutex lock;       /* for crl_checks */
 	GArray *crl_checks;
 };
 
@@ -37,6 +46,18 @@ x509_borrowed_stack_free(X509BorrowedStack *stack)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(X509BorrowedStack, x509_borrowed_stack_free)
 
+static gboolean
+asn1_time_to_unix(const ASN1_TIME *time, gint64 *out)
+{
+	struct tm tm = {0};
+	if (time == NULL || ASN1_TIME_to_tm(time, &tm) != 1) {
+		ERR_clear_error();
+		return FALSE;
+	}
+	*out = (gint64)timegm(&tm);
+	return TRUE;
+}
+
 JpkiTrustStore *
 jpki_trust_store_new(void)
 {
@@ -46,6 +67,7 @@ jpki_trust_store_new(void)
 	if (store->x509_store == NULL || store->anchor_store == NULL)
 		g_error("X509_STORE_new: out of memory");
 	store->crls = g_ptr_array_new_with_free_func((GDestroyNotify)X509_CRL_free);
+	store->crl_times = g_array_new(FALSE, FALSE, sizeof(CrlTimes));
 	g_mutex_init(&store->lock);
 	store->crl_checks = g_array_new(FALSE, FALSE, sizeof(CrlSignatureCheck));
 	return store;
@@ -59,6 +81,7 @@ jpki_trust_store_free(JpkiTrustStore *store)
 	X509_STORE_free(store->x509_store);
 	X509_STORE_free(store->anchor_store);
 	g_ptr_array_unref(store->crls);
+	g_array_unref(store->crl_times);
 	g_array_unref(store->crl_checks);
 	g_mutex_clear(&store->lock);
 	g_free(store);
@@ -138,9 +161,18 @@ jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **
 			return FALSE;
 		}
 		X509_CRL *crl = g_ptr_array_index(crls, i);
+		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+		CrlTimes times = {0, G_MAXINT64};
+		if (!asn1_time_to_unix(X509_CRL_get0_lastUpdate(crl), &times.last_update) ||
+		    (next != NULL && !asn1_time_to_unix(next, &times.next_update))) {
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "%s: a CRL's lastUpdate or nextUpdate is not a time", path);
+			return FALSE;
+		}
 		if (X509_CRL_up_ref(crl) != 1)
 			g_error("X509_CRL_up_ref failed");
 		g_ptr_array_add(store->crls, crl);
+		g_array_append_val(store->crl_times, times);
 	}
 	return TRUE;
 }
@@ -163,6 +195,13 @@ jpki_trust_store_get_x509_store(JpkiTrustStore *store)
 {
 	g_return_val_if_fail(store != NULL, NULL);
 	return store->x509_store;
+}
+
+X509_STORE *
+jpki_trust_store_get_anchor_x509_store(JpkiTrustStore *store)
+{
+	g_return_val_if_fail(store != NULL, NULL);
+	return store->anchor_store;
 }
 
 /* What path validation found, by the precedence of the error codes we report. */
@@ -254,17 +293,12 @@ record_problem(VerifyProblems *problems, int problem, int verify_error, X509 *le
 				X509_verify_cert_error_string(verify_error), subject);
 }
 
-/* The leaf against a CRL of its issuer (the chain's second certificate) that is signed by that
- * issuer and current at `when`; without one the leaf is untrusted, as OpenSSL's
- * X509_V_FLAG_CRL_CHECK has it. A leaf without a verified issuer is untrusted already. */
+/* The leaf against a CRL of its issuer that is signed by that issuer and current at `when`;
+ * without one the leaf is untrusted, as OpenSSL's X509_V_FLAG_CRL_CHECK has it. */
 static void
-check_revocation(JpkiTrustStore *store, X509_STORE_CTX *ctx, time_t when, VerifyProblems *problems)
+check_revocation(JpkiTrustStore *store, X509 *leaf, X509 *issuer, time_t when,
+		 VerifyProblems *problems)
 {
-	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
-	if (chain == NULL || sk_X509_num(chain) < 2)
-		return;
-	X509 *leaf = sk_X509_value(chain, 0);
-	X509 *issuer = sk_X509_value(chain, 1);
 	int why = X509_V_ERR_UNABLE_TO_GET_CRL;
 	for (guint i = 0; i < store->crls->len; i++) {
 		X509_CRL *crl = g_ptr_array_index(store->crls, i);
@@ -278,12 +312,13 @@ check_revocation(JpkiTrustStore *store, X509_STORE_CTX *ctx, time_t when, Verify
 			why = X509_V_ERR_CRL_SIGNATURE_FAILURE;
 			continue;
 		}
-		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
-		if (X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &when) > 0) {
+		/* As X509_cmp_time() counts: valid from lastUpdate, expired at nextUpdate. */
+		const CrlTimes *times = &g_array_index(store->crl_times, CrlTimes, i);
+		if (times->last_update > when) {
 			why = X509_V_ERR_CRL_NOT_YET_VALID;
 			continue;
 		}
-		if (next != NULL && X509_cmp_time(next, &when) < 0) {
+		if (times->next_update <= when) {
 			why = X509_V_ERR_CRL_HAS_EXPIRED;
 			continue;
 		}
@@ -295,9 +330,81 @@ check_revocation(JpkiTrustStore *store, X509_STORE_CTX *ctx, time_t when, Verify
 	record_problem(problems, PROBLEM_UNTRUSTED, why, leaf);
 }
 
+/* The first problem by our precedence as `error`; FALSE when there was one. */
+static gboolean
+report_problems(VerifyProblems *problems, GError **error)
+{
+	for (guint i = 0; i < N_PROBLEMS; i++) {
+		if (problems->messages[i] != NULL) {
+			g_set_error_literal(error, JPKI_ERROR, problem_codes[i],
+					    problems->messages[i]);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static time_t
+time_of(GDateTime *at)
+{
+	return at != NULL ? (time_t)g_date_time_to_unix(at) : time(NULL);
+}
+
+/* The instants at which every certificate of `chain` is within its dates, as OpenSSL counts
+ * them (notBefore inclusive, notAfter exclusive). */
+static void
+chain_window(STACK_OF(X509) * chain, JpkiCertPath *path)
+{
+	path->valid_from = G_MININT64;
+	path->valid_until = G_MAXINT64;
+	for (int i = 0; i < sk_X509_num(chain); i++) {
+		X509 *x509 = sk_X509_value(chain, i);
+		gint64 not_before = 0, not_after = 0;
+		/* OpenSSL compared these times already: they parse. */
+		if (!asn1_time_to_unix(X509_get0_notBefore(x509), &not_before) ||
+		    !asn1_time_to_unix(X509_get0_notAfter(x509), &not_after))
+			g_error("a verified certificate's dates do not parse");
+		path->valid_from = MAX(path->valid_from, not_before);
+		path->valid_until = MIN(path->valid_until, not_after);
+	}
+}
+
+void
+jpki_cert_path_clear(JpkiCertPath *path)
+{
+	g_clear_pointer(&path->issuer, X509_free);
+}
+
+gboolean
+jpki_cert_path_covers(const JpkiCertPath *path, GDateTime *at)
+{
+	gint64 when = time_of(at);
+	return path->issuer != NULL && path->valid_from <= when && when < path->valid_until;
+}
+
+gboolean
+jpki_trust_store_check_revocation(JpkiTrustStore *store, JpkiCert *cert, const JpkiCertPath *path,
+				  GDateTime *at, GError **error)
+{
+	g_return_val_if_fail(store != NULL && cert != NULL && path != NULL, FALSE);
+	g_return_val_if_fail(path->issuer != NULL, FALSE);
+	if (store->crls->len == 0)
+		return TRUE;
+	g_auto(VerifyProblems) problems = {0};
+	check_revocation(store, jpki_cert_get_x509(cert), path->issuer, time_of(at), &problems);
+	return report_problems(&problems, error);
+}
+
 gboolean
 jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted, GDateTime *at,
 		 GError **error)
+{
+	return jpki_cert_verify_path(cert, store, untrusted, at, NULL, error);
+}
+
+gboolean
+jpki_cert_verify_path(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted, GDateTime *at,
+		      JpkiCertPath *path, GError **error)
 {
 	g_return_val_if_fail(cert != NULL && store != NULL, FALSE);
 	g_autoptr(X509BorrowedStack) intermediates = NULL;
@@ -326,28 +433,31 @@ jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted, GD
 
 	int verified = X509_verify_cert(ctx);
 	ERR_clear_error();
-	if (store->crls->len > 0) {
-		time_t when = at != NULL ? (time_t)g_date_time_to_unix(at) : time(NULL);
-		check_revocation(store, ctx, when, &problems);
-	}
+	/* A leaf without a verified issuer is untrusted already. */
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	X509 *issuer = chain != NULL && sk_X509_num(chain) >= 2 ? sk_X509_value(chain, 1) : NULL;
+	if (store->crls->len > 0 && issuer != NULL)
+		check_revocation(store, jpki_cert_get_x509(cert), issuer, time_of(at), &problems);
 	/* A CRL with a bad signature, a stale CRL, or one for a certificate that does not chain
 	 * still gets its entries looked up once the callback has let OpenSSL go on: "revoked"
 	 * is only true when nothing else is wrong with the path or the CRL. */
 	if (problems.messages[PROBLEM_UNTRUSTED] != NULL)
 		g_clear_pointer(&problems.messages[PROBLEM_REVOKED], g_free);
-	for (guint i = 0; i < N_PROBLEMS; i++) {
-		if (problems.messages[i] != NULL) {
-			g_set_error_literal(error, JPKI_ERROR, problem_codes[i],
-					    problems.messages[i]);
-			return FALSE;
-		}
-	}
+	if (!report_problems(&problems, error))
+		return FALSE;
 	/* A failure that never reached the callback (an internal error). */
 	if (verified != 1) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED,
 			    "path validation failed: %s",
 			    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 		return FALSE;
+	}
+	/* A self-signed anchor given as the leaf has no issuer: no path to reuse. */
+	if (path != NULL && issuer != NULL) {
+		if (X509_up_ref(issuer) != 1)
+			g_error("X509_up_ref failed");
+		path->issuer = issuer;
+		chain_window(chain, path);
 	}
 	return TRUE;
 }

@@ -4,6 +4,7 @@
 
 #include "authtoken.h"
 #include "cert.h"
+#include "cert_cache.h"
 #include "cms.h"
 #include "digestinfo.h"
 #include "messages.h"
@@ -14,9 +15,13 @@
 #include <openssl/x509v3.h>
 #include <string.h>
 
-/* The store in use sits in a reference-counted box: a check holds its box to the end while
- * jpki_verifier_reload_crls() puts a new one in place. */
-typedef JpkiTrustStore *StoreBox;
+/* The store in use and the certificates checked against it sit in a reference-counted box: a
+ * check holds its box to the end while jpki_verifier_reload_crls() puts a new one in place,
+ * with an empty cache, so nothing found under the old CRLs outlives them. */
+typedef struct {
+	JpkiTrustStore *store;
+	CertCache *cache;
+} StoreBox;
 
 struct _JpkiVerifier {
 	GMutex lock;         /* for `store` (the pointer, not the box's contents) */
@@ -27,27 +32,24 @@ struct _JpkiVerifier {
 };
 
 struct _JpkiVerifiedSigner {
-	JpkiCert *cert;
-	char *subject;
-	char *issuer;
-	char *serial;
-	char *not_after;
+	CheckedCert *checked;
 	char *signing_time;
-	JpkiHolderAttributes *holder; /* NULL for an authentication certificate */
 };
 
 static StoreBox *
 store_box_new(JpkiTrustStore *store)
 {
 	StoreBox *box = g_atomic_rc_box_new(StoreBox);
-	*box = store;
+	box->store = store;
+	box->cache = cert_cache_new();
 	return box;
 }
 
 static void
 store_box_clear(StoreBox *box)
 {
-	jpki_trust_store_free(*box);
+	jpki_trust_store_free(box->store);
+	cert_cache_free(box->cache);
 }
 
 static void
@@ -106,7 +108,8 @@ jpki_verifier_add_anchor_file(JpkiVerifier *verifier, const char *path, GError *
 {
 	g_return_val_if_fail(verifier != NULL, FALSE);
 	g_autoptr(StoreBox) box = acquire_store(verifier);
-	if (!jpki_trust_store_add_file(*box, path, error))
+	cert_cache_clear(box->cache);
+	if (!jpki_trust_store_add_file(box->store, path, error))
 		return FALSE;
 	g_ptr_array_add(verifier->anchors, g_strdup(path));
 	return TRUE;
@@ -117,7 +120,8 @@ jpki_verifier_add_crl_file(JpkiVerifier *verifier, const char *path, GError **er
 {
 	g_return_val_if_fail(verifier != NULL, FALSE);
 	g_autoptr(StoreBox) box = acquire_store(verifier);
-	return jpki_trust_store_add_crl_file(*box, path, error);
+	cert_cache_clear(box->cache);
+	return jpki_trust_store_add_crl_file(box->store, path, error);
 }
 
 gboolean
@@ -156,26 +160,48 @@ jpki_verifier_set_time(JpkiVerifier *verifier, GDateTime *at)
 		verifier->at = g_date_time_ref(at);
 }
 
-static char *
-format_utc(GDateTime *time)
-{
-	g_autoptr(GDateTime) utc = g_date_time_to_utc(time);
-	return g_date_time_format(utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-/* Takes `cert`. */
+/* Takes `checked`. */
 static JpkiVerifiedSigner *
-signer_of(JpkiCert *cert)
+signer_of(CheckedCert *checked)
 {
 	JpkiVerifiedSigner *signer = g_new0(JpkiVerifiedSigner, 1);
-	signer->cert = cert;
-	signer->subject = jpki_cert_dup_subject(cert);
-	signer->issuer = jpki_cert_dup_issuer(cert);
-	signer->serial = jpki_cert_dup_serial_hex(cert);
-	signer->not_after = format_utc(jpki_cert_get_not_after(cert));
-	/* An authentication certificate has no attributes: that is not an error here. */
-	signer->holder = jpki_cert_get_holder_attributes(cert, NULL);
+	signer->checked = checked;
 	return signer;
+}
+
+/* The certificate of `der`, from the box's cache (`*cached` TRUE) or newly parsed. */
+static CheckedCert *
+checked_cert_of(StoreBox *box, GBytes *der, guint8 key[CERT_CACHE_KEY_LEN], gboolean *cached,
+		GError **error)
+{
+	cert_cache_key(box->cache, der, key);
+	CheckedCert *checked = cert_cache_lookup(box->cache, key);
+	*cached = checked != NULL;
+	if (checked != NULL)
+		return checked;
+	JpkiCert *cert = jpki_cert_new_from_der(der, error);
+	return cert != NULL ? checked_cert_new(cert) : NULL;
+}
+
+/* The chain, dates and revocation at `at`. A cached certificate's path to its anchor is reused
+ * while `at` lies within the dates of every certificate on it; its revocation is looked up
+ * every time. A new certificate goes into the cache once its path verifies. */
+static gboolean
+check_path(StoreBox *box, CheckedCert *checked, const guint8 key[CERT_CACHE_KEY_LEN],
+	   gboolean cached, GDateTime *at, GError **error)
+{
+	if (cached) {
+		if (jpki_cert_path_covers(&checked->path, at))
+			return jpki_trust_store_check_revocation(box->store, checked->cert,
+								 &checked->path, at, error);
+		/* Outside the dates: the full check says which certificate and why. */
+		return jpki_cert_verify(checked->cert, box->store, NULL, at, error);
+	}
+	if (!jpki_cert_verify_path(checked->cert, box->store, NULL, at, &checked->path, error))
+		return FALSE;
+	if (checked->path.issuer != NULL)
+		cert_cache_insert(box->cache, key, checked);
+	return TRUE;
 }
 
 JpkiVerifiedSigner *
@@ -184,9 +210,25 @@ jpki_verifier_check_login_token(JpkiVerifier *verifier, const char *json, gsize 
 {
 	g_return_val_if_fail(verifier != NULL && json != NULL, NULL);
 	g_return_val_if_fail(origin != NULL && nonce != NULL, NULL);
+	g_auto(JpkiAuthtokenParts) parts = {0};
+	if (!jpki_authtoken_parse(json, len, origin, nonce, &parts, error))
+		return NULL;
 	g_autoptr(StoreBox) box = acquire_store(verifier);
-	JpkiCert *cert = jpki_authtoken_verify(json, len, origin, nonce, *box, verifier->at, error);
-	return cert != NULL ? signer_of(cert) : NULL;
+	guint8 key[CERT_CACHE_KEY_LEN];
+	gboolean cached = FALSE;
+	g_autoptr(CheckedCert) checked =
+		checked_cert_of(box, parts.certificate_der, key, &cached, error);
+	if (checked == NULL)
+		return NULL;
+	/* Not an authentication certificate: the check again, for its reason. */
+	if (!checked->authentication) {
+		jpki_authtoken_check_certificate(checked->cert, error);
+		return NULL;
+	}
+	if (!check_path(box, checked, key, cached, verifier->at, error) ||
+	    !jpki_authtoken_verify_signature(checked->cert, parts.signature, origin, nonce, error))
+		return NULL;
+	return signer_of(g_steal_pointer(&checked));
 }
 
 JpkiVerifiedSigner *
@@ -194,8 +236,10 @@ jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GE
 {
 	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
 	g_autoptr(StoreBox) box = acquire_store(verifier);
+	/* Anchors without CRLs: revocation is looked up below, as for tokens, where OpenSSL's
+	 * CRL check would re-hash a whole CRL at every signature. */
 	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
-		cms, content, jpki_trust_store_get_x509_store(*box), error);
+		cms, content, jpki_trust_store_get_anchor_x509_store(box->store), error);
 	if (info == NULL)
 		return NULL;
 	unsigned char *der = NULL;
@@ -208,30 +252,17 @@ jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GE
 	}
 	g_autoptr(GBytes) cert_der = g_bytes_new(der, (gsize)der_len);
 	OPENSSL_free(der);
-	JpkiCert *cert = jpki_cert_new_from_der(cert_der, error);
-	if (cert == NULL)
+	guint8 key[CERT_CACHE_KEY_LEN];
+	gboolean cached = FALSE;
+	g_autoptr(CheckedCert) checked = checked_cert_of(box, cert_der, key, &cached, error);
+	/* At the present time, as the CMS check: the path again (cached, as a rule) and the
+	 * revocation. */
+	if (checked == NULL || !check_path(box, checked, key, cached, NULL, error))
 		return NULL;
-	JpkiVerifiedSigner *signer = signer_of(cert);
+	JpkiVerifiedSigner *signer = signer_of(g_steal_pointer(&checked));
 	if (info->signing_time != NULL)
 		signer->signing_time = format_utc(info->signing_time);
 	return signer;
-}
-
-/* A holder's signature key: an end entity allowed to sign. */
-static gboolean
-check_signing_key_usage(JpkiCert *cert, GError **error)
-{
-	X509 *x509 = jpki_cert_get_x509(cert);
-	guint32 usage = X509_get_key_usage(x509);
-	ERR_clear_error();
-	if (X509_check_ca(x509) != 0 ||
-	    (usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_WRONG_USAGE,
-				    "the certificate is a CA's, or its keyUsage allows neither "
-				    "digitalSignature nor nonRepudiation");
-		return FALSE;
-	}
-	return TRUE;
 }
 
 /* DER as it is; PEM (the first certificate) turned into DER. */
@@ -284,22 +315,22 @@ jpki_verifier_check_signature(JpkiVerifier *verifier, GBytes *certificate, JpkiV
 	g_autoptr(GBytes) der = certificate_der(certificate, error);
 	if (der == NULL)
 		return NULL;
-	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(der, error);
-	if (cert == NULL)
+	g_autoptr(StoreBox) box = acquire_store(verifier);
+	guint8 key[CERT_CACHE_KEY_LEN];
+	gboolean cached = FALSE;
+	g_autoptr(CheckedCert) checked = checked_cert_of(box, der, key, &cached, error);
+	if (checked == NULL)
 		return NULL;
-	EVP_PKEY *key = jpki_cert_get_rsa_key(cert);
-	if (key == NULL) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "the certificate's key is not RSA");
+	/* Not a signing key: the check again, for its reason. */
+	if (!checked->signing) {
+		check_signing_certificate(checked->cert, error);
 		return NULL;
 	}
-	g_autoptr(StoreBox) box = acquire_store(verifier);
-	JpkiTrustStore *box_store = *box;
-	if (!check_signing_key_usage(cert, error) ||
-	    !jpki_cert_verify(cert, box_store, NULL, verifier->at, error) ||
-	    !jpki_digestinfo_verify_signature(key, digest_info, signature, error))
+	if (!check_path(box, checked, key, cached, verifier->at, error) ||
+	    !jpki_digestinfo_verify_signature(jpki_cert_get_rsa_key(checked->cert), digest_info,
+					      signature, error))
 		return NULL;
-	return signer_of(g_steal_pointer(&cert));
+	return signer_of(g_steal_pointer(&checked));
 }
 
 void
@@ -307,68 +338,63 @@ jpki_verified_signer_free(JpkiVerifiedSigner *signer)
 {
 	if (signer == NULL)
 		return;
-	jpki_cert_free(signer->cert);
-	g_free(signer->subject);
-	g_free(signer->issuer);
-	g_free(signer->serial);
-	g_free(signer->not_after);
+	checked_cert_unref(signer->checked);
 	g_free(signer->signing_time);
-	jpki_holder_attributes_free(signer->holder);
 	g_free(signer);
 }
 
 const char *
 jpki_verified_signer_get_subject(JpkiVerifiedSigner *signer)
 {
-	return signer->subject;
+	return signer->checked->subject;
 }
 
 const char *
 jpki_verified_signer_get_issuer(JpkiVerifiedSigner *signer)
 {
-	return signer->issuer;
+	return signer->checked->issuer;
 }
 
 const char *
 jpki_verified_signer_get_serial(JpkiVerifiedSigner *signer)
 {
-	return signer->serial;
+	return signer->checked->serial;
 }
 
 const char *
 jpki_verified_signer_get_not_after(JpkiVerifiedSigner *signer)
 {
-	return signer->not_after;
+	return signer->checked->not_after;
 }
 
 GBytes *
 jpki_verified_signer_get_certificate(JpkiVerifiedSigner *signer)
 {
-	return jpki_cert_get_der(signer->cert);
+	return jpki_cert_get_der(signer->checked->cert);
 }
 
 const char *
 jpki_verified_signer_get_name(JpkiVerifiedSigner *signer)
 {
-	return signer->holder != NULL ? signer->holder->name : NULL;
+	return signer->checked->holder != NULL ? signer->checked->holder->name : NULL;
 }
 
 const char *
 jpki_verified_signer_get_address(JpkiVerifiedSigner *signer)
 {
-	return signer->holder != NULL ? signer->holder->address : NULL;
+	return signer->checked->holder != NULL ? signer->checked->holder->address : NULL;
 }
 
 const char *
 jpki_verified_signer_get_birth_date(JpkiVerifiedSigner *signer)
 {
-	return signer->holder != NULL ? signer->holder->birth_date : NULL;
+	return signer->checked->holder != NULL ? signer->checked->holder->birth_date : NULL;
 }
 
 const char *
 jpki_verified_signer_get_sex(JpkiVerifiedSigner *signer)
 {
-	return signer->holder != NULL ? signer->holder->sex : NULL;
+	return signer->checked->holder != NULL ? signer->checked->holder->sex : NULL;
 }
 
 const char *

@@ -60,6 +60,57 @@ test_a_hostile_key_is_shown_short_and_printable(void **state)
 	assert_refused("{\"a\\nb\": 1}", "unknown key \"a\\nb\"");
 }
 
+static const JpkiJsonKey string_keys[] = {
+	{"a", JSON_STRING}, {"bb", JSON_STRING}, {NULL, JSON_NULL}};
+
+static gboolean
+scanned(const char *json)
+{
+	JpkiJsonSpan values[2];
+	return jpki_json_scan_plain_strings(json, strlen(json), string_keys, values);
+}
+
+static void
+test_the_fast_path_reads_a_flat_object_of_plain_strings(void **state)
+{
+	(void)state;
+	const char *json = " {\"bb\" :\t\"x y\",\n\"a\":\"1\"}\r\n";
+	JpkiJsonSpan values[2];
+	assert_true(jpki_json_scan_plain_strings(json, strlen(json), string_keys, values));
+	assert_int_equal(values[0].len, 1);
+	assert_memory_equal(values[0].text, "1", 1);
+	assert_int_equal(values[1].len, 3);
+	assert_memory_equal(values[1].text, "x y", 3);
+}
+
+/* Everything else is left to jansson and jpki_json_check_object(), which give the verdict. */
+static void
+test_the_fast_path_declines_anything_else(void **state)
+{
+	(void)state;
+	const char *const declined[] = {
+		"{\"a\":\"1\",\"bb\":\"\\u0041\"}",       /* an escape */
+		"{\"a\":\"1\",\"bb\":\"\xc3\xa9\"}",      /* non-ASCII */
+		"{\"a\":\"1\",\"bb\":\"\t\"}",            /* a control character */
+		"{\"a\":\"1\",\"a\":\"2\"}",              /* a duplicate */
+		"{\"a\":\"1\"}",                          /* a missing key */
+		"{\"a\":\"1\",\"bb\":\"2\",\"c\":\"3\"}", /* an unknown key */
+		"{\"a\":\"1\",\"bb\":\"\"}",              /* an empty value */
+		"{\"a\":1,\"bb\":\"2\"}",                 /* not a string */
+		"{\"a\":\"1\",\"bb\":\"2\"} x",           /* text after the object */
+		"{\"a\":\"1\",\"bb\":\"2\"",              /* no end */
+		"{\"a\":\"1\",\"bb\":\"2\",}",            /* a trailing comma */
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(declined); i++) {
+		if (scanned(declined[i]))
+			fail_msg("accepted %s", declined[i]);
+	}
+	/* A NUL after the object. */
+	JpkiJsonSpan values[2];
+	assert_false(jpki_json_scan_plain_strings("{\"a\":\"1\",\"bb\":\"2\"}", 19, string_keys,
+						  values));
+}
+
 int
 main(void)
 {
@@ -67,6 +118,8 @@ main(void)
 		cmocka_unit_test(test_exactly_the_keys_of_their_types_pass),
 		cmocka_unit_test(test_faults_are_named_in_order),
 		cmocka_unit_test(test_a_hostile_key_is_shown_short_and_printable),
+		cmocka_unit_test(test_the_fast_path_reads_a_flat_object_of_plain_strings),
+		cmocka_unit_test(test_the_fast_path_declines_anything_else),
 	};
 	return cmocka_run_group_tests_name("json shape", tests, NULL, NULL);
 }

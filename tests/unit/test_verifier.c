@@ -1,6 +1,9 @@
 /* libjpki-verify's own behaviour beyond the checks it shares with the CLI test
- * (verify_cli.sh): the signer's details, and CRLs replaced without a restart. */
+ * (verify_cli.sh): the signer's details, CRLs replaced without a restart, and the cache of
+ * checked certificates, which must never let a certificate pass that a fresh check refuses. */
 #include "authtoken.h"
+#include "cms.h"
+#include "digestinfo.h"
 #include "jpki-verify.h"
 #include "openssl_autoptr.h"
 #include "test_pki.h"
@@ -17,17 +20,24 @@
 #define ORIGIN "https://portal.example.jp"
 #define NONCE  "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI="
 
+/* A token with the certificate `der` and the test card's authentication key. */
 static char *
-token_text(void)
+token_text_with(GBytes *der)
 {
-	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
 	g_autoptr(EVP_PKEY) key = test_pki_load_key("auth.key");
 	g_autoptr(GBytes) digest_info = jpki_authtoken_digest_info(ORIGIN, NONCE);
 	g_autoptr(GBytes) signature = test_sign_like_the_card(key, digest_info);
-	json_t *token = jpki_authtoken_build(jpki_cert_get_der(cert), signature, "test");
+	json_t *token = jpki_authtoken_build(der, signature, "test");
 	char *text = json_dumps(token, JSON_COMPACT);
 	json_decref(token);
 	return text;
+}
+
+static char *
+token_text(void)
+{
+	g_autoptr(GBytes) der = test_pki_load_der("auth-valid.pem");
+	return token_text_with(der);
 }
 
 static JpkiVerifier *
@@ -40,7 +50,7 @@ verifier_with_auth_ca(void)
 	return verifier;
 }
 
-/* NULL when the token passes; otherwise its reason code (static). */
+/* "accepted" when the token passes; otherwise its reason code (static). */
 static const char *
 refusal(JpkiVerifier *verifier, const char *token)
 {
@@ -48,7 +58,7 @@ refusal(JpkiVerifier *verifier, const char *token)
 	g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_login_token(
 		verifier, token, strlen(token), ORIGIN, NONCE, &error);
 	if (signer != NULL)
-		return NULL;
+		return "accepted";
 	return jpki_verify_reason(error);
 }
 
@@ -78,7 +88,7 @@ test_crls_are_replaced_without_a_restart(void **state)
 	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
 	g_autofree char *revoking = test_pki_write_crl("auth-ca.pem", "auth-ca.key", cert);
 	g_autofree char *empty = test_pki_write_crl("auth-ca.pem", "auth-ca.key", NULL);
-	assert_null(refusal(verifier, token));
+	assert_string_equal(refusal(verifier, token), "accepted");
 
 	g_autoptr(GError) error = NULL;
 	const char *const revoking_files[] = {revoking, NULL};
@@ -95,11 +105,183 @@ test_crls_are_replaced_without_a_restart(void **state)
 
 	const char *const empty_files[] = {empty, NULL};
 	assert_true(jpki_verifier_reload_crls(verifier, empty_files, &error));
-	assert_null(refusal(verifier, token));
+	assert_string_equal(refusal(verifier, token), "accepted");
 	assert_true(jpki_verifier_reload_crls(verifier, NULL, &error));
-	assert_null(refusal(verifier, token));
+	assert_string_equal(refusal(verifier, token), "accepted");
 	g_unlink(revoking);
 	g_unlink(empty);
+}
+
+/* The cache keeps a certificate's path, never its dates: a verifier that checked a token at
+ * one time refuses it at a time outside the certificate's validity. */
+static void
+test_a_cached_certificate_is_refused_once_time_moves_past_its_dates(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = verifier_with_auth_ca();
+	g_autofree char *token = token_text();
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
+	assert_string_equal(refusal(verifier, token), "accepted");
+	assert_string_equal(refusal(verifier, token), "accepted"); /* from the cache */
+
+	g_autoptr(GDateTime) after = g_date_time_add_days(jpki_cert_get_not_after(cert), 1);
+	jpki_verifier_set_time(verifier, after);
+	assert_string_equal(refusal(verifier, token), "certificate-expired");
+	g_autoptr(GDateTime) before = g_date_time_add_days(jpki_cert_get_not_before(cert), -1);
+	jpki_verifier_set_time(verifier, before);
+	assert_string_equal(refusal(verifier, token), "certificate-not-yet-valid");
+	jpki_verifier_set_time(verifier, NULL);
+	assert_string_equal(refusal(verifier, token), "accepted");
+}
+
+/* A CRL added in place (not through a reload) also reaches a certificate already checked. */
+static void
+test_a_cached_certificate_is_refused_once_a_crl_lists_it(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = verifier_with_auth_ca();
+	g_autofree char *token = token_text();
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
+	g_autofree char *revoking = test_pki_write_crl("auth-ca.pem", "auth-ca.key", cert);
+	assert_string_equal(refusal(verifier, token), "accepted");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_verifier_add_crl_file(verifier, revoking, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-revoked");
+	g_unlink(revoking);
+}
+
+/* The holder's certificate with its subject, serial, issuer name and key unchanged, signed by
+ * another CA's key: only its signature differs from the one the cache holds. */
+static GBytes *
+auth_certificate_signed_by_the_sign_ca(void)
+{
+	g_autoptr(X509) genuine = test_pki_load_x509("auth-valid.pem");
+	g_autoptr(X509) forged = X509_dup(genuine);
+	g_autoptr(EVP_PKEY) other_ca_key = test_pki_load_key("sign-ca.key");
+	assert_non_null(forged);
+	assert_true(X509_sign(forged, other_ca_key, EVP_sha256()) > 0);
+	unsigned char *der = NULL;
+	int len = i2d_X509(forged, &der);
+	assert_true(len > 0);
+	GBytes *bytes = g_bytes_new(der, (gsize)len);
+	OPENSSL_free(der);
+	return bytes;
+}
+
+static void
+test_the_cache_does_not_take_a_copy_signed_by_another_ca_for_the_checked_certificate(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = verifier_with_auth_ca();
+	g_autofree char *token = token_text();
+	g_autoptr(GBytes) forged = auth_certificate_signed_by_the_sign_ca();
+	g_autofree char *forged_token = token_text_with(forged);
+	assert_string_equal(refusal(verifier, token), "accepted");
+	assert_string_equal(refusal(verifier, forged_token), "certificate-untrusted");
+	assert_string_equal(refusal(verifier, token), "accepted");
+	assert_string_equal(refusal(verifier, forged_token), "certificate-untrusted");
+}
+
+/* The raw-signature path shares the cache: the signing certificate checked once is refused
+ * after its dates as well. */
+static void
+test_a_cached_signing_certificate_is_refused_after_its_dates(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = jpki_verifier_new_empty();
+	g_autofree char *anchor = test_pki_path("sign-ca.pem");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_verifier_add_anchor_file(verifier, anchor, &error));
+	g_autoptr(GBytes) der = test_pki_load_der("sign-valid.pem");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
+	guint8 digest[32] = {7};
+	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, sizeof(digest));
+	g_autoptr(GBytes) digest_info =
+		jpki_digestinfo_build(JPKI_HASH_SHA256, digest, sizeof(digest), NULL);
+	g_autoptr(GBytes) signature = test_sign_like_the_card(key, digest_info);
+	for (guint i = 0; i < 2; i++) {
+		g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_signature(
+			verifier, der, JPKI_VERIFY_HASH_SHA256, digest_bytes, signature, &error);
+		assert_non_null(signer);
+		assert_non_null(jpki_verified_signer_get_name(signer));
+	}
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
+	g_autoptr(GDateTime) after = g_date_time_add_days(jpki_cert_get_not_after(cert), 1);
+	jpki_verifier_set_time(verifier, after);
+	g_autoptr(JpkiVerifiedSigner) refused = jpki_verifier_check_signature(
+		verifier, der, JPKI_VERIFY_HASH_SHA256, digest_bytes, signature, &error);
+	assert_null(refused);
+	assert_string_equal(jpki_verify_reason(error), "certificate-expired");
+}
+
+static GBytes *
+sign_with_test_key(GBytes *digest_info, gpointer key, GError **error)
+{
+	(void)error;
+	return test_sign_like_the_card(key, digest_info);
+}
+
+/* A detached CAdES signature over `content` by the test signing certificate. */
+static GBytes *
+cms_over(GBytes *content)
+{
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
+	guint8 digest[32];
+	gsize digest_len = sizeof(digest);
+	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(checksum, g_bytes_get_data(content, NULL),
+			  (gssize)g_bytes_get_size(content));
+	g_checksum_get_digest(checksum, digest, &digest_len);
+	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, digest_len);
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autoptr(GError) error = NULL;
+	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now,
+					     sign_with_test_key, key, &error);
+	g_assert_no_error(error);
+	return cms;
+}
+
+/* "accepted" or the reason code of the refusal of `cms`. */
+static const char *
+cms_refusal(JpkiVerifier *verifier, GBytes *cms, GBytes *content)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiVerifiedSigner) signer =
+		jpki_verifier_check_cms(verifier, cms, content, &error);
+	return signer != NULL ? "accepted" : jpki_verify_reason(error);
+}
+
+/* CMS revocation goes through libjpki's lookup (not OpenSSL's CRL check): a listed signer is
+ * revoked, a signer whose issuer has no CRL among those loaded is untrusted. */
+static void
+test_a_cms_signer_is_checked_against_the_crls_in_use(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = jpki_verifier_new_empty();
+	g_autofree char *anchor = test_pki_path("sign-ca.pem");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_verifier_add_anchor_file(verifier, anchor, &error));
+	g_autoptr(GBytes) content = g_bytes_new_static("contract", 8);
+	g_autoptr(GBytes) cms = cms_over(content);
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
+	g_autofree char *revoking = test_pki_write_crl("sign-ca.pem", "sign-ca.key", cert);
+	g_autofree char *empty = test_pki_write_crl("sign-ca.pem", "sign-ca.key", NULL);
+	g_autofree char *other_issuer = test_pki_write_crl("auth-ca.pem", "auth-ca.key", NULL);
+	assert_string_equal(cms_refusal(verifier, cms, content), "accepted");
+
+	const char *const revoking_files[] = {revoking, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, revoking_files, &error));
+	assert_string_equal(cms_refusal(verifier, cms, content), "certificate-revoked");
+	const char *const other_files[] = {other_issuer, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, other_files, &error));
+	assert_string_equal(cms_refusal(verifier, cms, content), "certificate-untrusted");
+	const char *const empty_files[] = {empty, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, empty_files, &error));
+	assert_string_equal(cms_refusal(verifier, cms, content), "accepted");
+	g_unlink(revoking);
+	g_unlink(empty);
+	g_unlink(other_issuer);
 }
 
 int
@@ -108,6 +290,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_login_gives_the_certificate_without_holder_attributes),
 		cmocka_unit_test(test_crls_are_replaced_without_a_restart),
+		cmocka_unit_test(
+			test_a_cached_certificate_is_refused_once_time_moves_past_its_dates),
+		cmocka_unit_test(test_a_cached_certificate_is_refused_once_a_crl_lists_it),
+		cmocka_unit_test(
+			test_the_cache_does_not_take_a_copy_signed_by_another_ca_for_the_checked_certificate),
+		cmocka_unit_test(test_a_cached_signing_certificate_is_refused_after_its_dates),
+		cmocka_unit_test(test_a_cms_signer_is_checked_against_the_crls_in_use),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
