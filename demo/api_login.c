@@ -3,7 +3,6 @@
  * logged in. */
 #include "portal_private.h"
 
-#include "authtoken.h"
 #include "http.h"
 #include "portal_error.h"
 
@@ -26,12 +25,6 @@ portal_api_nonce(PortalRequest *request)
 	json_int_t lifetime = portal->nonce_lifetime / G_USEC_PER_SEC;
 	portal_http_reply_json(request->msg, SOUP_STATUS_OK,
 			       json_pack("{s:s, s:I}", "nonce", nonce, "expiresIn", lifetime));
-}
-
-static char *
-format_utc(GDateTime *time)
-{
-	return g_date_time_format(time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 void
@@ -60,17 +53,17 @@ portal_api_login(PortalRequest *request)
 	gsize len = 0;
 	const char *token = g_bytes_get_data(body, &len);
 	/* The token's signature covers the origin and the nonce: one check proves both. */
-	g_autoptr(JpkiCert) cert =
-		jpki_authtoken_verify(token != NULL ? token : "", len, portal->origin, nonce,
-				      portal->auth_anchors, NULL, &error);
-	if (cert == NULL) {
+	g_autoptr(JpkiVerifiedSigner) signer =
+		jpki_verifier_check_login_token(portal->auth_verifier, token != NULL ? token : "",
+						len, portal->origin, nonce, &error);
+	if (signer == NULL) {
 		portal_request_reply_error(request, error);
 		return;
 	}
-	g_autofree char *subject = jpki_cert_dup_subject(cert);
-	g_autofree char *issuer = jpki_cert_dup_issuer(cert);
-	g_autofree char *serial = jpki_cert_dup_serial_hex(cert);
-	g_autofree char *not_after = format_utc(jpki_cert_get_not_after(cert));
+	g_autofree char *subject = g_strdup(jpki_verified_signer_get_subject(signer));
+	g_autofree char *issuer = g_strdup(jpki_verified_signer_get_issuer(signer));
+	g_autofree char *serial = g_strdup(jpki_verified_signer_get_serial(signer));
+	g_autofree char *not_after = g_strdup(jpki_verified_signer_get_not_after(signer));
 	PortalLogin login = {subject, issuer, serial, not_after};
 	g_autofree char *new_id = portal_store_log_in(portal->store, id, &login, &error);
 	if (new_id == NULL) {

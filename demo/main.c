@@ -3,10 +3,13 @@
  * extension (demo/README.md).
  *
  *   jpki-demo-portal [--port N] [--listen ADDR] [--https-cert FILE --https-key FILE]
- *                    [--auth-ca FILE]... [--sign-ca FILE]... [--origin ORIGIN]
+ *                    [--auth-ca FILE]... [--sign-ca FILE]... [--auth-crl FILE]...
+ *                    [--origin ORIGIN]
  *                    [--page-lib FILE] [--www DIR] [--nonce-store redis://HOST:PORT]
  *
- * Status 0 after SIGINT or SIGTERM, 1 when it cannot start, 2 for wrong options. */
+ * SIGHUP reads the --auth-crl files again and puts them in place of the CRLs in use, without
+ * a restart (on an error the old ones stay). Status 0 after SIGINT or SIGTERM, 1 when it cannot
+ * start, 2 for wrong options. */
 #include "jpki_error.h"
 #include "portal.h"
 
@@ -30,6 +33,7 @@ typedef struct {
 	char *https_key;
 	GStrv auth_ca;
 	GStrv sign_ca;
+	GStrv auth_crl;
 	char *origin;
 	char *page_lib;
 	char *www_dir;
@@ -45,6 +49,7 @@ portal_options_clear(PortalOptions *options)
 	g_free(options->https_key);
 	g_strfreev(options->auth_ca);
 	g_strfreev(options->sign_ca);
+	g_strfreev(options->auth_crl);
 	g_free(options->origin);
 	g_free(options->page_lib);
 	g_free(options->www_dir);
@@ -72,6 +77,9 @@ parse_options(int *argc, char ***argv, PortalOptions *options, GError **error)
 		{"sign-ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->sign_ca,
 		 "A trust anchor for signing certificates; repeatable. Default: the real JPKI "
 		 "roots",
+		 "FILE"},
+		{"auth-crl", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->auth_crl,
+		 "A CRL (PEM or DER) for login certificates; repeatable. Read again on SIGHUP",
 		 "FILE"},
 		{"origin", 0, 0, G_OPTION_ARG_STRING, &options->origin,
 		 "The origin login tokens must be signed for (default: scheme://ADDR:PORT, so "
@@ -202,6 +210,49 @@ load_anchors(char **files, GError **error)
 	return g_steal_pointer(&store);
 }
 
+/* The login checks: the anchors, then the CRLs (jpki_verifier_reload_crls(), as on SIGHUP). */
+static JpkiVerifier *
+load_auth_verifier(char **anchor_files, char **crl_files, GError **error)
+{
+	g_autoptr(JpkiVerifier) verifier = NULL;
+	if (anchor_files == NULL || anchor_files[0] == NULL) {
+		verifier = jpki_verifier_new(error);
+		if (verifier == NULL)
+			return NULL;
+	} else {
+		verifier = jpki_verifier_new_empty();
+		for (guint i = 0; anchor_files[i] != NULL; i++) {
+			if (!jpki_verifier_add_anchor_file(verifier, anchor_files[i], error))
+				return NULL;
+		}
+	}
+	if (!jpki_verifier_reload_crls(verifier, (const char *const *)crl_files, error))
+		return NULL;
+	return g_steal_pointer(&verifier);
+}
+
+typedef struct {
+	JpkiVerifier *verifier; /* borrowed from the portal */
+	char **crl_files;
+} CrlReload;
+
+static gboolean
+reload_crls_on_signal(gpointer data)
+{
+	CrlReload *reload = data;
+	g_autoptr(GError) error = NULL;
+	if (jpki_verifier_reload_crls(reload->verifier, (const char *const *)reload->crl_files,
+				      &error))
+		fprintf(stderr, "jpki-demo-portal: SIGHUP: %u CRL files read again and in use\n",
+			reload->crl_files != NULL ? g_strv_length(reload->crl_files) : 0);
+	else
+		fprintf(stderr,
+			"jpki-demo-portal: SIGHUP: the CRLs in use stay, since %s; fix the file "
+			"and send SIGHUP again\n",
+			error->message);
+	return G_SOURCE_CONTINUE;
+}
+
 static SoupServer *
 start_server(const PortalOptions *options, GInetAddress *address, GError **error)
 {
@@ -271,19 +322,19 @@ main(int argc, char **argv)
 		fprintf(stderr, "jpki-demo-portal: %s\n", error->message);
 		return EXIT_USAGE;
 	}
-	settings.auth_anchors = load_anchors(options.auth_ca, &error);
-	if (settings.auth_anchors != NULL)
+	settings.auth_verifier = load_auth_verifier(options.auth_ca, options.auth_crl, &error);
+	if (settings.auth_verifier != NULL)
 		settings.sign_anchors = load_anchors(options.sign_ca, &error);
 	if (settings.sign_anchors == NULL) {
-		g_clear_pointer(&settings.auth_anchors, jpki_trust_store_free);
+		g_clear_pointer(&settings.auth_verifier, jpki_verifier_free);
 		g_clear_pointer(&settings.store, portal_store_free);
-		fprintf(stderr, "jpki-demo-portal: trust anchors: %s\n", error->message);
+		fprintf(stderr, "jpki-demo-portal: trust anchors or CRLs: %s\n", error->message);
 		return EXIT_FAILED;
 	}
 
 	g_autoptr(SoupServer) server = start_server(&options, address, &error);
 	if (server == NULL) {
-		jpki_trust_store_free(settings.auth_anchors);
+		jpki_verifier_free(settings.auth_verifier);
 		jpki_trust_store_free(settings.sign_anchors);
 		g_clear_pointer(&settings.store, portal_store_free);
 		fprintf(stderr, "jpki-demo-portal: %s\n", error->message);
@@ -293,6 +344,7 @@ main(int argc, char **argv)
 	g_autofree char *host = g_inet_address_to_string(address);
 	g_autofree char *url_origin = serialise_origin(scheme, host, (gint)listening_port(server));
 	settings.origin = options.origin != NULL ? options.origin : url_origin;
+	CrlReload reload = {settings.auth_verifier, options.auth_crl};
 	g_autoptr(Portal) portal = portal_new(&settings, &error);
 	if (portal == NULL) {
 		fprintf(stderr, "jpki-demo-portal: %s\n", error->message);
@@ -303,6 +355,7 @@ main(int argc, char **argv)
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
 	guint sigint = g_unix_signal_add(SIGINT, quit_on_signal, loop);
 	guint sigterm = g_unix_signal_add(SIGTERM, quit_on_signal, loop);
+	guint sighup = g_unix_signal_add(SIGHUP, reload_crls_on_signal, &reload);
 	/* The tests wait for this line (and take the port from it with --port 0). */
 	printf("jpki-demo-portal: listening on %s/ (login tokens must be for the origin %s)\n",
 	       url_origin, settings.origin);
@@ -310,6 +363,7 @@ main(int argc, char **argv)
 	g_main_loop_run(loop);
 	g_source_remove(sigint);
 	g_source_remove(sigterm);
+	g_source_remove(sighup);
 	soup_server_disconnect(server);
 	/* The server's handlers point at the portal: the server goes first. */
 	g_clear_object(&server);

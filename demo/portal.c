@@ -13,7 +13,7 @@
 Portal *
 portal_new(PortalSettings *settings, GError **error)
 {
-	g_return_val_if_fail(settings->auth_anchors != NULL && settings->sign_anchors != NULL,
+	g_return_val_if_fail(settings->auth_verifier != NULL && settings->sign_anchors != NULL,
 			     NULL);
 	g_autoptr(Portal) portal = g_new0(Portal, 1);
 	portal->www_dir = g_strdup(settings->www_dir);
@@ -21,7 +21,7 @@ portal_new(PortalSettings *settings, GError **error)
 	portal->origin = g_strdup(settings->origin);
 	portal->https = settings->https;
 	portal->nonce_lifetime = (gint64)settings->nonce_lifetime * G_USEC_PER_SEC;
-	portal->auth_anchors = g_steal_pointer(&settings->auth_anchors);
+	portal->auth_verifier = g_steal_pointer(&settings->auth_verifier);
 	portal->sign_anchors = g_steal_pointer(&settings->sign_anchors);
 	portal->store = settings->store != NULL ? g_steal_pointer(&settings->store)
 						: portal_store_new_memory(SESSIONS_MAX);
@@ -49,7 +49,7 @@ portal_free(Portal *portal)
 	g_free(portal->www_dir);
 	g_free(portal->page_lib);
 	g_free(portal->origin);
-	g_clear_pointer(&portal->auth_anchors, jpki_trust_store_free);
+	g_clear_pointer(&portal->auth_verifier, jpki_verifier_free);
 	g_clear_pointer(&portal->sign_anchors, jpki_trust_store_free);
 	g_clear_pointer(&portal->messages, portal_messages_free);
 	g_clear_pointer(&portal->store, portal_store_free);

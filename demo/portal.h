@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cert.h"
+#include "jpki-verify.h"
 #include "store.h"
 
 #include <glib.h>
@@ -14,7 +15,7 @@ typedef struct {
 	const char *origin;           /* what login tokens must be signed for */
 	gboolean https;               /* cookies get Secure */
 	guint nonce_lifetime;         /* seconds */
-	JpkiTrustStore *auth_anchors; /* taken: for login tokens */
+	JpkiVerifier *auth_verifier;  /* taken: for login tokens (anchors and CRLs) */
 	JpkiTrustStore *sign_anchors; /* taken: for signed applications */
 	PortalStore *store;           /* taken: nonces and sessions; NULL: in this process */
 } PortalSettings;

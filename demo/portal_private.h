@@ -15,7 +15,7 @@ struct _Portal {
 	char *origin;
 	gboolean https;
 	gint64 nonce_lifetime; /* µs */
-	JpkiTrustStore *auth_anchors;
+	JpkiVerifier *auth_verifier;
 	JpkiTrustStore *sign_anchors;
 	PortalMessages *messages;
 	PortalStore *store;

@@ -227,6 +227,55 @@ got=$(request "" GET /apply -b "jpki_demo_session=$new_session")
 
 stop_portal http
 
+# --- CRLs replaced on SIGHUP, without a restart ------------------------------------------------
+
+# write_crl FILE [SERIAL]: a CRL of the test authentication CA, listing SERIAL if given.
+write_crl() {
+	if [[ -n ${2:-} ]]; then
+		printf 'R\t301231000000Z\t250101000000Z\t%s\tunknown\t/CN=TEST\n' "$2" >"$work/crl-index.txt"
+	else
+		: >"$work/crl-index.txt"
+	fi
+	printf '[ca]\ndefault_ca=test\n[test]\ndatabase=%s\ndefault_md=sha256\ndefault_crl_days=30\n' \
+		"$work/crl-index.txt" >"$work/crl-ca.cnf"
+	openssl ca -gencrl -config "$work/crl-ca.cnf" -keyfile "$pki/auth-ca.key" \
+		-cert "$pki/auth-ca.pem" -out "$1.new" 2>/dev/null && mv "$1.new" "$1"
+}
+write_crl "$work/auth.crl" || exit 1
+start_portal crl --auth-crl "$work/auth.crl"
+origin=$base
+crl_jar=$work/crl.jar
+nonce=$(new_nonce "$crl_jar")
+make_token auth-valid.pem auth.key "$origin" "$nonce" >"$work/crl-token.json"
+got=$(post_json "$crl_jar" /api/login "$work/crl-token.json")
+check "with a CRL that does not list it, the certificate logs in" 200 '.status == "ok"' "$got"
+write_crl "$work/auth.crl" "$(openssl x509 -in "$pki/auth-valid.pem" -noout -serial | cut -d= -f2)" ||
+	exit 1
+kill -HUP "$crl_pid"
+for _ in $(seq 100); do
+	grep -q 'SIGHUP: 1 CRL files read again' "$work/crl.err" && break
+	sleep 0.1
+done
+nonce=$(new_nonce "$crl_jar")
+make_token auth-valid.pem auth.key "$origin" "$nonce" >"$work/crl-token.json"
+got=$(post_json "$crl_jar" /api/login "$work/crl-token.json")
+check_error "after SIGHUP the CRL now listing it refuses the certificate, same process" 403 \
+	certificate-revoked "$got"
+echo 'not a CRL' >"$work/auth.crl"
+kill -HUP "$crl_pid"
+for _ in $(seq 100); do
+	grep -q 'SIGHUP: the CRLs in use stay' "$work/crl.err" && break
+	sleep 0.1
+done
+grep -q 'SIGHUP: the CRLs in use stay' "$work/crl.err" &&
+	pass "a broken CRL file on SIGHUP is reported and the CRLs in use stay" ||
+	fail "no report of the broken CRL file: $(cat "$work/crl.err")"
+nonce=$(new_nonce "$crl_jar")
+make_token auth-valid.pem auth.key "$origin" "$nonce" >"$work/crl-token.json"
+got=$(post_json "$crl_jar" /api/login "$work/crl-token.json")
+check_error "the revoking CRL is still in use" 403 certificate-revoked "$got"
+stop_portal crl
+
 # --- Over HTTPS, with nonces that expire in a second ------------------------------------------
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
