@@ -50,28 +50,13 @@ print_usage(Cli *cli, FILE *out)
 		   "Help on a command: jpki COMMAND --help"));
 }
 
-/* --lang must be known before any help text is printed. */
-static void
-prescan_language(Cli *cli, int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *value = NULL;
-		if (g_str_has_prefix(argv[i], "--lang="))
-			value = argv[i] + strlen("--lang=");
-		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			value = argv[i + 1];
-		if (value != NULL)
-			jpki_lang_from_name(value, &cli->lang);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
 	jpki_process_protect();
 	setlocale(LC_ALL, "");
 	Cli cli = {.lang = jpki_lang_from_locale(), .pin_fd = -1};
-	prescan_language(&cli, argc, argv);
+	jpki_lang_from_arguments(argc, argv, &cli.lang);
 
 	if (argc < 2) {
 		print_usage(&cli, stderr);

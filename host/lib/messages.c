@@ -238,6 +238,20 @@ jpki_lang_from_name(const char *name, JpkiLang *lang)
 	return FALSE;
 }
 
+void
+jpki_lang_from_arguments(int argc, char **argv, JpkiLang *lang)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *value = NULL;
+		if (g_str_has_prefix(argv[i], "--lang="))
+			value = argv[i] + strlen("--lang=");
+		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			value = argv[i + 1];
+		if (value != NULL)
+			jpki_lang_from_name(value, lang);
+	}
+}
+
 const JpkiErrorText *
 jpki_error_text(JpkiErrorCode code)
 {

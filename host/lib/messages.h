@@ -14,6 +14,9 @@ typedef enum {
 JpkiLang jpki_lang_from_locale(void);
 /* "ja" or "en". */
 gboolean jpki_lang_from_name(const char *name, JpkiLang *lang);
+/* `*lang` from the last "--lang ja|en" or "--lang=ja|en" of a command line, if any: a
+ * program's help must be in the right language before its options are parsed. */
+void jpki_lang_from_arguments(int argc, char **argv, JpkiLang *lang);
 
 /* One code of the wire contract (docs/protocol.md, "Errors"), as every program shows it. */
 typedef struct {

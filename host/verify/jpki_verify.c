@@ -5,7 +5,7 @@
  *   jpki-verify cms [OPTIONS] SIGNATURE CONTENT
  *   jpki-verify signature --digest HEX [--hash SHA-256] [OPTIONS] CERTIFICATE SIGNATURE
  *   OPTIONS: --ca FILE (repeatable; default the real JPKI roots), --crl FILE (repeatable),
- *            --at ISO8601, --json
+ *            --at ISO8601, --json, --lang ja|en (help and usage errors; default the locale)
  *
  * Success: status 0, the signer on standard output (lines "key: value", or one JSON object).
  * Refused: status 1, the reason code alone on the first line of standard error and a detail on
@@ -13,6 +13,7 @@
 #include "jpki-verify.h"
 
 #include "file_io.h"
+#include "messages.h"
 
 #include <jansson.h>
 #include <locale.h>
@@ -27,6 +28,7 @@ typedef struct {
 	char **crl_files;
 	char *at;
 	gboolean json;
+	JpkiLang lang; /* of the help and the usage errors */
 } CommonOptions;
 
 static void
@@ -38,10 +40,14 @@ common_options_clear(CommonOptions *options)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CommonOptions, common_options_clear)
 
+#define TR(lang, ja, en) ((lang) == JPKI_LANG_JA ? (ja) : (en))
+
+/* What was wrong on the command line, and where to read how it goes. */
 static int
-usage_error(const char *message)
+usage_error(JpkiLang lang, const char *ja, const char *en)
 {
-	fprintf(stderr, "jpki-verify: %s\n", message);
+	fprintf(stderr, "jpki-verify: %s\n%s\n", TR(lang, ja, en),
+		TR(lang, "使い方: jpki-verify --help", "Usage: jpki-verify --help"));
 	return EXIT_USAGE;
 }
 
@@ -117,7 +123,12 @@ make_verifier(const CommonOptions *options, GError **error)
 		g_autoptr(GDateTime) at = g_date_time_new_from_iso8601(options->at, NULL);
 		if (at == NULL) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-				    "--at %s is not an ISO 8601 time with a zone", options->at);
+				    TR(options->lang,
+				       "--at %s はタイムゾーン付きの ISO 8601 の時刻ではありません "
+				       "（例: 2026-12-01T09:00:00+09:00）",
+				       "--at %s is not an ISO 8601 time with a zone "
+				       "(e.g. 2026-12-01T09:00:00+09:00)"),
+				    options->at);
 			return NULL;
 		}
 		jpki_verifier_set_time(verifier, at);
@@ -193,11 +204,16 @@ run_token(const CommonOptions *common, const CommandOptions *options, int argc,
 	  JpkiVerifier *verifier)
 {
 	if (options->origin == NULL || options->nonce == NULL || argc != 0)
-		return usage_error("token: --origin and --nonce are required, and the token "
-				   "comes on standard input");
+		return usage_error(
+			common->lang,
+			"token: --origin と --nonce を指定し、トークンは標準入力から渡して"
+			"ください",
+			"token: --origin and --nonce are required, and the token "
+			"comes on standard input");
 	g_autoptr(GBytes) token = read_stdin(JPKI_VERIFY_TOKEN_MAX_LEN);
 	if (token == NULL)
-		return usage_error("cannot read the token from standard input");
+		return usage_error(common->lang, "標準入力からトークンを読めません",
+				   "cannot read the token from standard input");
 	gsize len = 0;
 	const char *json = g_bytes_get_data(token, &len);
 	g_autoptr(GError) error = NULL;
@@ -210,7 +226,9 @@ static int
 run_cms(const CommonOptions *common, int argc, char **argv, JpkiVerifier *verifier)
 {
 	if (argc != 2)
-		return usage_error("cms: give the signature file and the content file");
+		return usage_error(common->lang,
+				   "cms: 署名ファイルと内容のファイルを指定してください",
+				   "cms: give the signature file and the content file");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) cms = jpki_file_read(argv[0], JPKI_DOCUMENT_MAX, &error);
 	g_autoptr(GBytes) content =
@@ -228,13 +246,19 @@ run_signature(const CommonOptions *common, const CommandOptions *options, int ar
 {
 	JpkiVerifyHash hash = JPKI_VERIFY_HASH_SHA256;
 	if (argc != 2 || options->digest == NULL)
-		return usage_error("signature: give --digest HEX, the certificate file and the "
+		return usage_error(common->lang,
+				   "signature: --digest（16進）、証明書のファイル、署名のファイルを"
+				   "指定してください",
+				   "signature: give --digest HEX, the certificate file and the "
 				   "signature file");
 	if (options->hash != NULL && !hash_from_name(options->hash, &hash))
-		return usage_error("signature: --hash is SHA-256, SHA-384 or SHA-512");
+		return usage_error(common->lang,
+				   "signature: --hash は SHA-256、SHA-384、SHA-512 のいずれかです",
+				   "signature: --hash is SHA-256, SHA-384 or SHA-512");
 	g_autoptr(GBytes) digest = hex_decode(options->digest);
 	if (digest == NULL)
-		return usage_error("signature: --digest is not hexadecimal");
+		return usage_error(common->lang, "signature: --digest が16進数ではありません",
+				   "signature: --digest is not hexadecimal");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) certificate = jpki_file_read(argv[0], JPKI_DOCUMENT_MAX, &error);
 	g_autoptr(GBytes) signature =
@@ -250,49 +274,83 @@ int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
-	g_auto(CommonOptions) common = {0};
+	g_auto(CommonOptions) common = {.lang = jpki_lang_from_locale()};
+	jpki_lang_from_arguments(argc, argv, &common.lang);
+	JpkiLang lang = common.lang;
 	g_auto(CommandOptions) command = {0};
+	g_autofree char *lang_name = NULL;
 	GOptionEntry entries[] = {
 		{"origin", 0, 0, G_OPTION_ARG_STRING, &command.origin,
-		 "token: the origin the portal serves (https://host[:port])", "ORIGIN"},
+		 TR(lang, "token: ポータルのオリジン（https://ホスト[:ポート]）",
+		    "token: the origin the portal serves (https://host[:port])"),
+		 TR(lang, "オリジン", "ORIGIN")},
 		{"nonce", 0, 0, G_OPTION_ARG_STRING, &command.nonce,
-		 "token: the challenge nonce the portal issued", "NONCE"},
+		 TR(lang, "token: ポータルが発行したノンス",
+		    "token: the challenge nonce the portal issued"),
+		 TR(lang, "ノンス", "NONCE")},
 		{"digest", 0, 0, G_OPTION_ARG_STRING, &command.digest,
-		 "signature: the hash that was signed, in hex", "HEX"},
+		 TR(lang, "signature: 署名されたハッシュ値（16進）",
+		    "signature: the hash that was signed, in hex"),
+		 TR(lang, "16進", "HEX")},
 		{"hash", 0, 0, G_OPTION_ARG_STRING, &command.hash,
-		 "signature: SHA-256 (default), SHA-384 or SHA-512", "NAME"},
+		 TR(lang, "signature: SHA-256（省略時）、SHA-384、SHA-512",
+		    "signature: SHA-256 (default), SHA-384 or SHA-512"),
+		 TR(lang, "名前", "NAME")},
 		{"ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &common.ca_files,
-		 "A trust anchor (PEM or DER); repeatable. Default: the real JPKI roots", "FILE"},
+		 TR(lang, "信頼の起点（PEM または DER）。複数可。省略時: 本物の JPKI ルート証明書",
+		    "A trust anchor (PEM or DER); repeatable. Default: the real JPKI roots"),
+		 TR(lang, "ファイル", "FILE")},
 		{"crl", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &common.crl_files,
-		 "A CRL (PEM or DER); repeatable. Revocation is then required", "FILE"},
+		 TR(lang, "CRL（PEM または DER）。複数可。指定すると失効確認が必須になります",
+		    "A CRL (PEM or DER); repeatable. Revocation is then required"),
+		 TR(lang, "ファイル", "FILE")},
 		{"at", 0, 0, G_OPTION_ARG_STRING, &common.at,
-		 "Check the certificates at this time (ISO 8601 with a zone)", "TIME"},
+		 TR(lang, "この時刻で証明書を検証（タイムゾーン付きの ISO 8601）",
+		    "Check the certificates at this time (ISO 8601 with a zone)"),
+		 TR(lang, "時刻", "TIME")},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &common.json,
-		 "One JSON object on standard output", NULL},
+		 TR(lang, "結果を1つの JSON オブジェクトで標準出力へ",
+		    "One JSON object on standard output"),
+		 NULL},
+		{"lang", 0, 0, G_OPTION_ARG_STRING, &lang_name,
+		 TR(lang, "ヘルプと使い方の誤りの表示言語 ja または en（省略時: ロケール）",
+		    "Language of the help and usage errors, ja or en (default: from the locale)"),
+		 "ja|en"},
 		G_OPTION_ENTRY_NULL,
 	};
-	g_autoptr(GOptionContext) context = g_option_context_new("token|cms|signature [FILE...]");
+	g_autoptr(GOptionContext) context = g_option_context_new(
+		TR(lang, "token|cms|signature [ファイル...]", "token|cms|signature [FILE...]"));
 	g_option_context_set_summary(
-		context, "Verifies what a My Number Card produced through jpki-bridge:\n"
-			 "  token      a login token (web-eid:1.0) on standard input\n"
-			 "  cms        SIGNATURE CONTENT: a detached CAdES signature\n"
-			 "  signature  CERTIFICATE SIGNATURE: a raw PKCS#1 v1.5 signature of "
-			 "--digest");
+		context, TR(lang,
+			    "jpki-bridge を通してマイナンバーカードが作ったものを検証します:\n"
+			    "  token      ログイン用トークン（web-eid:1.0）を標準入力から\n"
+			    "  cms        署名ファイル 内容ファイル: 分離型の CAdES 署名\n"
+			    "  signature  証明書 署名: --digest に対する PKCS#1 v1.5 の署名",
+			    "Verifies what a My Number Card produced through jpki-bridge:\n"
+			    "  token      a login token (web-eid:1.0) on standard input\n"
+			    "  cms        SIGNATURE CONTENT: a detached CAdES signature\n"
+			    "  signature  CERTIFICATE SIGNATURE: a raw PKCS#1 v1.5 signature of "
+			    "--digest"));
 	g_option_context_add_main_entries(context, entries, NULL);
 	g_autoptr(GError) error = NULL;
 	if (!g_option_context_parse(context, &argc, &argv, &error))
-		return usage_error(error->message);
+		return usage_error(lang, error->message, error->message);
+	if (lang_name != NULL && !jpki_lang_from_name(lang_name, &common.lang))
+		return usage_error(lang, "--lang は ja か en です", "--lang is ja or en");
 	if (argc < 2)
-		return usage_error("give a command: token, cms or signature");
+		return usage_error(lang,
+				   "コマンド token、cms、signature のどれかを指定してください",
+				   "give a command: token, cms or signature");
 	const char *name = argv[1];
 	if (strcmp(name, "token") != 0 && strcmp(name, "cms") != 0 &&
 	    strcmp(name, "signature") != 0)
-		return usage_error("the command is token, cms or signature");
+		return usage_error(lang, "コマンドは token、cms、signature のどれかです",
+				   "the command is token, cms or signature");
 
 	g_autoptr(JpkiVerifier) verifier = make_verifier(&common, &error);
 	if (verifier == NULL) {
 		if (error->domain == G_OPTION_ERROR)
-			return usage_error(error->message);
+			return usage_error(lang, error->message, error->message);
 		return refuse(&common, error);
 	}
 	if (strcmp(name, "token") == 0)

@@ -8,6 +8,9 @@ verify=${1:?jpki-verify binary}
 pki=${2:?test PKI dir}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The help and usage errors follow the locale: English unless a test asks.
+export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES
 
 origin=https://login.example.jp
 nonce=MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=
@@ -69,6 +72,9 @@ openssl ca -gencrl -config "$work/ca.cnf" -keyfile "$pki/auth-ca.key" -cert "$pk
 : >"$work/index.txt"
 openssl ca -gencrl -config "$work/ca.cnf" -keyfile "$pki/auth-ca.key" -cert "$pki/auth-ca.pem" \
 	-out "$work/empty.crl" 2>/dev/null || exit 1
+# One of the test signing CA, for a second --crl.
+openssl ca -gencrl -config "$work/ca.cnf" -keyfile "$pki/sign-ca.key" -cert "$pki/sign-ca.pem" \
+	-out "$work/sign-ca.crl" 2>/dev/null || exit 1
 
 make_token "$pki/auth-valid.pem" "$pki/auth.key" "$origin" "$nonce" >"$work/valid.json" || exit 1
 make_token "$pki/auth-expired.pem" "$pki/auth.key" "$origin" "$nonce" >"$work/expired.json" || exit 1
@@ -104,6 +110,10 @@ refused "a time before the certificate" certificate-not-yet-valid -- \
 	"${token[@]}" "${ca[@]}" --at 2001-01-01T00:00:00Z <"$work/valid.json"
 refused "a revoked serial" certificate-revoked -- \
 	"${token[@]}" "${ca[@]}" --crl "$work/revoking.crl" <"$work/valid.json"
+refused "a revoked serial, its CRL the second --crl" certificate-revoked -- \
+	"${token[@]}" "${ca[@]}" --crl "$work/sign-ca.crl" --crl "$work/revoking.crl" <"$work/valid.json"
+refused "--crl with only another issuer's CRL" certificate-untrusted -- \
+	"${token[@]}" "${ca[@]}" --crl "$work/sign-ca.crl" <"$work/valid.json"
 expect "a CRL that does not list it" 0 "subject: C=JP, CN=TEST00000000001A" "" -- \
 	"${token[@]}" "${ca[@]}" --crl "$work/empty.crl" <"$work/valid.json"
 refused "a key usage without digitalSignature" certificate-wrong-usage -- \
@@ -119,6 +129,27 @@ expect "--json refusals carry the code" 1 "signature-invalid" "" -- \
 expect "a missing --nonce is a usage error" 2 "" \
 	"jpki-verify: token: --origin and --nonce are required, and the token comes on standard input" \
 	-- "$verify" token --origin "$origin" "${ca[@]}" <"$work/valid.json"
+
+# Help and usage errors in Japanese and English: --lang, else the locale.
+expect "--help --lang ja is Japanese" 0 "ja" "" -- \
+	bash -c '"$@" | grep -q "ログイン用トークン（web-eid:1.0）を標準入力から" && echo ja' _ \
+	"$verify" --help --lang ja
+expect "--help is English in an English locale" 0 "en" "" -- \
+	bash -c '"$@" | grep -q "a login token (web-eid:1.0) on standard input" && echo en' _ \
+	"$verify" --help
+expect "a usage error in a Japanese locale is Japanese, and says where help is" 2 "" \
+	"jpki-verify: コマンド token、cms、signature のどれかを指定してください" -- \
+	env LANG=ja_JP.UTF-8 "$verify"
+[[ $(sed -n 2p "$work/err") == "使い方: jpki-verify --help" ]] && echo "ok: the Japanese usage error points to --help" ||
+	{
+		echo "FAILED: the Japanese usage error's second line: $(sed -n 2p "$work/err")"
+		failed=1
+	}
+expect "--lang=en wins over a Japanese locale" 2 "" \
+	"jpki-verify: the command is token, cms or signature" -- \
+	env LANG=ja_JP.UTF-8 "$verify" --lang=en sign
+expect "--lang takes ja or en only" 2 "" "jpki-verify: --lang is ja or en" -- \
+	"$verify" --lang fr token
 
 # CAdES detached signatures from openssl cms.
 printf 'application 42\n' >"$work/content.txt"
