@@ -1,7 +1,8 @@
 /* The relying party's costs (docs/performance.md, "Relying party"), printed, not asserted:
  *   1. a CRL of N entries (default 10^6) from the test authentication CA: generated, then
- *      loaded through libjpki-verify (jpki_verifier_add_crl_file) and through OpenSSL alone
- *      (d2i_X509_CRL), and looked up with OpenSSL's X509_CRL_get0_by_serial;
+ *      loaded through libjpki-verify (jpki_verifier_add_crl_file, which also sorts the entries)
+ *      and through OpenSSL alone (d2i_X509_CRL), and looked up with OpenSSL's
+ *      X509_CRL_get0_by_serial;
  *   2. login-token verifications per second on one core, without and with that CRL, against
  *      raw OpenSSL RSA-2048 PKCS#1 v1.5 verifications in the same run, in turns;
  *   3. detached CAdES verifications per second with a CRL of N entries from the test signing

@@ -83,7 +83,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiTrustStore, jpki_trust_store_free)
 gboolean jpki_trust_store_add_file(JpkiTrustStore *store, const char *path, GError **error);
 /* PEM (every CRL in it) or DER. Once the store holds a CRL, verification needs a current CRL
  * from the leaf's issuer and fails with JPKI_ERROR_CERTIFICATE_REVOKED when it lists the leaf;
- * the X509_STORE carries X509_V_FLAG_CRL_CHECK from then on. */
+ * the X509_STORE carries X509_V_FLAG_CRL_CHECK from then on. The entries are sorted here, not
+ * at the first lookup. */
 gboolean jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **error);
 /* Distinct trust anchors. */
 guint jpki_trust_store_count(JpkiTrustStore *store);
