@@ -284,6 +284,51 @@ test_a_cms_signer_is_checked_against_the_crls_in_use(void **state)
 	g_unlink(other_issuer);
 }
 
+typedef struct {
+	JpkiVerifier *verifier;
+	const char *token;
+	guint refused;
+} VerifyingThread;
+
+static gpointer
+verify_many_times(gpointer data)
+{
+	VerifyingThread *thread = data;
+	for (guint i = 0; i < 200; i++) {
+		if (strcmp(refusal(thread->verifier, thread->token), "accepted") != 0)
+			thread->refused++;
+	}
+	return NULL;
+}
+
+/* One verifier, its cache shared by several threads while the CRLs are replaced: every
+ * verification still passes (the CRLs list nothing), nothing crashes. */
+static void
+test_threads_share_a_verifier_while_its_crls_are_reloaded(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = verifier_with_auth_ca();
+	g_autofree char *token = token_text();
+	g_autofree char *empty = test_pki_write_crl("auth-ca.pem", "auth-ca.key", NULL);
+	VerifyingThread threads[4];
+	GThread *running[G_N_ELEMENTS(threads)];
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++) {
+		threads[i] = (VerifyingThread){verifier, token, 0};
+		running[i] = g_thread_new("verify", verify_many_times, &threads[i]);
+	}
+	const char *const empty_files[] = {empty, NULL};
+	for (guint i = 0; i < 20; i++) {
+		g_autoptr(GError) error = NULL;
+		assert_true(jpki_verifier_reload_crls(verifier, i % 2 == 0 ? empty_files : NULL,
+						      &error));
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(threads); i++) {
+		g_thread_join(running[i]);
+		assert_int_equal(threads[i].refused, 0);
+	}
+	g_unlink(empty);
+}
+
 int
 main(void)
 {
@@ -297,6 +342,7 @@ main(void)
 			test_the_cache_does_not_take_a_copy_signed_by_another_ca_for_the_checked_certificate),
 		cmocka_unit_test(test_a_cached_signing_certificate_is_refused_after_its_dates),
 		cmocka_unit_test(test_a_cms_signer_is_checked_against_the_crls_in_use),
+		cmocka_unit_test(test_threads_share_a_verifier_while_its_crls_are_reloaded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
