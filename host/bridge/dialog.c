@@ -70,18 +70,18 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 	guint max = jpki_secret_max_tries(secret);
 	g_autofree char *tries = jpki_tries_left_text(tries_left, dialog->config->lang);
 	g_autofree char *site = site_lines(dialog);
-	g_autofree char *code =
-		purpose == BRIDGE_PURPOSE_SIGN ? verification_code_lines(dialog) : g_strdup("");
-	g_autofree char *description =
-		g_strdup_printf(TR(dialog,
-				   "%s\n\nこのサイトが%sを求めています。%s\n\n%"
-				   "sを入力してください。\n%s（%u回続けて"
-				   "間違えるとロックされ、市区町村の窓口でしか解除できません）。",
-				   "%s\n\nThis site asks for %s.%s\n\nEnter your %s.\n%s (after %u "
-				   "wrong tries in a "
-				   "row it locks, and only the municipal office can reset it)."),
-				site, purpose_text(dialog, purpose), code,
-				jpki_pin_rule_text(secret, dialog->config->lang), tries, max);
+	g_autofree char *code = verification_code_lines(dialog);
+	g_autofree char *description = g_strdup_printf(
+		TR(dialog,
+		   "%s\n\nこのサイトが%sを求めています。%s\n\n"
+		   "%sを入力してください。\n"
+		   "%s（%u回続けて間違えるとロックされ、市区町村の窓口でしか解除できません）。",
+		   "%s\n\nThis site asks for %s.%s\n\n"
+		   "Enter your %s.\n"
+		   "%s (after %u wrong tries in a row it locks, and only the municipal office "
+		   "can reset it)."),
+		site, purpose_text(dialog, purpose), code,
+		jpki_pin_rule_text(secret, dialog->config->lang), tries, max);
 	g_autofree char *wrong = NULL;
 	if (wrong_tries_left >= 0) {
 		g_autofree char *left =
@@ -115,12 +115,12 @@ bridge_dialog_confirm_sharing(BridgeDialog *dialog, GError **error)
 	g_autofree char *site = site_lines(dialog);
 	g_autofree char *description = g_strdup_printf(
 		TR(dialog,
-		   "%s\n\nこのサイトに次の情報を提供しますか？\n\n・氏名\n・住所\n・生年月日\n・性"
-		   "別"
-		   "\n\n提供すると、次に券面事項入力補助用の暗証番号（数字4桁）を入力します。",
-		   "%s\n\nShare the following with this site?\n\n- name\n- address\n- date of birth"
-		   "\n- sex\n\nIf you agree, you will then enter your card input support PIN (4 "
-		   "digits)."),
+		   "%s\n\nこのサイトに次の情報を提供しますか？\n\n"
+		   "・氏名\n・住所\n・生年月日\n・性別\n\n"
+		   "提供すると、次に券面事項入力補助用の暗証番号（数字4桁）を入力します。",
+		   "%s\n\nShare the following with this site?\n\n"
+		   "- name\n- address\n- date of birth\n- sex\n\n"
+		   "If you agree, you will then enter your card input support PIN (4 digits)."),
 		site);
 	JpkiPinentryRequest request = base_request(dialog);
 	request.description = description;
