@@ -131,11 +131,12 @@ signature_dialog_shows_the_site_and_the_verification_code() {
 	rm -f "$FAKE_PINENTRY_LOG"
 	FAKE_PINENTRY_PIN=ABC123 drive -- "{\"command\":\"sign-cms\",\"arguments\":{\"origin\":\"$origin\",\"digest\":\"$digest\",\"hashFunction\":\"SHA-256\"}}" >/dev/null || return 1
 	tr '\0' '\n' <"$FAKE_PINENTRY_LOG" >"$work/log.txt"
-	grep -qx "SETDESC Site: example.jp" "$work/log.txt" && grep -qx "Verification code: $code" "$work/log.txt" || {
+	if ! grep -qx "SETDESC Site: example.jp" "$work/log.txt" ||
+		! grep -qx "Verification code: $code" "$work/log.txt"; then
 		echo "expected the site example.jp and the code $code in:"
 		cat "$work/log.txt"
 		return 1
-	}
+	fi
 }
 
 sign_cms_verifies_with_openssl() {
