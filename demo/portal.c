@@ -89,6 +89,7 @@ static const PortalRoute routes[] = {
 	{"/api/session", "GET", portal_api_session},
 	{"/api/apply", "POST", portal_api_apply},
 	{"/api/apply-raw", "POST", portal_api_apply_raw},
+	{"/api/verification-code", "POST", portal_api_verification_code},
 };
 
 static gboolean

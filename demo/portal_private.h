@@ -52,3 +52,6 @@ extern const JpkiJsonKey portal_apply_keys[];
 extern const JpkiJsonKey portal_apply_raw_keys[];
 void portal_api_apply(PortalRequest *request);
 void portal_api_apply_raw(PortalRequest *request);
+
+/* api_verification_code.c: /api/verification-code {form} -> {verificationCode, digest} */
+void portal_api_verification_code(PortalRequest *request);

@@ -216,6 +216,20 @@ make_raw_application sign-expired.pem sign.key form.txt form.txt >"$work/expired
 got=$(post_json "$jar" /api/apply-raw "$work/expired-raw.json")
 check_error "a raw signature by an expired certificate is refused" 403 certificate-expired "$got"
 
+# The 照合コード of the form text for this portal's origin, as a portal computes it with openssl
+# (docs/web-api.md, "Verification code"); no login needed, a text that is not the form refused.
+code=$({
+	printf 'jpki-bridge verification code v1\0%s\0' "$origin"
+	openssl dgst -sha256 -binary "$work/form.txt"
+} | openssl dgst -sha256 -binary | base32 | tr 'A-Z2-7' '0-9A-HJKMNP-TV-Z' | cut -c1-6)
+jq -Rs '{form: .}' "$work/form.txt" >"$work/code.json"
+got=$(post_json "$nobody" /api/verification-code "$work/code.json")
+check "/api/verification-code gives the form text's 照合コード for the portal's origin" 200 \
+	'.verificationCode == "'"$code"'" and .digest == "'"$digest"'"' "$got"
+jq -Rs '{form: .}' "$work/not-a-form.txt" >"$work/code-not-a-form.json"
+got=$(post_json "$nobody" /api/verification-code "$work/code-not-a-form.json")
+check_error "/api/verification-code refuses a text that is not the form" 400 form-invalid "$got"
+
 # Logging out
 got=$(request "$jar" GET /logout)
 [[ $got == 303 ]] && grep -qiE '^set-cookie: jpki_demo_session=;.*Max-Age=0' "$work/headers" &&

@@ -1,4 +1,5 @@
-// The e-application page: the form becomes one canonical text, the page hashes it, the card
+// The e-application page: the form becomes one canonical text, the portal gives its 照合コード
+// (shown beside the text, to compare with the PIN dialog's), the page hashes the text, the card
 // signs the hash (a CMS with jpki.signCms, or a raw signature with jpki.sign), and the portal
 // verifies the signature over the text it receives, hashing it itself.
 import { api, base64, loadBridge, ResultView, showChecks, showSession, t } from "/portal.js";
@@ -13,6 +14,7 @@ const buttons = ["sign-cms-button", "sign-raw-button"].map(
 );
 const result = new ResultView("apply");
 const formTextView = document.getElementById("apply-form-text");
+const codeView = document.getElementById("apply-verification-code");
 
 /** The text that is signed: JSON with a fixed key order, no whitespace. */
 function formText() {
@@ -59,8 +61,11 @@ async function submit(method) {
   for (const button of buttons) button.disabled = true;
   result.section.dataset.method = method;
   formTextView.textContent = text;
+  codeView.textContent = "";
   result.pending(t("apply.pending"));
   try {
+    // The server's 照合コード of this text, shown beside it while the PIN dialog shows its own.
+    codeView.textContent = (await api("/api/verification-code", { form: text })).verificationCode;
     const jpki = await loadBridge();
     const verified = await (method === "cms" ? signCms(jpki, text) : signRaw(jpki, text));
     showVerified(verified);

@@ -9,6 +9,7 @@
 #include "installation_id.h"
 #include "jpki_ap.h"
 #include "support_ap.h"
+#include "verification_code.h"
 
 #include <string.h>
 
@@ -577,6 +578,14 @@ run_once(const BridgeRequest *request, const BridgeConfig *config, JpkiCancel *c
 		.cancel = cancel,
 		.dialog = {.config = config, .origin = request->origin, .cancel = cancel},
 	};
+	/* What the resident compares with the code the portal shows next to the document. */
+	g_autofree char *verification_code = NULL;
+	if (request->command == BRIDGE_CMD_SIGN || request->command == BRIDGE_CMD_SIGN_CMS) {
+		gsize digest_len = 0;
+		const guint8 *digest = g_bytes_get_data(request->hash, &digest_len);
+		verification_code = jpki_verification_code(request->origin, digest, digest_len);
+		session.dialog.verification_code = verification_code;
+	}
 	json_t *reply = NULL;
 	if (is_portal_command(request->command) &&
 	    !bridge_config_is_portal_origin(config, request->origin)) {

@@ -1,6 +1,7 @@
 #include "dialog.h"
 
 #include "pinentry.h"
+#include "site_name.h"
 
 #define TR(dialog, ja, en) ((dialog)->config->lang == JPKI_LANG_JA ? (ja) : (en))
 
@@ -26,6 +27,30 @@ purpose_text(BridgeDialog *dialog, BridgePurpose purpose)
 	}
 }
 
+/* The first lines of every dialog: the site on its own, then the origin. */
+static char *
+site_lines(BridgeDialog *dialog)
+{
+	g_autofree char *site = bridge_site_name(dialog->origin);
+	g_autofree char *address = bridge_site_address(dialog->origin);
+	return g_strdup_printf(TR(dialog, "サイト: %s\n（%s）", "Site: %s\n(%s)"), site, address);
+}
+
+/* The 照合コード line of a signature, with what to compare it with; "" without one. */
+static char *
+verification_code_lines(BridgeDialog *dialog)
+{
+	if (dialog->verification_code == NULL)
+		return g_strdup("");
+	return g_strdup_printf(
+		TR(dialog,
+		   "\n照合コード: %s\n（サイトが文書の横に表示している照合コードと同じか確かめて"
+		   "ください。違うときはキャンセルしてください）",
+		   "\nVerification code: %s\n(check that the site shows the same code next to the "
+		   "document; if not, cancel)"),
+		dialog->verification_code);
+}
+
 static JpkiPinentryRequest
 base_request(BridgeDialog *dialog)
 {
@@ -44,13 +69,18 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 {
 	guint max = jpki_secret_max_tries(secret);
 	g_autofree char *tries = jpki_tries_left_text(tries_left, dialog->config->lang);
+	g_autofree char *site = site_lines(dialog);
+	g_autofree char *code = verification_code_lines(dialog);
 	g_autofree char *description = g_strdup_printf(
 		TR(dialog,
-		   "%s が%sを求めています。\n\n%sを入力してください。\n%s（%u回続けて間違えると"
-		   "ロックされ、市区町村の窓口でしか解除できません）。",
-		   "%s asks for %s.\n\nEnter your %s.\n%s (after %u wrong tries in a row it "
-		   "locks, and only the municipal office can reset it)."),
-		dialog->origin, purpose_text(dialog, purpose),
+		   "%s\n\nこのサイトが%sを求めています。%s\n\n"
+		   "%sを入力してください。\n"
+		   "%s（%u回続けて間違えるとロックされ、市区町村の窓口でしか解除できません）。",
+		   "%s\n\nThis site asks for %s.%s\n\n"
+		   "Enter your %s.\n"
+		   "%s (after %u wrong tries in a row it locks, and only the municipal office "
+		   "can reset it)."),
+		site, purpose_text(dialog, purpose), code,
 		jpki_pin_rule_text(secret, dialog->config->lang), tries, max);
 	g_autofree char *wrong = NULL;
 	if (wrong_tries_left >= 0) {
@@ -82,13 +112,16 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 gboolean
 bridge_dialog_confirm_sharing(BridgeDialog *dialog, GError **error)
 {
+	g_autofree char *site = site_lines(dialog);
 	g_autofree char *description = g_strdup_printf(
 		TR(dialog,
-		   "%s に次の情報を提供しますか？\n\n・氏名\n・住所\n・生年月日\n・性別\n\n"
+		   "%s\n\nこのサイトに次の情報を提供しますか？\n\n"
+		   "・氏名\n・住所\n・生年月日\n・性別\n\n"
 		   "提供すると、次に券面事項入力補助用の暗証番号（数字4桁）を入力します。",
-		   "Share the following with %s?\n\n- name\n- address\n- date of birth\n- sex\n\n"
+		   "%s\n\nShare the following with this site?\n\n"
+		   "- name\n- address\n- date of birth\n- sex\n\n"
 		   "If you agree, you will then enter your card input support PIN (4 digits)."),
-		dialog->origin);
+		site);
 	JpkiPinentryRequest request = base_request(dialog);
 	request.description = description;
 	request.ok_label = TR(dialog, "提供する", "Share");
@@ -136,15 +169,16 @@ bridge_dialog_waiting_open(BridgeDialog *dialog, JpkiCancelFunc on_cancel, gpoin
 {
 	BridgeWaiting *waiting = g_new0(BridgeWaiting, 1);
 	waiting->close = jpki_cancel_new();
+	g_autofree char *site = site_lines(dialog);
 	waiting->description =
 		g_strdup_printf(TR(dialog,
-				   "%s がマイナンバーカードを使おうとしています。\n\n"
+				   "%s\n\nこのサイトがマイナンバーカードを使おうとしています。\n\n"
 				   "マイナンバーカードをICカードリーダーに置いてください（カードを"
 				   "置くと続きます）。",
-				   "%s wants to use your My Number Card.\n\n"
+				   "%s\n\nThis site wants to use your My Number Card.\n\n"
 				   "Place your My Number Card on the card reader (it goes on once "
 				   "the card is there)."),
-				dialog->origin);
+				site);
 	waiting->request = base_request(dialog);
 	waiting->request.description = waiting->description;
 	waiting->request.ok_label = TR(dialog, "キャンセル", "Cancel");

@@ -1,6 +1,8 @@
 /* The host's own dialogs (pinentry): the only place a PIN is typed. Each
- * names the requesting site (the origin the browser gave), what is asked,
- * which secret and its rule, and the tries left. */
+ * names the requesting site (the origin the browser gave: its registrable
+ * domain on a line of its own, then the origin, site_name.h), what is asked,
+ * which secret and its rule, and the tries left; a signature's PIN dialog also
+ * the 照合コード (verification_code.h). */
 #pragma once
 
 #include "cancel.h"
@@ -17,6 +19,8 @@ typedef enum {
 typedef struct {
 	const BridgeConfig *config;
 	const char *origin;
+	/* sign, sign-cms: the 照合コード of the digest, shown in the PIN dialog; else NULL */
+	const char *verification_code;
 	JpkiCancel *cancel; /* cancelled when the browser disconnects; outlives the dialogs */
 } BridgeDialog;
 

@@ -51,7 +51,7 @@ function checks(verified) {
     .join(", ");
 }
 
-/** The first paragraph of the last PIN dialog's text: what the host asked, naming the site. */
+/** The first line of the last PIN dialog's text: the site it names. */
 function dialogText(pinentry) {
   const description = pinentry
     .log()

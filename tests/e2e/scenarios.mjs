@@ -18,6 +18,8 @@ export const TEXTS = {
     pinIncorrect: "暗証番号が違います。",
     pinDialog: "を求めています。",
     consent: "に次の情報を提供しますか？",
+    site: "サイト: ",
+    verificationCode: "照合コード: ",
     popupTitle: "マイナンバーカードの状態",
     popupCard: "マイナンバーカード（Virtual PCD 00 00）",
     popupCertificate: /有効（有効期限 \d{4}年\d{1,2}月\d{1,2}日）/,
@@ -31,6 +33,8 @@ export const TEXTS = {
     pinIncorrect: "The PIN is incorrect.",
     pinDialog: " asks for ",
     consent: "Share the following with ",
+    site: "Site: ",
+    verificationCode: "Verification code: ",
     popupTitle: "My Number Card status",
     popupCard: "My Number Card (in Virtual PCD 00 00)",
     popupCertificate: /Valid \(expires [A-Z][a-z]+ \d{1,2}, \d{4}\)/,
@@ -143,6 +147,22 @@ async function ensureLoggedIn(s) {
   await s.page.goto(s.portal.url);
   const loggedIn = await s.page.evaluate(async () => (await (await fetch("/api/session")).json()).loggedIn);
   if (!loggedIn) assert.equal((await logInWithButton(s)).status, "ok", "logged in for the application");
+}
+
+/**
+ * The signing-password dialog named the site on its first line and showed the 照合コード that the
+ * apply page shows beside the signed text (the portal's /api/verification-code).
+ */
+async function assertDialogShowsThePagesVerificationCode(s) {
+  const shown = await s.page.evaluate(() => document.getElementById("apply-verification-code").textContent);
+  assert.match(shown, /^[0-9A-HJKMNP-TV-Z]{6}$/, "the page shows a 照合コード");
+  const site = `${s.text.site}${new URL(s.portal.origin).hostname}\n`;
+  const dialogs = descriptions(s.pinentry).filter((text) => text.includes(s.text.verificationCode));
+  assert.ok(dialogs.length > 0, `a dialog with a 照合コード: ${JSON.stringify(s.pinentry.log())}`);
+  for (const text of dialogs) {
+    assert.ok(text.startsWith(site), `the dialog's first line is the site: ${text}`);
+    assert.ok(text.includes(`${s.text.verificationCode}${shown}\n`), `the dialog shows the page's code ${shown}: ${text}`);
+  }
 }
 
 async function applyWith(s, button) {
@@ -319,7 +339,7 @@ const noCardThenInserted = [
 ];
 
 const applyCms = [
-  "e-application signed as CMS (jpki.signCms): the server verifies it",
+  "e-application signed as CMS (jpki.signCms): the dialog shows the site and the page's 照合コード; the server verifies it",
   async (s) => {
     const result = await applyWith(s, "#sign-cms-button");
     assert.equal(result.status, "ok", JSON.stringify(result));
@@ -328,12 +348,13 @@ const applyCms = [
     for (const check of h.APPLY_CHECKS) assert.equal(result.checks[check], "ok", `check ${check}`);
     assert.match(result.signingTime, /^\d{4}-/);
     assert.equal(s.pinentry.count("GETPIN"), 1, "one signing-password dialog");
+    await assertDialogShowsThePagesVerificationCode(s);
     await s.page.screenshot({ path: h.screenshotPath(`${s.kind}-${s.lang}-apply-cms`), fullPage: true });
   },
 ];
 
 const applyRaw = [
-  "e-application signed raw (getSigningCertificate + sign): the server verifies it",
+  "e-application signed raw (getSigningCertificate + sign): the dialog shows the site and the page's 照合コード; the server verifies it",
   async (s) => {
     const result = await applyWith(s, "#sign-raw-button");
     assert.equal(result.status, "ok", JSON.stringify(result));
@@ -341,6 +362,7 @@ const applyRaw = [
     assert.equal(result.signerName, h.HOLDER_NAME);
     for (const check of h.APPLY_CHECKS) assert.equal(result.checks[check], "ok", `check ${check}`);
     assert.equal(s.pinentry.count("GETPIN"), 2, "the certificate, then the signature");
+    await assertDialogShowsThePagesVerificationCode(s);
     await s.page.screenshot({ path: h.screenshotPath(`${s.kind}-${s.lang}-apply-raw`), fullPage: true });
   },
 ];
@@ -444,7 +466,7 @@ const popup = [
 const SCENARIOS = {
   ja: [login, wrongPinThenRight, wrongPinThenCancel, cancel, hostilePages, noCardThenInserted, applyCms, applyRaw,
     readAttributes, readAttributesRefused, originBinding, popup],
-  en: [login, wrongPinThenCancel, readAttributes, popup],
+  en: [login, wrongPinThenCancel, applyCms, readAttributes, popup],
 };
 
 /** Against an installed package (E2E_INSTALLED, tests/install/): that its parts reach each other. */

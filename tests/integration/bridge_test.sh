@@ -109,7 +109,34 @@ dialog_names_the_site_and_tries_left() {
 	rm -f "$FAKE_PINENTRY_LOG"
 	FAKE_PINENTRY_PIN=1234 drive -- "$(authenticate "$origin")" >/dev/null || return 1
 	tr '\0' '\n' <"$FAKE_PINENTRY_LOG" >"$work/log.txt"
-	grep -q "SETDESC $origin asks for a login" "$work/log.txt" && grep -q "3 tries left" "$work/log.txt"
+	# The registrable domain on the first line, the origin on the next.
+	grep -qx "SETDESC Site: example.jp" "$work/log.txt" && grep -qx "($origin)" "$work/log.txt" &&
+		grep -q "This site asks for a login" "$work/log.txt" && grep -q "3 tries left" "$work/log.txt"
+}
+
+# The 照合コード as a portal computes it on its server, with coreutils and openssl
+# (docs/web-api.md, "Verification code"): origin and digest, never the host's code.
+verification_code_of() { # origin, base64 digest
+	{
+		printf 'jpki-bridge verification code v1\0%s\0' "$1"
+		base64 -d <<<"$2"
+	} | openssl dgst -sha256 -binary | base32 | tr 'A-Z2-7' '0-9A-HJKMNP-TV-Z' | cut -c1-6
+}
+
+signature_dialog_shows_the_site_and_the_verification_code() {
+	local digest code
+	digest=$(printf '電子申請 %s\n' "$RANDOM" | openssl dgst -sha256 -binary | base64)
+	code=$(verification_code_of "$origin" "$digest")
+	[[ $code =~ ^[0-9A-HJKMNP-TV-Z]{6}$ ]] || { echo "no code computed: $code"; return 1; }
+	rm -f "$FAKE_PINENTRY_LOG"
+	FAKE_PINENTRY_PIN=ABC123 drive -- "{\"command\":\"sign-cms\",\"arguments\":{\"origin\":\"$origin\",\"digest\":\"$digest\",\"hashFunction\":\"SHA-256\"}}" >/dev/null || return 1
+	tr '\0' '\n' <"$FAKE_PINENTRY_LOG" >"$work/log.txt"
+	if ! grep -qx "SETDESC Site: example.jp" "$work/log.txt" ||
+		! grep -qx "Verification code: $code" "$work/log.txt"; then
+		echo "expected the site example.jp and the code $code in:"
+		cat "$work/log.txt"
+		return 1
+	fi
 }
 
 sign_cms_verifies_with_openssl() {
@@ -319,6 +346,7 @@ status_needs_no_pin() {
 
 check "a login token verifies for its origin only" login_token_verifies_for_its_origin_only
 check "the PIN dialog names the site and the tries left" dialog_names_the_site_and_tries_left
+check "the signature's PIN dialog shows the site and the 照合コード a portal computes with openssl" signature_dialog_shows_the_site_and_the_verification_code
 check "sign-cms makes a CMS that openssl verifies" sign_cms_verifies_with_openssl
 check "sign after get-signing-certificate verifies with openssl" sign_after_get_signing_certificate_verifies
 check "a locked PIN is refused without a dialog, in Japanese too" locked_pin_is_refused_without_a_dialog
@@ -464,10 +492,10 @@ host_conf_lang_else_the_locale() {
 	local ja en
 	ja=$(config_with ja lang=ja)
 	en=$(config_with en lang=en)
-	dialog_says "Share the following with $origin" LANG=C.UTF-8 &&
-		dialog_says "$origin に次の情報を提供しますか" LANG=ja_JP.UTF-8 &&
-		dialog_says "$origin に次の情報を提供しますか" LANG=C.UTF-8 XDG_CONFIG_HOME="$ja" &&
-		dialog_says "Share the following with $origin" LANG=ja_JP.UTF-8 XDG_CONFIG_HOME="$en"
+	dialog_says "Site: example.jp" LANG=C.UTF-8 &&
+		dialog_says "サイト: example.jp" LANG=ja_JP.UTF-8 &&
+		dialog_says "サイト: example.jp" LANG=C.UTF-8 XDG_CONFIG_HOME="$ja" &&
+		dialog_says "Site: example.jp" LANG=ja_JP.UTF-8 XDG_CONFIG_HOME="$en"
 }
 
 loopback_verdict() { # environment as NAME=VALUE...: the code for http://localhost:8080

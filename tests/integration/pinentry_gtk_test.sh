@@ -3,8 +3,9 @@
 # display (Xvfb), xdotool types the PIN as a person would, the simulated card signs, and
 # jpki-verify accepts the login token. Keeps screenshots of the dialog (the site and the
 # tries left, as a person sees them) in SCREENSHOT_DIR: pinentry-gtk2-login.png and
-# pinentry-gtk2-wrong-pin.png in English, pinentry-gtk2-login-ja.png and
-# pinentry-gtk2-wrong-pin-ja.png in Japanese.
+# pinentry-gtk2-wrong-pin.png in English, pinentry-gtk2-login-ja.png,
+# pinentry-gtk2-wrong-pin-ja.png and pinentry-gtk2-sign-ja.png (the signing password, with the
+# 照合コード) in Japanese.
 # Usage: pinentry_gtk_test.sh [SCREENSHOT_DIR]   (default: BUILD_DIR/screenshots)
 # BUILD_DIR is $JPKI_BUILD_DIR, else build/default next to the sources.
 # Needs: xvfb, pinentry-gtk2, xdotool, imagemagick (scripts/install-deps).
@@ -134,12 +135,15 @@ wait_until_no_dialog() {
 
 # Starts the browser side in the background: the driver asks the host to authenticate.
 start_login() { # nonce, en|ja
+	start_request "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$1\"}}" "$2"
+}
+
+start_request() { # request JSON, en|ja
 	wait_until_no_dialog || return 1
 	rm -f "$work/driver.pid" "$work/reply.json" "$work/host.err"
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	XDG_CONFIG_HOME=$work/$2 "$with_card" -- bash -c 'echo $$ >"$0"; exec "$@"' "$work/driver.pid" \
-		"$driver" --host-stderr "$work/host.err" "$host" \
-		"{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$1\"}}" \
+		"$driver" --host-stderr "$work/host.err" "$host" "$1" \
 		>"$work/reply.json" 2>"$work/driver.err" &
 	drive_pid=$!
 }
@@ -241,6 +245,23 @@ login_with_the_pin_typed_into_pinentry_gtk2() {
 	wait_for_reply && token_verifies "$n" && plausible_png "$shot"
 }
 
+# The signing-password dialog (its screenshot shows the site and the 照合コード), then a CMS.
+sign_cms_with_the_password_typed_into_pinentry_gtk2() {
+	local shot=$screenshots/pinentry-gtk2-sign-ja.png dialog digest
+	rm -f "$shot"
+	digest=$(printf '転入届' | openssl dgst -sha256 -binary | base64)
+	start_request "{\"command\":\"sign-cms\",\"arguments\":{\"origin\":\"$origin\",\"digest\":\"$digest\",\"hashFunction\":\"SHA-256\"}}" ja || return 1
+	dialog=$(wait_for_dialog "$title_ja") || { echo "$dialog"; return 1; }
+	screenshot "$shot"
+	type_pin "${dialog%% *}" ABC123
+	wait_for_reply || return 1
+	[[ $(jq -r '.cms | length > 0' "$work/reply.json") == true ]] || {
+		echo "no CMS: $(cat "$work/reply.json")"
+		return 1
+	}
+	plausible_png "$shot"
+}
+
 # 0000, then the dialog again from a new pinentry saying what is left, then 1234.
 wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "", of the second
 	local lang=$1 title=$2 first_shot=$3 second_shot=$4 n first second
@@ -259,6 +280,9 @@ wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "
 }
 
 check "login with the PIN typed into pinentry-gtk2" login_with_the_pin_typed_into_pinentry_gtk2
+stop_drive
+check "in Japanese: sign-cms with the signing password typed into pinentry-gtk2" \
+	sign_cms_with_the_password_typed_into_pinentry_gtk2
 stop_drive
 check "a wrong PIN re-opens the dialog with 2 tries left, then the right one logs in" \
 	wrong_pin_then_right_pin en "$title_en" "" "$screenshots/pinentry-gtk2-wrong-pin.png"

@@ -21,6 +21,7 @@
 #include "sim_profile.h"
 #include "test_pki.h"
 #include "test_util.h"
+#include "verification_code.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -969,6 +970,78 @@ test_sign_cms_verifies_against_the_signing_ca(void **state)
 	assert_int_equal(count_command(records, "GETPIN"), 1);
 }
 
+/* The signature's PIN dialog: the site on its own line, then the 照合コード of
+ * this digest for this origin, which the portal shows next to the document. */
+static void
+test_signature_dialog_shows_the_site_and_the_verification_code(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autoptr(GBytes) digest = hash_of(G_CHECKSUM_SHA256, "an application form");
+	g_autofree char *json = sign_cms_json(digest);
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	g_autofree char *code = jpki_verification_code(ORIGIN, g_bytes_get_data(digest, NULL),
+						       g_bytes_get_size(digest));
+	g_autofree char *code_line = g_strdup_printf("\nVerification code: %s\n", code);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_true(g_str_has_prefix(description, "Site: example.jp\n(" ORIGIN ")\n"));
+	assert_contains(description, code_line);
+	assert_contains(description, "same code next to the document");
+}
+
+static void
+test_raw_signature_dialog_in_japanese_shows_the_site_and_the_verification_code(void **state)
+{
+	Fixture *fixture = *state;
+	fixture->config->lang = JPKI_LANG_JA;
+	g_setenv("FAKE_PINENTRY_PIN", "ABC123", TRUE);
+	g_autoptr(GBytes) hash = hash_of(G_CHECKSUM_SHA384, "an application form");
+	g_autofree char *json = sign_json("SHA-384", hash, "sign-valid.pem");
+	g_autoptr(json_t) reply = run_ok(fixture, json);
+	g_autofree char *code = jpki_verification_code(ORIGIN, g_bytes_get_data(hash, NULL),
+						       g_bytes_get_size(hash));
+	g_autofree char *code_line = g_strdup_printf("\n照合コード: %s\n", code);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_true(g_str_has_prefix(description, "サイト: example.jp\n（" ORIGIN "）\n"));
+	assert_contains(description, code_line);
+	assert_contains(description, "文書の横に表示している照合コード");
+}
+
+/* Only a signature has a document to compare: a login dialog has no code. */
+static void
+test_login_dialog_has_no_verification_code(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	g_autofree char *json = authenticate_json();
+	g_autoptr(json_t) token = run_ok(fixture, json);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_true(g_str_has_prefix(description, "Site: example.jp\n"));
+	assert_null(strstr(description, "Verification code"));
+}
+
+/* A long host that starts with a trusted name: the dialog names the site it
+ * really is, and the trusted name on the left is cut away. */
+static void
+test_dialog_of_a_look_alike_host_names_its_registrable_domain(void **state)
+{
+	Fixture *fixture = *state;
+	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
+	const char *json =
+		"{\"command\": \"authenticate\", \"arguments\": {\"origin\": "
+		"\"https://www.myna.go.jp.login-secure-check.example.com\", \"challengeNonce\": "
+		"\"" NONCE "\"}}";
+	g_autoptr(json_t) token = run_ok(fixture, json);
+	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);
+	const char *description = nth_argument(records, "SETDESC", 0);
+	assert_true(g_str_has_prefix(
+		description, "Site: example.com\n(https://…login-secure-check.example.com)\n"));
+	assert_null(strstr(description, "go.jp"));
+}
+
 static void
 test_expired_signing_certificate_signs_nothing(void **state)
 {
@@ -1517,6 +1590,11 @@ main(void)
 		COMMAND_TEST(test_sign_makes_a_signature_over_the_digest_info),
 		COMMAND_TEST(test_sign_with_another_certificate_is_a_mismatch),
 		COMMAND_TEST(test_sign_cms_verifies_against_the_signing_ca),
+		COMMAND_TEST(test_signature_dialog_shows_the_site_and_the_verification_code),
+		COMMAND_TEST(
+			test_raw_signature_dialog_in_japanese_shows_the_site_and_the_verification_code),
+		COMMAND_TEST(test_login_dialog_has_no_verification_code),
+		COMMAND_TEST(test_dialog_of_a_look_alike_host_names_its_registrable_domain),
 		COMMAND_TEST(test_expired_signing_certificate_signs_nothing),
 		COMMAND_TEST(test_expired_authentication_certificate_asks_no_pin),
 		COMMAND_TEST(test_read_attributes_after_consent_and_pin),
