@@ -33,6 +33,7 @@ struct _JpkiVerifiedSigner {
 	char *serial;
 	char *not_after;
 	char *signing_time;
+	char *origin;
 	JpkiHolderAttributes *holder; /* NULL for an authentication certificate */
 };
 
@@ -189,14 +190,16 @@ jpki_verifier_check_login_token(JpkiVerifier *verifier, const char *json, gsize 
 	return cert != NULL ? signer_of(cert) : NULL;
 }
 
-JpkiVerifiedSigner *
-jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GError **error)
+/* `origin` NULL: any origin attribute, or none. */
+static JpkiVerifiedSigner *
+check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, const char *origin, GError **error)
 {
-	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
 	g_autoptr(StoreBox) box = acquire_store(verifier);
 	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
 		cms, content, jpki_trust_store_get_x509_store(*box), error);
 	if (info == NULL)
+		return NULL;
+	if (origin != NULL && !jpki_cms_signer_info_check_origin(info, origin, error))
 		return NULL;
 	unsigned char *der = NULL;
 	int der_len = i2d_X509(info->signer, &der);
@@ -214,7 +217,24 @@ jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GE
 	JpkiVerifiedSigner *signer = signer_of(cert);
 	if (info->signing_time != NULL)
 		signer->signing_time = format_utc(info->signing_time);
+	signer->origin = g_strdup(info->origin);
 	return signer;
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
+	return check_cms(verifier, cms, content, NULL, error);
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_cms_for_origin(JpkiVerifier *verifier, GBytes *cms, GBytes *content,
+				   const char *origin, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
+	g_return_val_if_fail(origin != NULL, NULL);
+	return check_cms(verifier, cms, content, origin, error);
 }
 
 /* A holder's signature key: an end entity allowed to sign. */
@@ -313,6 +333,7 @@ jpki_verified_signer_free(JpkiVerifiedSigner *signer)
 	g_free(signer->serial);
 	g_free(signer->not_after);
 	g_free(signer->signing_time);
+	g_free(signer->origin);
 	jpki_holder_attributes_free(signer->holder);
 	g_free(signer);
 }
@@ -375,6 +396,12 @@ const char *
 jpki_verified_signer_get_signing_time(JpkiVerifiedSigner *signer)
 {
 	return signer->signing_time;
+}
+
+const char *
+jpki_verified_signer_get_origin(JpkiVerifiedSigner *signer)
+{
+	return signer->origin;
 }
 
 const char *
