@@ -420,10 +420,11 @@ const cmsForAnotherSite = [
   async (s) => {
     // Portal B, another origin, has the resident sign portal A's application text; the CMS,
     // handed to portal A, names B's origin. The same text signed on A's own page passes.
+    await s.page.bringToFront();
+    await ensureLoggedIn(s);
     const other = await h.startPortal(s.scratch.dir, { name: "portal-b" });
     const pageB = await s.browser.newPage();
     try {
-      await ensureLoggedIn(s);
       const form = JSON.stringify({
         form: "jpki-demo/change-of-address/1",
         name: h.HOLDER_NAME,
