@@ -295,8 +295,9 @@ make_cms(const char *pki, GBytes *content)
 	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, sizeof(digest));
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autoptr(GError) error = NULL;
-	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now,
-					     sign_with_key, key, &error);
+	GBytes *cms =
+		jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now,
+				       "https://portal.example.jp", sign_with_key, key, &error);
 	if (cms == NULL)
 		g_error("%s", error->message);
 	return cms;

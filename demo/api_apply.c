@@ -113,6 +113,10 @@ reply_verified(PortalRequest *request, const char *method, PortalSigner *signer,
 			  "method", method, "checks", "digest", "ok", "signature", "ok", "chain",
 			  "ok", "signer", signer_json, "hashFunction", jpki_hash_name(signer->alg),
 			  "digest", digest, "application", portal_application_to_json(application));
+	/* Only a CMS names the site it was made for; a raw signature carries nothing but the
+	 * hash. */
+	if (strcmp(method, "cms") == 0)
+		json_object_set_new(json_object_get(reply, "checks"), "origin", json_string("ok"));
 	if (signer->signing_time != NULL) {
 		g_autofree char *signing_time =
 			g_date_time_format(signer->signing_time, "%Y-%m-%dT%H:%M:%SZ");
@@ -136,7 +140,8 @@ portal_api_apply(PortalRequest *request)
 		"cms", json_string_value(json_object_get(root, "cms")), CMS_MAX, &error);
 	g_autoptr(GBytes) content = form_bytes(root);
 	g_autoptr(PortalSigner) signer =
-		cms != NULL ? portal_verify_cms(cms, content, request->portal->sign_anchors, &error)
+		cms != NULL ? portal_verify_cms(cms, content, request->portal->origin,
+						request->portal->sign_anchors, &error)
 			    : NULL;
 	if (signer == NULL) {
 		portal_request_reply_error(request, error);

@@ -160,11 +160,12 @@ cert_from_x509(X509 *x509, GError **error)
 }
 
 PortalSigner *
-portal_verify_cms(GBytes *cms, GBytes *content, JpkiTrustStore *anchors, GError **error)
+portal_verify_cms(GBytes *cms, GBytes *content, const char *origin, JpkiTrustStore *anchors,
+		  GError **error)
 {
 	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
 		cms, content, jpki_trust_store_get_x509_store(anchors), error);
-	if (info == NULL)
+	if (info == NULL || !jpki_cms_signer_info_check_origin(info, origin, error))
 		return NULL;
 	g_autoptr(PortalSigner) signer = g_new0(PortalSigner, 1);
 	signer->certificate = cert_from_x509(info->signer, error);

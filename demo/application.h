@@ -47,9 +47,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PortalSigner, portal_signer_free)
 
 /* A detached CMS SignedData (DER) over `content`: jpki_cms_verify_detached() against
  * `anchors`, whose digest of `content` the portal computes itself. Then the signer must be a
- * JPKI signing certificate (PORTAL_ERROR_NOT_SIGNING_CERTIFICATE without holder attributes). */
-PortalSigner *portal_verify_cms(GBytes *cms, GBytes *content, JpkiTrustStore *anchors,
-				GError **error);
+ * JPKI signing certificate (PORTAL_ERROR_NOT_SIGNING_CERTIFICATE without holder attributes),
+ * and the signature's origin attribute must be `origin`, the portal's own
+ * (JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH for another site's or none: the portal requires it). */
+PortalSigner *portal_verify_cms(GBytes *cms, GBytes *content, const char *origin,
+				JpkiTrustStore *anchors, GError **error);
 /* A raw RSASSA-PKCS1-v1_5 SHA-256 signature over `content` by `certificate_der`: the
  * certificate must parse (JPKI_ERROR_INVALID_INPUT), hold an RSA key and holder attributes
  * (PORTAL_ERROR_NOT_SIGNING_CERTIFICATE), the signature must verify

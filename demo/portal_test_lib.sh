@@ -140,11 +140,17 @@ make_token() {
 		  format: "web-eid:1.0", appVersion: "https://example.invalid/demo-portal-test"}'
 }
 
-# make_cms_application CERT KEY FORM_FILE SIGNED_FILE > body.json: {form, cms} where the CMS is
-# openssl's detached signature over SIGNED_FILE and form is FORM_FILE's text.
+# make_cms_application CERT KEY FORM_FILE SIGNED_FILE [ORIGIN] > body.json: {form, cms} where the
+# CMS is a detached signature over SIGNED_FILE and form is FORM_FILE's text. Without ORIGIN the
+# openssl CLI signs (no origin attribute); with it `make_cms` (test-make-cms, set by the test)
+# signs as the host's sign-cms does for a page of ORIGIN.
 make_cms_application() {
-	openssl cms -sign -binary -md sha256 -nosmimecap -in "$work/$4" -signer "$pki/$1" \
-		-inkey "$pki/$2" -outform DER -out "$work/form.p7s" || return 1
+	if [[ $# -ge 5 ]]; then
+		"$make_cms" "$1" "$2" "$work/$4" "$5" >"$work/form.p7s" || return 1
+	else
+		openssl cms -sign -binary -md sha256 -nosmimecap -in "$work/$4" -signer "$pki/$1" \
+			-inkey "$pki/$2" -outform DER -out "$work/form.p7s" || return 1
+	fi
 	jq -n --rawfile form "$work/$3" --arg cms "$(base64 -w0 <"$work/form.p7s")" \
 		'{form: $form, cms: $cms}'
 }

@@ -215,8 +215,11 @@ sign_digest_info(GBytes *digest_info, gpointer user_data, GError **error)
 	return test_sign_like_the_card(key, digest_info);
 }
 
+/* The portal's own origin, as in its configuration. */
+#define PORTAL_ORIGIN "https://portal.example:8443"
+
 static GBytes *
-cms_over(const char *cert_file, const char *key_file, const char *text)
+cms_for(const char *cert_file, const char *key_file, const char *text, const char *origin)
 {
 	g_autoptr(X509) signer = test_pki_load_x509(cert_file);
 	guint8 digest[32];
@@ -228,10 +231,16 @@ cms_over(const char *cert_file, const char *key_file, const char *text)
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autoptr(GError) error = NULL;
 	g_autofree char *key = g_strdup(key_file);
-	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, content_digest, now,
+	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, content_digest, now, origin,
 					     sign_digest_info, key, &error);
 	assert_null(error);
 	return cms;
+}
+
+static GBytes *
+cms_over(const char *cert_file, const char *key_file, const char *text)
+{
+	return cms_for(cert_file, key_file, text, PORTAL_ORIGIN);
 }
 
 static void
@@ -242,7 +251,8 @@ test_cms_over_the_form_text_is_verified(void **state)
 	g_autoptr(GBytes) cms = cms_over("sign-valid.pem", "sign.key", FORM);
 	g_autoptr(GBytes) content = text_bytes(FORM);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PortalSigner) signer = portal_verify_cms(cms, content, store, &error);
+	g_autoptr(PortalSigner) signer =
+		portal_verify_cms(cms, content, PORTAL_ORIGIN, store, &error);
 	assert_null(error);
 	assert_string_equal(signer->holder->name, "テスト　太郎");
 	assert_non_null(signer->signing_time);
@@ -258,8 +268,26 @@ test_cms_over_another_text_is_refused(void **state)
 	g_autoptr(GBytes) cms = cms_over("sign-valid.pem", "sign.key", changed);
 	g_autoptr(GBytes) content = text_bytes(FORM);
 	g_autoptr(GError) error = NULL;
-	assert_null(portal_verify_cms(cms, content, store, &error));
+	assert_null(portal_verify_cms(cms, content, PORTAL_ORIGIN, store, &error));
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID));
+}
+
+static void
+test_cms_made_for_another_site_or_none_is_refused(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiTrustStore) store = store_of("sign-ca.pem");
+	g_autoptr(GBytes) content = text_bytes(FORM);
+	const char *origins[] = {"https://other.example", NULL};
+	for (guint i = 0; i < G_N_ELEMENTS(origins); i++) {
+		g_autoptr(GBytes) cms = cms_for("sign-valid.pem", "sign.key", FORM, origins[i]);
+		g_autoptr(GError) error = NULL;
+		assert_null(portal_verify_cms(cms, content, PORTAL_ORIGIN, store, &error));
+		assert_true(
+			g_error_matches(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH));
+		assert_string_equal(portal_error_code_name(error), "signature-origin-mismatch");
+		assert_int_equal(portal_error_http_status(error), 403);
+	}
 }
 
 static void
@@ -272,7 +300,7 @@ test_cms_by_the_authentication_certificate_is_refused(void **state)
 	g_autoptr(GBytes) cms = cms_over("auth-valid.pem", "auth.key", FORM);
 	g_autoptr(GBytes) content = text_bytes(FORM);
 	g_autoptr(GError) error = NULL;
-	assert_null(portal_verify_cms(cms, content, store, &error));
+	assert_null(portal_verify_cms(cms, content, PORTAL_ORIGIN, store, &error));
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED));
 }
 
@@ -317,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_raw_signature_of_the_wrong_length_is_refused),
 		cmocka_unit_test(test_cms_over_the_form_text_is_verified),
 		cmocka_unit_test(test_cms_over_another_text_is_refused),
+		cmocka_unit_test(test_cms_made_for_another_site_or_none_is_refused),
 		cmocka_unit_test(test_cms_by_the_authentication_certificate_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

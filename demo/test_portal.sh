@@ -4,10 +4,11 @@
 # Two portals run on free loopback ports (--port 0): one over HTTP, one over HTTPS with a
 # throwaway certificate and 1-second nonces. Each is stopped by its own PID at the end and must
 # exit cleanly (status 0: under ASan that includes the leak check).
-# Usage: test_portal.sh JPKI_DEMO_PORTAL TEST_PKI_DIR
+# Usage: test_portal.sh JPKI_DEMO_PORTAL TEST_PKI_DIR TEST_MAKE_CMS
 set -uo pipefail
 portal=${1:?jpki-demo-portal binary}
 pki=${2:?test PKI dir}
+make_cms=${3:?test-make-cms binary}
 # shellcheck source=demo/portal_test_lib.sh
 source "$(dirname "$0")/portal_test_lib.sh"
 
@@ -158,7 +159,7 @@ printf '%s' "$form" >"$work/form.txt"
 printf '%s' "${form/2025-04-01/2025-04-02}" >"$work/changed.txt"
 printf '%s' '{"form":"something else"}' >"$work/not-a-form.txt"
 digest=$(openssl dgst -sha256 -binary "$work/form.txt" | base64 -w0)
-make_cms_application sign-valid.pem sign.key form.txt form.txt >"$work/apply.json"
+make_cms_application sign-valid.pem sign.key form.txt form.txt "$origin" >"$work/apply.json"
 make_raw_application sign-valid.pem sign.key form.txt form.txt >"$work/apply-raw.json"
 
 nobody=$work/nobody.jar
@@ -177,9 +178,17 @@ check "a CMS over the form text is verified, with the signer's name and address"
 	'.status == "ok" and .method == "cms" and .signer.name == "テスト　太郎"
 	 and .signer.address == "東京都千代田区霞が関２丁目１番２号　テスト"
 	 and .signer.subject == "C=JP, L=東京都, L=千代田区, CN=TEST00000000001S"
-	 and .checks == {"digest": "ok", "signature": "ok", "chain": "ok"}
+	 and .checks == {"digest": "ok", "signature": "ok", "chain": "ok", "origin": "ok"}
 	 and .hashFunction == "SHA-256" and .digest == "'"$digest"'"
 	 and (.signingTime | type == "string") and .application.moveDate == "2025-04-01"' "$got"
+make_cms_application sign-valid.pem sign.key form.txt form.txt https://other.example \
+	>"$work/other-site.json"
+got=$(post_json "$jar" /api/apply "$work/other-site.json")
+check_error "a CMS made for https://other.example is refused" 403 signature-origin-mismatch "$got"
+make_cms_application sign-valid.pem sign.key form.txt form.txt >"$work/no-origin.json"
+got=$(post_json "$jar" /api/apply "$work/no-origin.json")
+check_error "a CMS that names no origin (openssl's) is refused" 403 signature-origin-mismatch \
+	"$got"
 make_cms_application sign-valid.pem sign.key changed.txt form.txt >"$work/changed.json"
 got=$(post_json "$jar" /api/apply "$work/changed.json")
 check_error "a changed form text is refused" 403 signature-invalid "$got"

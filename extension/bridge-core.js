@@ -522,6 +522,44 @@ export function createBridge(env) {
   };
 
   /**
+   * Runs one host command that may open a dialog for a page: only right after the person's click
+   * or key in that page (or as the next step of a success of the same tab and origin), one dialog
+   * in the whole browser, and not while the origin waits after a cancel or a wrong PIN. How it
+   * ended (the mapped reply) starts or ends the origin's wait and its follow-up time. Both page
+   * protocols go through here: ours (handlePageRequest) and the portals' (mynaportal.js).
+   * @template {{result: unknown} | {error: {code: string}}} R
+   * @param {{tabId: number, origin: string, userActivation: boolean, command: string}} page
+   * @param {() => Promise<R>} run the host command, its reply mapped
+   * @returns {Promise<R>}
+   */
+  const withDialog = async (page, run) => {
+    const followUp = `${page.tabId} ${page.origin}`;
+    if (!page.userActivation && (followUps.get(followUp) ?? 0) <= now()) {
+      throw new BridgeFailure("user-action-required", `${page.command} needs the person's action (a click or a key) in the page just before`);
+    }
+    // One dialog at a time in the whole browser: never one site's over another's.
+    return exclusive("dialog", async () => {
+      const waitMs = backOff.remainingMs(page.origin);
+      if (waitMs > 0) {
+        throw new BridgeFailure("retry-later", `${page.origin} must wait after a cancelled dialog or a wrong PIN`, {
+          retryAfterSeconds: Math.ceil(waitMs / 1000),
+        });
+      }
+      let mapped;
+      try {
+        mapped = await run();
+      } catch (e) {
+        if (e instanceof BridgeFailure) backOff.record(page.origin, e.code);
+        throw e;
+      }
+      backOff.record(page.origin, "error" in mapped ? mapped.error.code : null);
+      if ("error" in mapped) followUps.delete(followUp);
+      else followUps.set(followUp, now() + FOLLOW_UP_MS);
+      return mapped;
+    });
+  };
+
+  /**
    * A page's request, forwarded by the content script.
    * @param {SenderInfo | undefined} sender the browser's description of the content script's frame
    * @param {unknown} message `{command, arguments}`
@@ -557,30 +595,11 @@ export function createBridge(env) {
         }
         // Anything that may open a dialog needs the page's transient user activation (a click or a
         // key press moments before), which the content script read, or must follow a success.
-        const followUp = `${tabId} ${allowedOrigin}`;
-        if (message.userActivation !== true && (followUps.get(followUp) ?? 0) <= now()) {
-          throw new BridgeFailure("user-action-required", `${command} needs the person's action (a click or a key) in the page just before`);
-        }
-        // One dialog at a time in the whole browser: never one site's over another's.
-        return await exclusive("dialog", async () => {
-          const waitMs = backOff.remainingMs(allowedOrigin);
-          if (waitMs > 0) {
-            throw new BridgeFailure("retry-later", `${allowedOrigin} must wait after a cancelled dialog or a wrong PIN`, {
-              retryAfterSeconds: Math.ceil(waitMs / 1000),
-            });
-          }
-          let mapped;
-          try {
-            mapped = mapHostReply((await runHostCommand(env, timeouts, request, signal)).reply);
-          } catch (e) {
-            if (e instanceof BridgeFailure) backOff.record(allowedOrigin, e.code);
-            throw e;
-          }
-          backOff.record(allowedOrigin, "error" in mapped ? mapped.error.code : null);
-          if ("error" in mapped) followUps.delete(followUp);
-          else followUps.set(followUp, now() + FOLLOW_UP_MS);
-          return "error" in mapped ? { error: await withTexts(mapped.error) } : mapped;
-        });
+        const page = { tabId, origin: allowedOrigin, userActivation: message.userActivation === true, command };
+        const mapped = await withDialog(page, async () =>
+          mapHostReply((await runHostCommand(env, timeouts, request, signal)).reply),
+        );
+        return "error" in mapped ? { error: await withTexts(mapped.error) } : mapped;
       });
     } catch (e) {
       return failureResponse(e);
@@ -620,6 +639,8 @@ export function createBridge(env) {
     runCommand: async (request, signal) => (await runHostCommand(env, timeouts, request, signal)).reply,
     mapReply: mapHostReply,
     exclusive,
+    checkPersonLooks,
+    withDialog,
     cache: env.portalOriginsCache,
   });
 

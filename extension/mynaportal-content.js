@@ -58,7 +58,10 @@
     document.addEventListener("launchApp", (event) => {
       const detail = /** @type {CustomEvent} */ (event).detail;
       if (typeof detail !== "string") return;
-      void ask({ kind: "launch", detail }).then((answer) => {
+      // The portal's page sends launchApp from the person's click; the background opens no
+      // dialog without it (or a success just before).
+      const userActivation = navigator.userActivation?.isActive === true;
+      void ask({ kind: "launch", detail, userActivation }).then((answer) => {
         if (typeof answer?.detail === "string") {
           reply(answer.detail);
           return;

@@ -5,7 +5,10 @@
  *
  * Only the origins the native host lists (`portal-origins`: the shipped government origins and
  * those added in host.conf) are served, and only to the top frame; the origin is the browser's,
- * never the page's. The host checks the origin again before any dialog or card.
+ * never the page's. The host checks the origin again before any dialog or card. A request that
+ * needs the host passes the same gate as the page library's (bridge-core.js): the selected tab
+ * of the focused window, the person's click or key just before (or the next step of a success),
+ * one dialog in the whole browser, and the origin's wait after a cancel or a wrong PIN.
  */
 
 /** The runtime.connect port name of mynaportal-content.js. */
@@ -34,6 +37,9 @@ const BEFORE_CARD_CODES = new Set([
   "not-a-portal-origin",
   "origin-not-allowed",
   "internal-error",
+  "not-active-tab",
+  "user-action-required",
+  "retry-later",
 ]);
 
 /**
@@ -195,6 +201,11 @@ export function platformScriptFor(optedIn, portalOrigins) {
  *   runCommand one run of the host; resolves to its reply, rejects with a coded failure
  * @property {(reply: unknown) => {result: unknown} | {error: {code: string, message?: string, ja?: string}}} mapReply
  * @property {<T>(key: string, work: () => Promise<T>) => Promise<T>} exclusive one request a tab at a time
+ * @property {(sender: PortalSender, tabId: number) => Promise<void>} checkPersonLooks rejects
+ *   (not-active-tab) unless the sender is the top frame of the focused window's selected tab
+ * @property {<R extends {result: unknown} | {error: {code: string}}>(page: {tabId: number, origin: string,
+ *   userActivation: boolean, command: string}, run: () => Promise<R>) => Promise<R>} withDialog runs a
+ *   command that may open a dialog under the user-activation, one-dialog and back-off rules
  * @property {{load: () => Promise<unknown>, save: (origins: string[]) => Promise<void>}} [cache] where the
  *   host's list is kept for the browser session (storage.session), so that a background woken
  *   again does not start the host for every page
@@ -234,7 +245,7 @@ export function createPortalService(deps) {
 
   /**
    * @param {PortalSender | undefined} sender
-   * @param {unknown} message `{kind: "probe"}` or `{kind: "launch", detail}`
+   * @param {unknown} message `{kind: "probe"}` or `{kind: "launch", detail, userActivation}`
    * @param {AbortSignal} [signal]
    * @returns {Promise<{portal: boolean} | {detail: string} | {}>} `{}`: nothing for the page
    */
@@ -254,12 +265,15 @@ export function createPortalService(deps) {
     try {
       const command = hostCommandFor(request);
       if (command === null) return answer({ mode: request.mode, result: "0" });
+      await deps.checkPersonLooks(sender, tabId);
+      const portalOrigin = /** @type {string} */ (origin);
+      const page = { tabId, origin: portalOrigin, userActivation: message.userActivation === true, command: command.command };
       return await deps.exclusive(`tab:${tabId}`, async () => {
-        const reply = await deps.runCommand(
-          { command: command.command, arguments: { ...command.arguments, origin: /** @type {string} */ (origin) } },
-          signal,
+        const mapped = await deps.withDialog(page, async () =>
+          deps.mapReply(
+            await deps.runCommand({ command: command.command, arguments: { ...command.arguments, origin: portalOrigin } }, signal),
+          ),
         );
-        const mapped = deps.mapReply(reply);
         if ("error" in mapped) return answer(portalFailure(request, mapped.error));
         return answer(portalSuccess(request, isRecord(mapped.result) ? mapped.result : {}));
       });

@@ -51,6 +51,7 @@ export type JpkiBridgeErrorCode =
   | "certificate-untrusted"
   | "certificate-wrong-usage"
   | "signature-invalid"
+  | "signature-origin-mismatch"
   | "timeout"
   | "dialog-failed"
   | "invalid-input"

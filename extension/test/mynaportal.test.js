@@ -1,7 +1,9 @@
-// mynaportal.js: the government portals' protocol over the host, with a fake host.
+// mynaportal.js: the government portals' protocol over the host, with a fake host; and in the
+// background (bridge-core.js), behind the page library's gate.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { createBridge } from "../bridge-core.js";
 import {
   createPortalService,
   FAILED_BEFORE_CARD,
@@ -10,6 +12,8 @@ import {
   portalFailure,
   portalSuccess,
 } from "../mynaportal.js";
+import { fakeNativeHost, waitFor } from "./support/fake-browser.js";
+import { catalogs } from "./support/locales.js";
 
 const EXTENSION_ID = "aiggbfaepgjdkmjpdmgaocidapelfklm";
 const PORTAL = "https://myna.go.jp";
@@ -31,6 +35,8 @@ function service(replies = {}) {
     },
     mapReply: (reply) => (/** @type {any} */ (reply).error !== undefined ? { error: /** @type {any} */ (reply).error } : { result: reply }),
     exclusive: (_key, work) => work(),
+    checkPersonLooks: async () => {},
+    withDialog: (_page, run) => run(),
   });
   return { portal, sent };
 }
@@ -147,6 +153,8 @@ describe("the portals' protocol", () => {
       },
       mapReply: (reply) => ({ result: reply }),
       exclusive: (_key, work) => work(),
+      checkPersonLooks: async () => {},
+      withDialog: (_page, run) => run(),
     });
     const request = { mode: "01", service_id: "01", digest: "AAAA" };
     const answer = /** @type {{detail: string}} */ (
@@ -170,6 +178,8 @@ describe("the portals' protocol", () => {
         },
         mapReply: (reply) => ({ result: reply }),
         exclusive: (_key, work) => work(),
+        checkPersonLooks: async () => {},
+        withDialog: (_page, run) => run(),
         cache,
       });
     assert.deepEqual(await make().handle(sender(`${PORTAL}/`), { kind: "probe" }), { portal: true });
@@ -184,5 +194,119 @@ describe("the portals' protocol", () => {
     );
     assert.deepEqual(JSON.parse(answer.detail), { mode: "05", result: "0" });
     assert.deepEqual(sent.map((r) => r.command), ["portal-origins"]);
+  });
+});
+
+/**
+ * The background with a host that serves PORTAL and answers the portal commands with
+ * `answer(request)` (undefined: never).
+ * @param {(request: any) => unknown} answer
+ * @param {{tabState?: () => Promise<{active: boolean, focused: boolean}>, now?: () => number}} [options]
+ */
+function background(answer, options = {}) {
+  /** @type {import("./support/fake-browser.js").HostScript} */
+  const script = { reply: (request) => (request.command === "portal-origins" ? { origins: [PORTAL] } : answer(request)) };
+  const host = fakeNativeHost(script);
+  const bridge = createBridge({
+    connectNative: host.connectNative,
+    lastErrorMessage: () => undefined,
+    loadSettings: async () => ({}),
+    loadTexts: async () => catalogs,
+    extensionId: EXTENSION_ID,
+    extensionBaseUrl: `chrome-extension://${EXTENSION_ID}/`,
+    tabState: options.tabState ?? (async () => ({ active: true, focused: true })),
+    now: options.now,
+    // Long enough that a dialog left open stays open on a loaded machine.
+    timeouts: { handshakeMs: 5_000, statusMs: 5_000, interactiveMs: 30_000 },
+  });
+  /** The portal commands the host was given (not its list of portals). */
+  const portalCommands = () => host.requests.filter((request) => request.command !== "portal-origins");
+  return { bridge, portalCommands, script };
+}
+
+const LOGIN = { mode: "01", service_id: "01", digest: "AAAA" };
+const LOGGED_IN = { uuid: "u", combinationCode: "c", signature: "s", certificate: "Y2VydA==" };
+
+/**
+ * One launchApp from the portal's top frame, as mynaportal-content.js sends it; resolves to the
+ * page's recvMsg detail, parsed.
+ * @param {ReturnType<typeof createBridge>} bridge
+ * @param {Record<string, unknown>} request
+ * @param {{userActivation?: boolean, tabId?: number}} [options]
+ */
+async function launch(bridge, request, { userActivation = true, tabId = 7 } = {}) {
+  const sender = { id: EXTENSION_ID, url: `${PORTAL}/`, origin: PORTAL, tab: { id: tabId }, frameId: 0 };
+  const answer = /** @type {{detail: string}} */ (
+    await bridge.portal.handle(sender, { kind: "launch", detail: JSON.stringify(request), userActivation })
+  );
+  return JSON.parse(answer.detail);
+}
+
+/** @param {Record<string, unknown>} request */
+const failedBeforeCard = (request) => ({ ...request, result: "1", errcode: FAILED_BEFORE_CARD });
+
+describe("the portals' protocol behind the page library's gate", () => {
+  test("a portal page in a background tab, a window without the focus or a closed tab gets its own request back, and the host is not asked", async () => {
+    const states = [
+      async () => ({ active: false, focused: true }),
+      async () => ({ active: true, focused: false }),
+      async () => Promise.reject(new Error("No tab with id: 7")),
+    ];
+    for (const tabState of states) {
+      const { bridge, portalCommands } = background(() => LOGGED_IN, { tabState });
+      assert.deepEqual(await launch(bridge, LOGIN), failedBeforeCard(LOGIN));
+      assert.deepEqual(portalCommands(), []);
+    }
+  });
+
+  test("a launchApp without the person's click gets its own request back, unless it is the next step of a success in that tab", async () => {
+    let clock = 1_000_000;
+    const { bridge, portalCommands } = background(() => LOGGED_IN, { now: () => clock });
+    assert.deepEqual(await launch(bridge, LOGIN, { userActivation: false }), failedBeforeCard(LOGIN));
+    assert.deepEqual(portalCommands(), []);
+    assert.equal((await launch(bridge, LOGIN)).result, "0");
+    const sign = { mode: "02", service_id: "01", digest: ["AAAA"] };
+    clock += 29_000;
+    assert.equal((await launch(bridge, sign, { userActivation: false })).result, "0", "the signature after the attributes");
+    assert.deepEqual(await launch(bridge, sign, { userActivation: false, tabId: 8 }), failedBeforeCard(sign), "another tab");
+    clock += 31_000;
+    assert.deepEqual(await launch(bridge, sign, { userActivation: false }), failedBeforeCard(sign), "31 s later");
+    assert.equal(portalCommands().length, 2);
+  });
+
+  test("after a cancel or a wrong PIN a launchApp inside the wait opens no dialog; after it the portal may ask again", async () => {
+    let clock = 2_000_000;
+    /** @type {unknown} */
+    let hostReply = { error: { code: "cancelled", message: "closed" } };
+    const { bridge, portalCommands } = background(() => hostReply, { now: () => clock });
+    assert.deepEqual(await launch(bridge, LOGIN), failedBeforeCard(LOGIN), "the cancel itself");
+    assert.deepEqual(await launch(bridge, LOGIN), failedBeforeCard(LOGIN), "inside the wait");
+    assert.equal(portalCommands().length, 1, "no dialog during the wait");
+    clock += 2_000;
+    hostReply = { error: { code: "pin-incorrect", message: "wrong", ja: "暗証番号が違います。", triesLeft: 2 } };
+    assert.deepEqual(await launch(bridge, LOGIN), { mode: "01", result: "1", message: "暗証番号が違います。" });
+    clock += 2_000;
+    assert.deepEqual(await launch(bridge, LOGIN), failedBeforeCard(LOGIN), "4 s after the second setback");
+    clock += 2_000;
+    hostReply = LOGGED_IN;
+    assert.equal((await launch(bridge, LOGIN)).result, "0");
+    assert.equal(portalCommands().length, 3);
+  });
+
+  test("one dialog in the whole browser: a portal's launchApp while another site's dialog is open is refused", async () => {
+    const { bridge, portalCommands, script } = background(() => LOGGED_IN);
+    const portalTab = { id: EXTENSION_ID, url: `${PORTAL}/`, origin: PORTAL, tab: { id: 7 }, frameId: 0 };
+    assert.deepEqual(await bridge.portal.handle(portalTab, { kind: "probe" }), { portal: true });
+    const other = { id: EXTENSION_ID, url: "https://other.example.jp/", origin: "https://other.example.jp", tab: { id: 3 }, frameId: 0 };
+    // From now on the host never answers: the other site's dialog stays open until the timeout.
+    delete script.reply;
+    const closed = new AbortController();
+    const login = { command: "authenticate", userActivation: true, arguments: { challengeNonce: "A".repeat(43) + "=" } };
+    const open = bridge.handlePageRequest(other, login, closed.signal);
+    await waitFor(() => portalCommands().length === 1);
+    assert.deepEqual(await launch(bridge, LOGIN), failedBeforeCard(LOGIN));
+    assert.deepEqual(portalCommands().map((request) => request.command), ["authenticate"], "only the other site's");
+    closed.abort(); // the other tab goes away, which closes its dialog
+    await open;
   });
 });

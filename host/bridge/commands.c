@@ -396,7 +396,7 @@ run_sign_cms(Session *session, GError **error)
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
 	g_autoptr(GBytes) cms = jpki_cms_sign_detached(
 		jpki_cert_get_x509(cert), session->request->hash_alg, session->request->hash, now,
-		sign_with_card, session->card, error);
+		session->request->origin, sign_with_card, session->card, error);
 	if (cms == NULL)
 		return NULL;
 	g_autofree char *encoded = base64_of(cms);

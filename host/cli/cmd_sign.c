@@ -59,7 +59,8 @@ sign_digest(Cli *cli, JpkiCard *card, JpkiHashAlg alg, GBytes *digest, JpkiCert 
 				    "the signing certificate is not valid now; nothing was signed");
 		return NULL;
 	}
-	GBytes *cms = jpki_cms_sign_detached(jpki_cert_get_x509(cert), alg, digest, now,
+	/* No site asks here: the person signs their own file, so no origin attribute. */
+	GBytes *cms = jpki_cms_sign_detached(jpki_cert_get_x509(cert), alg, digest, now, NULL,
 					     sign_with_card, card, error);
 	*signer = g_steal_pointer(&cert);
 	return cms;

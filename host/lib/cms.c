@@ -102,9 +102,38 @@ add_signing_certificate_v2(CMS_SignerInfo *si, X509 *signer)
 	return added > 0;
 }
 
+/* The origin attribute's OID, made anew for each use: it has no NID in OpenSSL's table, and
+ * registering one would change process-wide state under the program that links us. */
+static ASN1_OBJECT *
+origin_oid(void)
+{
+	return OBJ_txt2obj(JPKI_CMS_ORIGIN_OID, 1);
+}
+
+/* What an origin attribute may hold: "https://host[:port]" is printable ASCII. */
+static gboolean
+is_origin_text(const guint8 *text, gsize len)
+{
+	if (len == 0 || len > JPKI_CMS_ORIGIN_MAX_LEN)
+		return FALSE;
+	for (gsize i = 0; i < len; i++) {
+		if (text[i] < 0x21 || text[i] > 0x7e)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+add_origin(CMS_SignerInfo *si, const char *origin)
+{
+	g_autoptr(ASN1_OBJECT) oid = origin_oid();
+	return oid != NULL && CMS_signed_add1_attr_by_OBJ(si, oid, V_ASN1_UTF8STRING, origin,
+							  (int)strlen(origin)) > 0;
+}
+
 static gboolean
 add_signed_attributes(CMS_SignerInfo *si, X509 *signer, GBytes *content_digest,
-		      GDateTime *signing_time)
+		      GDateTime *signing_time, const char *origin)
 {
 	gsize digest_len = 0;
 	const guint8 *digest = g_bytes_get_data(content_digest, &digest_len);
@@ -113,7 +142,7 @@ add_signed_attributes(CMS_SignerInfo *si, X509 *signer, GBytes *content_digest,
 	       add_signing_time(si, signing_time) &&
 	       CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
 					   (int)digest_len) > 0 &&
-	       add_signing_certificate_v2(si, signer);
+	       add_signing_certificate_v2(si, signer) && (origin == NULL || add_origin(si, origin));
 }
 
 static GBytes *
@@ -135,8 +164,8 @@ call_signer(JpkiSignFunc sign, gpointer user_data, GBytes *digest_info, GError *
 
 GBytes *
 jpki_cms_sign_detached(X509 *signer, JpkiHashAlg alg, GBytes *content_digest,
-		       GDateTime *signing_time, JpkiSignFunc sign, gpointer user_data,
-		       GError **error)
+		       GDateTime *signing_time, const char *origin, JpkiSignFunc sign,
+		       gpointer user_data, GError **error)
 {
 	g_return_val_if_fail(signer != NULL, NULL);
 	g_return_val_if_fail(content_digest != NULL, NULL);
@@ -149,6 +178,11 @@ jpki_cms_sign_detached(X509 *signer, JpkiHashAlg alg, GBytes *content_digest,
 			    "a %s digest is %" G_GSIZE_FORMAT " bytes, not %" G_GSIZE_FORMAT,
 			    jpki_hash_name(alg), jpki_hash_length(alg),
 			    g_bytes_get_size(content_digest));
+		return NULL;
+	}
+	if (origin != NULL && !is_origin_text((const guint8 *)origin, strlen(origin))) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the origin to sign is empty, too long or not printable ASCII");
 		return NULL;
 	}
 	EVP_PKEY *public_key = X509_get0_pubkey(signer);
@@ -169,7 +203,8 @@ jpki_cms_sign_detached(X509 *signer, JpkiHashAlg alg, GBytes *content_digest,
 	}
 	CMS_SignerInfo *si = CMS_add1_signer(cms, signer, public_key, jpki_hash_md(alg),
 					     CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP);
-	if (si == NULL || !add_signed_attributes(si, signer, content_digest, signing_time)) {
+	if (si == NULL ||
+	    !add_signed_attributes(si, signer, content_digest, signing_time, origin)) {
 		jpki_openssl_set_error(error, JPKI_ERROR_INVALID_INPUT,
 				       "cannot describe the signer");
 		return NULL;
@@ -227,6 +262,7 @@ jpki_cms_signer_info_free(JpkiCmsSignerInfo *info)
 	X509_free(info->signer);
 	if (info->signing_time != NULL)
 		g_date_time_unref(info->signing_time);
+	g_free(info->origin);
 	g_free(info);
 }
 
@@ -342,13 +378,19 @@ signer_hash_alg(CMS_SignerInfo *si, JpkiHashAlg *alg, GError **error)
  * `*malformed` (if given) tells an attribute that is there, but repeated, or without exactly
  * one value of `type`, from an absent one. */
 static void *
-single_attribute_value(CMS_SignerInfo *si, int nid, int type, gboolean *malformed)
+single_attribute_value_of(CMS_SignerInfo *si, const ASN1_OBJECT *oid, int type, gboolean *malformed)
 {
-	gboolean present = CMS_signed_get_attr_by_NID(si, nid, -1) >= 0;
-	void *value = present ? CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(nid), -3, type) : NULL;
+	gboolean present = CMS_signed_get_attr_by_OBJ(si, oid, -1) >= 0;
+	void *value = present ? CMS_signed_get0_data_by_OBJ(si, oid, -3, type) : NULL;
 	if (malformed != NULL)
 		*malformed = present && value == NULL;
 	return value;
+}
+
+static void *
+single_attribute_value(CMS_SignerInfo *si, int nid, int type, gboolean *malformed)
+{
+	return single_attribute_value_of(si, OBJ_nid2obj(nid), type, malformed);
 }
 
 static void
@@ -521,6 +563,31 @@ read_signing_time(CMS_SignerInfo *si, GDateTime **out, GError **error)
 	return TRUE;
 }
 
+/* NULL without an error when the signature carries no origin attribute. */
+static gboolean
+read_origin(CMS_SignerInfo *si, char **out, GError **error)
+{
+	*out = NULL;
+	g_autoptr(ASN1_OBJECT) oid = origin_oid();
+	if (oid == NULL) {
+		jpki_openssl_set_error(error, JPKI_ERROR_INTERNAL, "cannot make the origin OID");
+		return FALSE;
+	}
+	gboolean malformed = FALSE;
+	ASN1_UTF8STRING *value = single_attribute_value_of(si, oid, V_ASN1_UTF8STRING, &malformed);
+	if (value == NULL && !malformed)
+		return TRUE;
+	if (value == NULL ||
+	    !is_origin_text(ASN1_STRING_get0_data(value), (gsize)ASN1_STRING_length(value))) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
+				    "the signed origin attribute is malformed or repeated");
+		return FALSE;
+	}
+	*out = g_strndup((const char *)ASN1_STRING_get0_data(value),
+			 (gsize)ASN1_STRING_length(value));
+	return TRUE;
+}
+
 static JpkiCmsSignerInfo *
 verify_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, JpkiHashAlg alg, const guint8 *digest,
 	      gsize digest_len, X509_STORE *anchors, GError **error)
@@ -536,16 +603,14 @@ verify_signer(CMS_ContentInfo *cms, CMS_SignerInfo *si, JpkiHashAlg alg, const g
 		return NULL;
 	if (!check_signing_certificates(si, chain, error))
 		return NULL;
-	GDateTime *signing_time = NULL;
-	if (!read_signing_time(si, &signing_time, error))
+	g_autoptr(JpkiCmsSignerInfo) info = g_new0(JpkiCmsSignerInfo, 1);
+	if (!read_signing_time(si, &info->signing_time, error) ||
+	    !read_origin(si, &info->origin, error))
 		return NULL;
-
-	JpkiCmsSignerInfo *info = g_new0(JpkiCmsSignerInfo, 1);
 	X509_up_ref(signer);
 	info->signer = signer;
-	info->signing_time = signing_time;
 	info->alg = alg;
-	return info;
+	return g_steal_pointer(&info);
 }
 
 /* The SignedData, its one SignerInfo (borrowed from it) and that signer's hash. */
@@ -613,4 +678,22 @@ jpki_cms_verify_detached_digest(GBytes *cms, JpkiHashAlg alg, GBytes *content_di
 		return NULL;
 	}
 	return verify_signer(parsed, si, alg, digest, digest_len, anchors, error);
+}
+
+gboolean
+jpki_cms_signer_info_check_origin(const JpkiCmsSignerInfo *info, const char *expected_origin,
+				  GError **error)
+{
+	g_return_val_if_fail(info != NULL && expected_origin != NULL, FALSE);
+	if (info->origin == NULL) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH,
+			    "the signature names no origin; %s expects its own", expected_origin);
+		return FALSE;
+	}
+	if (strcmp(info->origin, expected_origin) != 0) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH,
+			    "the signature was made for %s, not %s", info->origin, expected_origin);
+		return FALSE;
+	}
+	return TRUE;
 }

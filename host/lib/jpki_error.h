@@ -38,8 +38,9 @@ typedef enum {
 				  re-sent */
 	JPKI_ERROR_DIALOG,     /* the dialog program (pinentry) could not show or finish a dialog */
 	JPKI_ERROR_INTERNAL,   /* an error no table names: a fault of the program */
-	JPKI_ERROR_CERTIFICATE_WRONG_USAGE, /* a genuine certificate for another purpose (the
-					       signing certificate at a login, a CA's) */
+	JPKI_ERROR_CERTIFICATE_WRONG_USAGE,   /* a genuine certificate for another purpose (the
+						 signing certificate at a login, a CA's) */
+	JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH, /* a CMS requested by another site, or by none */
 	JPKI_ERROR_LAST
 } JpkiErrorCode;
 

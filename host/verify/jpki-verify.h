@@ -5,7 +5,8 @@
  * Every failure is a GError whose stable reason code jpki_verify_reason() names
  * (docs/relying-party.md lists them): "invalid-input", "signature-invalid",
  * "certificate-untrusted", "certificate-wrong-usage", "certificate-expired",
- * "certificate-not-yet-valid", "certificate-revoked", "io-error". The GError's message is a
+ * "certificate-not-yet-valid", "certificate-revoked", "signature-origin-mismatch",
+ * "io-error". The GError's message is a
  * detail for developers, in English; jpki_verify_reason_text() gives a sentence for users in
  * Japanese and English.
  *
@@ -33,6 +34,10 @@ typedef enum {
 	JPKI_VERIFY_HASH_SHA384,
 	JPKI_VERIFY_HASH_SHA512,
 } JpkiVerifyHash;
+
+/* The CMS signed attribute that names the origin that requested the signature: one
+ * UTF8String, the origin in ASCII (docs/relying-party.md). */
+#define JPKI_VERIFY_CMS_ORIGIN_OID "2.25.80649392471529470160345837144218682372"
 
 /* A token larger than this (bytes) is refused before it is parsed. */
 #define JPKI_VERIFY_TOKEN_MAX_LEN (64 * 1024)
@@ -78,6 +83,13 @@ JpkiVerifiedSigner *jpki_verifier_check_login_token(JpkiVerifier *verifier, cons
  * jpki_verifier_set_time() said: a signing time written by the signer proves nothing. */
 JpkiVerifiedSigner *jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content,
 					    GError **error);
+/* The same, and the signature must have been requested by `origin`, the one the portal serves
+ * ("https://host[:port]", compared exactly): its origin attribute (OID
+ * JPKI_VERIFY_CMS_ORIGIN_OID, written by jpki-bridge's sign-cms) must name it.
+ * "signature-origin-mismatch" when it names another site or the signature carries none. */
+JpkiVerifiedSigner *jpki_verifier_check_cms_for_origin(JpkiVerifier *verifier, GBytes *cms,
+						       GBytes *content, const char *origin,
+						       GError **error);
 /* A raw RSA PKCS#1 v1.5 signature (what the card returns for `sign`) over DigestInfo(`hash`,
  * `digest`), by the key of `certificate` (DER or PEM), which must chain to an anchor and allow
  * digitalSignature or nonRepudiation; "invalid-input" when `digest` has the wrong length. */
@@ -105,6 +117,9 @@ const char *jpki_verified_signer_get_birth_date(JpkiVerifiedSigner *signer);
 const char *jpki_verified_signer_get_sex(JpkiVerifiedSigner *signer);
 /* The CAdES signingTime as ISO 8601 UTC; NULL when absent or not a CMS signature. */
 const char *jpki_verified_signer_get_signing_time(JpkiVerifiedSigner *signer);
+/* The origin a CMS signature was requested by (its origin attribute); NULL when the signature
+ * carries none (made by `jpki sign`, by another program) or is not a CMS signature. */
+const char *jpki_verified_signer_get_origin(JpkiVerifiedSigner *signer);
 
 /* The stable reason code of an error any function here set ("internal-error" for another). */
 const char *jpki_verify_reason(const GError *error);

@@ -2,12 +2,13 @@
  * (docs/jpki-verify.1).
  *
  *   jpki-verify token --origin O --nonce N [OPTIONS] < token.json
- *   jpki-verify cms [OPTIONS] SIGNATURE CONTENT
+ *   jpki-verify cms [--origin O] [OPTIONS] SIGNATURE CONTENT
  *   jpki-verify signature --digest HEX [--hash SHA-256] [OPTIONS] CERTIFICATE SIGNATURE
  *   OPTIONS: --ca FILE (repeatable; default the real JPKI roots), --crl FILE (repeatable),
  *            --at ISO8601, --json, --lang ja|en (help and usage errors; default the locale)
  *
- * Success: status 0, the signer on standard output (lines "key: value", or one JSON object).
+ * Success: status 0, the signer on standard output (lines "key: value", or one JSON object);
+ * for cms also the signed origin ("origin: (none)", JSON null, when the signature names none).
  * Refused: status 1, the reason code alone on the first line of standard error and a detail on
  * the second (with --json: {"valid": false, "error": {...}} on standard output). Usage: 2. */
 #include "jpki-verify.h"
@@ -80,8 +81,20 @@ add_field(json_t *doc, const char *key, const char *value)
 		printf("%s: %s\n", key, value);
 }
 
+/* What a CMS says about the site that asked for it, absence included. */
+static void
+add_origin(json_t *doc, JpkiVerifiedSigner *signer)
+{
+	const char *origin = jpki_verified_signer_get_origin(signer);
+	if (doc != NULL)
+		json_object_set_new(doc, "origin",
+				    origin != NULL ? json_string(origin) : json_null());
+	else
+		printf("origin: %s\n", origin != NULL ? origin : "(none)");
+}
+
 static int
-report(const CommonOptions *options, JpkiVerifiedSigner *signer)
+report(const CommonOptions *options, JpkiVerifiedSigner *signer, gboolean is_cms)
 {
 	json_t *doc = options->json ? json_pack("{s:b}", "valid", 1) : NULL;
 	add_field(doc, "subject", jpki_verified_signer_get_subject(signer));
@@ -93,6 +106,8 @@ report(const CommonOptions *options, JpkiVerifiedSigner *signer)
 	add_field(doc, "sex", jpki_verified_signer_get_sex(signer));
 	add_field(doc, "birthDate", jpki_verified_signer_get_birth_date(signer));
 	add_field(doc, "address", jpki_verified_signer_get_address(signer));
+	if (is_cms)
+		add_origin(doc, signer);
 	if (doc != NULL) {
 		char *text = json_dumps(doc, JSON_COMPACT);
 		printf("%s\n", text);
@@ -219,11 +234,12 @@ run_token(const CommonOptions *common, const CommandOptions *options, int argc,
 	g_autoptr(GError) error = NULL;
 	g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_login_token(
 		verifier, json != NULL ? json : "", len, options->origin, options->nonce, &error);
-	return signer != NULL ? report(common, signer) : refuse(common, error);
+	return signer != NULL ? report(common, signer, FALSE) : refuse(common, error);
 }
 
 static int
-run_cms(const CommonOptions *common, int argc, char **argv, JpkiVerifier *verifier)
+run_cms(const CommonOptions *common, const CommandOptions *options, int argc, char **argv,
+	JpkiVerifier *verifier)
 {
 	if (argc != 2)
 		return usage_error(common->lang,
@@ -236,8 +252,10 @@ run_cms(const CommonOptions *common, int argc, char **argv, JpkiVerifier *verifi
 	if (content == NULL)
 		return refuse(common, error);
 	g_autoptr(JpkiVerifiedSigner) signer =
-		jpki_verifier_check_cms(verifier, cms, content, &error);
-	return signer != NULL ? report(common, signer) : refuse(common, error);
+		options->origin != NULL ? jpki_verifier_check_cms_for_origin(
+						  verifier, cms, content, options->origin, &error)
+					: jpki_verifier_check_cms(verifier, cms, content, &error);
+	return signer != NULL ? report(common, signer, TRUE) : refuse(common, error);
 }
 
 static int
@@ -267,7 +285,7 @@ run_signature(const CommonOptions *common, const CommandOptions *options, int ar
 		return refuse(common, error);
 	g_autoptr(JpkiVerifiedSigner) signer = jpki_verifier_check_signature(
 		verifier, certificate, hash, digest, signature, &error);
-	return signer != NULL ? report(common, signer) : refuse(common, error);
+	return signer != NULL ? report(common, signer, FALSE) : refuse(common, error);
 }
 
 int
@@ -281,8 +299,13 @@ main(int argc, char **argv)
 	g_autofree char *lang_name = NULL;
 	GOptionEntry entries[] = {
 		{"origin", 0, 0, G_OPTION_ARG_STRING, &command.origin,
-		 TR(lang, "token: ポータルのオリジン（https://ホスト[:ポート]）",
-		    "token: the origin the portal serves (https://host[:port])"),
+		 TR(lang,
+		    "token, cms: ポータルのオリジン（https://ホスト[:ポート]）。CMS "
+		    "はこれを名指しして"
+		    "いなければなりません",
+		    "token, cms: the origin the portal serves (https://host[:port]); a CMS must "
+		    "name "
+		    "it"),
 		 TR(lang, "オリジン", "ORIGIN")},
 		{"nonce", 0, 0, G_OPTION_ARG_STRING, &command.nonce,
 		 TR(lang, "token: ポータルが発行したノンス",
@@ -356,6 +379,6 @@ main(int argc, char **argv)
 	if (strcmp(name, "token") == 0)
 		return run_token(&common, &command, argc - 2, verifier);
 	if (strcmp(name, "cms") == 0)
-		return run_cms(&common, argc - 2, argv + 2, verifier);
+		return run_cms(&common, &command, argc - 2, argv + 2, verifier);
 	return run_signature(&common, &command, argc - 2, argv + 2, verifier);
 }

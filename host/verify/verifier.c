@@ -34,6 +34,7 @@ struct _JpkiVerifier {
 struct _JpkiVerifiedSigner {
 	CheckedCert *checked;
 	char *signing_time;
+	char *origin;
 };
 
 static StoreBox *
@@ -231,16 +232,18 @@ jpki_verifier_check_login_token(JpkiVerifier *verifier, const char *json, gsize 
 	return signer_of(g_steal_pointer(&checked));
 }
 
-JpkiVerifiedSigner *
-jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GError **error)
+/* `origin` NULL: any origin attribute, or none. */
+static JpkiVerifiedSigner *
+check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, const char *origin, GError **error)
 {
-	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
 	g_autoptr(StoreBox) box = acquire_store(verifier);
 	/* Anchors without CRLs: revocation is looked up below, as for tokens, where OpenSSL's
 	 * CRL check would re-hash a whole CRL at every signature. */
 	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
 		cms, content, jpki_trust_store_get_anchor_x509_store(box->store), error);
 	if (info == NULL)
+		return NULL;
+	if (origin != NULL && !jpki_cms_signer_info_check_origin(info, origin, error))
 		return NULL;
 	unsigned char *der = NULL;
 	int der_len = i2d_X509(info->signer, &der);
@@ -262,7 +265,24 @@ jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GE
 	JpkiVerifiedSigner *signer = signer_of(g_steal_pointer(&checked));
 	if (info->signing_time != NULL)
 		signer->signing_time = format_utc(info->signing_time);
+	signer->origin = g_strdup(info->origin);
 	return signer;
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
+	return check_cms(verifier, cms, content, NULL, error);
+}
+
+JpkiVerifiedSigner *
+jpki_verifier_check_cms_for_origin(JpkiVerifier *verifier, GBytes *cms, GBytes *content,
+				   const char *origin, GError **error)
+{
+	g_return_val_if_fail(verifier != NULL && cms != NULL && content != NULL, NULL);
+	g_return_val_if_fail(origin != NULL, NULL);
+	return check_cms(verifier, cms, content, origin, error);
 }
 
 /* DER as it is; PEM (the first certificate) turned into DER. */
@@ -340,6 +360,7 @@ jpki_verified_signer_free(JpkiVerifiedSigner *signer)
 		return;
 	checked_cert_unref(signer->checked);
 	g_free(signer->signing_time);
+	g_free(signer->origin);
 	g_free(signer);
 }
 
@@ -401,6 +422,12 @@ const char *
 jpki_verified_signer_get_signing_time(JpkiVerifiedSigner *signer)
 {
 	return signer->signing_time;
+}
+
+const char *
+jpki_verified_signer_get_origin(JpkiVerifiedSigner *signer)
+{
+	return signer->origin;
 }
 
 const char *

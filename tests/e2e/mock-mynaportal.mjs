@@ -1,7 +1,8 @@
 // A mock government portal that speaks the マイナポータルAP page protocol as
 // ../../docs/mynaportal.md and the shared reference describe it (not the live site): a page that
 // looks for the extension's hidden inputs, refuses browsers that do not claim Windows or macOS,
-// sends launchApp (login 01, attributes 04, signing 02, close 05) and reads recvMsg; and a server
+// sends launchApp (login 01, attributes 04, signing 02, close 05) from its buttons' click
+// handlers, as the real portal does, and reads recvMsg; and a server
 // that checks what the page got as a portal's server would: the signature with the certificate
 // it received, the certificate's chain to the test CA, and combination_code recomputed from the
 // simulated card's common AP record.
@@ -46,6 +47,9 @@ const PAGE = `<!doctype html>
 <body>
 <h1>模擬マイナポータル（試験用）</h1>
 <p id="environment"></p>
+<button id="login" type="button">ログイン</button>
+<button id="apply" type="button">申請</button>
+<button id="close" type="button">終了</button>
 <script>
   // The page's side of the protocol, as the reference describes it.
   const mock = {
@@ -92,6 +96,12 @@ const PAGE = `<!doctype html>
     close: (ms = 20000) => mock.launch({ mode: "05", service_id: "01" }, ms),
   };
   window.mock = mock;
+  // Each button runs its flow; window.mockResult is what the flow ended with.
+  for (const name of ["login", "apply", "close"]) {
+    document.getElementById(name).addEventListener("click", () => {
+      window.mockResult = mock[name]();
+    });
+  }
   document.getElementById("environment").textContent = mock.supported()
     ? "ご利用の環境で利用できます。"
     : "ご利用の環境（OS）には対応していません。";

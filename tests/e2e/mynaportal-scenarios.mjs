@@ -5,15 +5,27 @@
 // close, the failures, a page outside the allowlist, and taking the opt-in back.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as h from "./harness.mjs";
 import { readManufactureNumber, startMockPortal } from "./mock-mynaportal.mjs";
 
 const FAILED_BEFORE_CARD = "EW044-C300";
 
-/** Runs `mock.<name>()` on the page: what the portal's page saw and its server said. */
-function onPortal(page, name) {
-  return page.evaluate((method) => window.mock[method](), name);
+/**
+ * Clicks the portal's button `name` (login, apply, close) as the resident does, and resolves to
+ * what its flow ended with: what the portal's page saw and its server said.
+ */
+async function onPortal(page, name) {
+  await page.bringToFront();
+  await page.click(`#${name}`);
+  return page.evaluate(() => window.mockResult);
 }
+
+/**
+ * After a cancel or a wrong PIN the extension makes the portal wait before its next dialog
+ * (extension/backoff.js): 2 s after the first, 4 s after the second in a row.
+ */
+const waitOutBackOff = (setbacks) => sleep(2 ** setbacks * 1_000 + 100);
 
 /** The SETDESC texts of the dialogs since the last pinentry.set(). */
 function descriptions(pinentry) {
@@ -149,6 +161,18 @@ const SCENARIOS = [
     },
   ],
   [
+    "a retry inside the wait after the cancel opens no dialog: the page gets its own request back",
+    async (s) => {
+      s.pinentry.set({ PIN: h.TEST_PINS.auth });
+      const { answer } = await onPortal(s.page, "login");
+      const { digest, ...rest } = answer.reply;
+      assert.equal(typeof digest, "string");
+      assert.deepEqual(rest, { mode: "01", service_id: "01", result: "1", errcode: FAILED_BEFORE_CARD });
+      assert.deepEqual(s.pinentry.log(), [], "no dialog");
+      await waitOutBackOff(1);
+    },
+  ],
+  [
     "wrong PIN, then cancel: result 1 with the message, and the next right PIN logs in",
     async (s) => {
       s.pinentry.set({ PINS: "0000;CANCEL" });
@@ -159,6 +183,7 @@ const SCENARIOS = [
       assert.equal(answer.reply.result, "1");
       assert.match(answer.reply.message, /暗証番号が違います/);
       assert.equal(answer.reply.errcode, undefined);
+      await waitOutBackOff(2); // the second setback in a row
       s.pinentry.set({ PIN: h.TEST_PINS.auth });
       const { verdict } = await onPortal(s.page, "login");
       assert.equal(verdict?.signature, true, "logged in, which resets the counter");
@@ -182,6 +207,26 @@ const SCENARIOS = [
       } finally {
         await h.simulateCard(true);
       }
+    },
+  ],
+  [
+    "a portal page in a background tab: its launchApp opens no dialog, the page gets its own request back",
+    async (s) => {
+      await waitOutBackOff(1); // after the cancelled waiting dialog
+      s.pinentry.set({ PIN: h.TEST_PINS.auth });
+      await openPortal(s);
+      await waitForDetection(s);
+      const front = await s.browser.newPage();
+      try {
+        await front.bringToFront();
+        const request = { mode: "01", service_id: "01", digest: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" };
+        const answer = await s.page.evaluate((r) => window.mock.launch(r, 20000), request);
+        assert.deepEqual(answer?.reply, { ...request, result: "1", errcode: FAILED_BEFORE_CARD });
+      } finally {
+        await front.close();
+        await s.page.bringToFront();
+      }
+      assert.deepEqual(s.pinentry.log(), [], "no dialog");
     },
   ],
   [

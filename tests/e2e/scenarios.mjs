@@ -346,6 +346,7 @@ const applyCms = [
     assert.equal(result.method, "cms");
     assert.equal(result.signerName, h.HOLDER_NAME);
     for (const check of h.APPLY_CHECKS) assert.equal(result.checks[check], "ok", `check ${check}`);
+    assert.equal(result.checks.origin, "ok", "the CMS names this portal's origin, and the portal checked it");
     assert.match(result.signingTime, /^\d{4}-/);
     assert.equal(s.pinentry.count("GETPIN"), 1, "one signing-password dialog");
     await assertDialogShowsThePagesVerificationCode(s);
@@ -436,6 +437,59 @@ const originBinding = [
   },
 ];
 
+const cmsForAnotherSite = [
+  "a CMS the host made for another site is refused by the portal: signature-origin-mismatch",
+  async (s) => {
+    // Portal B, another origin, has the resident sign portal A's application text; the CMS,
+    // handed to portal A, names B's origin. The same text signed on A's own page passes.
+    await s.page.bringToFront();
+    await ensureLoggedIn(s);
+    const other = await h.startPortal(s.scratch.dir, { name: "portal-b" });
+    const pageB = await s.browser.newPage();
+    try {
+      const form = JSON.stringify({
+        form: "jpki-demo/change-of-address/1",
+        name: h.HOLDER_NAME,
+        moveDate: "2025-04-01",
+        previousAddress: "東京都千代田区霞が関２丁目１番２号",
+        newAddress: "みどり市中央１丁目２番３号",
+        householdHead: h.HOLDER_NAME,
+      });
+      const digest = await s.page.evaluate(async (text) => {
+        const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+        return btoa(String.fromCharCode(...new Uint8Array(hash)));
+      }, form);
+      const apply = (cms) =>
+        s.page.evaluate(async (body) => {
+          const answer = await fetch("/api/apply", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+          return { http: answer.status, body: await answer.json() };
+        }, { form, cms });
+
+      s.pinentry.set({ PIN: h.TEST_PINS.sign });
+      await pageB.goto(other.url);
+      const foreign = await callBridge(pageB, "signCms", [digest, "SHA-256"]);
+      assert.ok(foreign.result !== undefined, JSON.stringify(foreign));
+      const refused = await apply(foreign.result.cms);
+      assert.equal(refused.http, 403, JSON.stringify(refused));
+      assert.equal(refused.body.code, "signature-origin-mismatch", JSON.stringify(refused));
+      assert.match(refused.body.ja, /別のサイト/);
+      assert.match(refused.body.en, /another site/);
+
+      await s.page.goto(new URL("apply", s.portal.url).href);
+      const own = await callBridge(s.page, "signCms", [digest, "SHA-256"]);
+      assert.ok(own.result !== undefined, JSON.stringify(own));
+      const accepted = await apply(own.result.cms);
+      assert.equal(accepted.http, 200, JSON.stringify(accepted));
+      assert.equal(accepted.body.checks.origin, "ok");
+      assert.equal(s.pinentry.count("GETPIN"), 2, "one signing-password dialog each");
+    } finally {
+      await pageB.close();
+      const stopped = await other.stop();
+      assert.deepEqual(stopped, { code: 0, signal: null }, "portal B stops cleanly");
+    }
+  },
+];
+
 const popup = [
   "the popup's status view, in the browser's language: the card, the certificate's expiry, the tries left",
   async (s) => {
@@ -465,7 +519,7 @@ const popup = [
 /** Everything, in Japanese; what depends on the language, in English. */
 const SCENARIOS = {
   ja: [login, wrongPinThenRight, wrongPinThenCancel, cancel, hostilePages, noCardThenInserted, applyCms, applyRaw,
-    readAttributes, readAttributesRefused, originBinding, popup],
+    readAttributes, readAttributesRefused, originBinding, cmsForAnotherSite, popup],
   en: [login, wrongPinThenCancel, applyCms, readAttributes, popup],
 };
 

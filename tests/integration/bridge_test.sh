@@ -149,6 +149,15 @@ sign_cms_verifies_with_openssl() {
 		-CAfile "$pki/sign-ca.pem" -purpose any -out /dev/null
 }
 
+# Run after sign_cms_verifies_with_openssl: the CMS it made names the origin of the request.
+sign_cms_names_the_requesting_origin() {
+	"$verify" cms --origin "$origin" --ca "$pki/sign-ca.pem" "$work/form.p7s" "$work/form.txt" \
+		>/dev/null || return 1
+	"$verify" cms --origin https://other.example --ca "$pki/sign-ca.pem" "$work/form.p7s" \
+		"$work/form.txt" 2>"$work/other.err" >/dev/null
+	[[ $? -eq 1 && $(head -n1 "$work/other.err") == signature-origin-mismatch ]]
+}
+
 sign_after_get_signing_certificate_verifies() {
 	local cert reply hash
 	cert=$(FAKE_PINENTRY_PIN=ABC123 drive -- "{\"command\":\"get-signing-certificate\",\"arguments\":{\"origin\":\"$origin\"}}" | jq -r .certificate) || return 1
@@ -348,6 +357,8 @@ check "a login token verifies for its origin only" login_token_verifies_for_its_
 check "the PIN dialog names the site and the tries left" dialog_names_the_site_and_tries_left
 check "the signature's PIN dialog shows the site and the 照合コード a portal computes with openssl" signature_dialog_shows_the_site_and_the_verification_code
 check "sign-cms makes a CMS that openssl verifies" sign_cms_verifies_with_openssl
+check "the CMS names the requesting origin: jpki-verify --origin passes it, refuses another site" \
+	sign_cms_names_the_requesting_origin
 check "sign after get-signing-certificate verifies with openssl" sign_after_get_signing_certificate_verifies
 check "a locked PIN is refused without a dialog, in Japanese too" locked_pin_is_refused_without_a_dialog
 check "a wrong PIN, then cancel: pin-incorrect with triesLeft" wrong_pin_then_cancel_is_pin_incorrect_with_the_tries_left

@@ -964,6 +964,8 @@ test_sign_cms_verifies_against_the_signing_ca(void **state)
 	g_autoptr(X509) card_cert = test_pki_load_x509("sign-valid.pem");
 	assert_int_equal(X509_cmp(info->signer, card_cert), 0);
 	assert_non_null(info->signing_time);
+	/* The request's origin (the browser's) is signed in, for the portal to check. */
+	assert_string_equal(info->origin, ORIGIN);
 
 	/* One password prompt for the certificate and the signature. */
 	g_autoptr(GPtrArray) records = fake_pinentry_log_read(fixture->log);

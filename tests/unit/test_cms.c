@@ -23,6 +23,8 @@
 #include "test_util.h"
 
 static const char content_text[] = "令和8年 契約書 (TEST): the content the holder signs.\n";
+/* The origin the browser gave for the signatures made here. */
+static const char test_origin[] = "https://portal.example:8443";
 
 static X509_STORE *
 store_of(const char *anchor)
@@ -72,8 +74,8 @@ sign_with(const char *cert_name, const char *key_name, JpkiHashAlg alg, GBytes *
 	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_name);
 	g_autoptr(GBytes) digest = digest_of(alg, content);
 	g_autoptr(GError) error = NULL;
-	GBytes *cms =
-		jpki_cms_sign_detached(signer, alg, digest, when, sign_like_the_card, key, &error);
+	GBytes *cms = jpki_cms_sign_detached(signer, alg, digest, when, test_origin,
+					     sign_like_the_card, key, &error);
 	g_assert_no_error(error);
 	assert_non_null(cms);
 	return cms;
@@ -257,13 +259,21 @@ test_signed_data_is_version_1_detached_with_issuer_and_serial(void **state)
 }
 
 static void
-test_signed_attributes_are_exactly_the_four_cades_ones(void **state)
+test_signed_attributes_are_the_four_cades_ones_and_the_origin(void **state)
 {
 	(void)state;
 	g_autoptr(GBytes) der = sign_content(JPKI_HASH_SHA384);
 	g_autoptr(CMS_ContentInfo) cms = parse_der(der);
 	CMS_SignerInfo *info = only_signer_info(cms);
-	assert_int_equal(CMS_signed_get_attr_count(info), 4);
+	assert_int_equal(CMS_signed_get_attr_count(info), 5);
+
+	g_autoptr(ASN1_OBJECT) origin_oid = OBJ_txt2obj(JPKI_CMS_ORIGIN_OID, 1);
+	assert_non_null(origin_oid);
+	ASN1_UTF8STRING *origin =
+		CMS_signed_get0_data_by_OBJ(info, origin_oid, -3, V_ASN1_UTF8STRING);
+	assert_non_null(origin);
+	assert_int_equal(ASN1_STRING_length(origin), strlen(test_origin));
+	assert_memory_equal(ASN1_STRING_get0_data(origin), test_origin, strlen(test_origin));
 	assert_int_equal(CMS_unsigned_get_attr_count(info), -1);
 
 	ASN1_OBJECT *content_type = CMS_signed_get0_data_by_OBJ(
@@ -368,15 +378,16 @@ test_sign_refuses_a_digest_of_the_wrong_length_without_calling_the_card(void **s
 	const JpkiHashAlg other_algs[] = {JPKI_HASH_SHA384, JPKI_HASH_SHA512};
 	for (guint i = 0; i < G_N_ELEMENTS(other_algs); i++) {
 		g_autoptr(GError) error = NULL;
-		g_autoptr(GBytes) der = jpki_cms_sign_detached(signer, other_algs[i], sha256, when,
-							       count_and_sign, key, &error);
+		g_autoptr(GBytes) der =
+			jpki_cms_sign_detached(signer, other_algs[i], sha256, when, test_origin,
+					       count_and_sign, key, &error);
 		assert_null(der);
 		assert_error_code(error, JPKI_ERROR_INVALID_INPUT);
 	}
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) empty = g_bytes_new(NULL, 0);
 	g_autoptr(GBytes) der = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, empty, when,
-						       count_and_sign, key, &error);
+						       test_origin, count_and_sign, key, &error);
 	assert_null(der);
 	assert_error_code(error, JPKI_ERROR_INVALID_INPUT);
 	assert_int_equal(sign_calls, 0);
@@ -400,8 +411,9 @@ test_sign_passes_the_card_error_through_unchanged(void **state)
 	g_autoptr(GBytes) content = content_bytes();
 	g_autoptr(GBytes) digest = digest_of(JPKI_HASH_SHA256, content);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) der = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when,
-						       card_with_blocked_pin, NULL, &error);
+	g_autoptr(GBytes) der =
+		jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when, test_origin,
+				       card_with_blocked_pin, NULL, &error);
 	assert_null(der);
 	assert_error_code(error, JPKI_ERROR_PIN_BLOCKED);
 	assert_string_equal(error->message, "test: the PIN is blocked");
@@ -417,8 +429,9 @@ test_sign_refuses_a_signature_from_a_key_that_is_not_the_certificates(void **sta
 	g_autoptr(GBytes) content = content_bytes();
 	g_autoptr(GBytes) digest = digest_of(JPKI_HASH_SHA256, content);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) der = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when,
-						       sign_like_the_card, auth_key, &error);
+	g_autoptr(GBytes) der =
+		jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when, test_origin,
+				       sign_like_the_card, auth_key, &error);
 	assert_null(der);
 	assert_error_code(error, JPKI_ERROR_SIGNATURE_INVALID);
 }
@@ -455,10 +468,138 @@ test_sign_refuses_a_certificate_without_an_rsa_key(void **state)
 	g_autoptr(GError) error = NULL;
 	sign_calls = 0;
 	g_autoptr(GBytes) der = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when,
-						       count_and_sign, NULL, &error);
+						       test_origin, count_and_sign, NULL, &error);
 	assert_null(der);
 	assert_error_code(error, JPKI_ERROR_INVALID_INPUT);
 	assert_int_equal(sign_calls, 0);
+}
+
+/* ---- the origin attribute ---- */
+
+static void
+test_verify_reports_the_signed_origin_and_refuses_another_site(void **state)
+{
+	(void)state;
+	g_autoptr(GBytes) der = sign_content(JPKI_HASH_SHA256);
+	g_autoptr(GBytes) content = content_bytes();
+	g_autoptr(X509_STORE) anchors = store_of("sign-ca.pem");
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(der, content, anchors, &error);
+	g_assert_no_error(error);
+	assert_string_equal(info->origin, test_origin);
+	assert_true(jpki_cms_signer_info_check_origin(info, test_origin, &error));
+	g_assert_no_error(error);
+
+	/* Another host, another port, another scheme: each another site. */
+	const char *others[] = {"https://other.example", "https://portal.example",
+				"http://portal.example:8443", "https://portal.example:8443/"};
+	for (guint i = 0; i < G_N_ELEMENTS(others); i++) {
+		assert_false(jpki_cms_signer_info_check_origin(info, others[i], &error));
+		assert_error_code(error, JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH);
+		g_clear_error(&error);
+	}
+}
+
+static void
+test_a_signature_without_origin_verifies_but_is_for_no_site(void **state)
+{
+	(void)state;
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
+	g_autoptr(GDateTime) when = fixed_signing_time();
+	g_autoptr(GBytes) content = content_bytes();
+	g_autoptr(GBytes) digest = digest_of(JPKI_HASH_SHA256, content);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) der = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when, NULL,
+						       sign_like_the_card, key, &error);
+	g_assert_no_error(error);
+	g_autoptr(CMS_ContentInfo) cms = parse_der(der);
+	assert_int_equal(CMS_signed_get_attr_count(only_signer_info(cms)), 4);
+
+	g_autoptr(X509_STORE) anchors = store_of("sign-ca.pem");
+	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(der, content, anchors, &error);
+	g_assert_no_error(error);
+	assert_null(info->origin);
+	assert_false(jpki_cms_signer_info_check_origin(info, test_origin, &error));
+	assert_error_code(error, JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH);
+}
+
+static void
+test_sign_refuses_an_origin_that_is_not_printable_ascii_without_calling_the_card(void **state)
+{
+	(void)state;
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(GDateTime) when = fixed_signing_time();
+	g_autoptr(GBytes) content = content_bytes();
+	g_autoptr(GBytes) digest = digest_of(JPKI_HASH_SHA256, content);
+	g_autofree char *too_long = g_strnfill(JPKI_CMS_ORIGIN_MAX_LEN + 1, 'a');
+	const char *origins[] = {"", "https://a b.example", "https://例え.jp", "https://a\n",
+				 too_long};
+	sign_calls = 0;
+	for (guint i = 0; i < G_N_ELEMENTS(origins); i++) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GBytes) der =
+			jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when, origins[i],
+					       count_and_sign, NULL, &error);
+		assert_null(der);
+		assert_error_code(error, JPKI_ERROR_INVALID_INPUT);
+	}
+	assert_int_equal(sign_calls, 0);
+}
+
+/* A signature made with OpenSSL's own signer, with an origin attribute of `type` and `value`,
+ * `copies` times: what a forger could send. */
+static GBytes *
+sign_with_origin_attribute(int type, const char *value, guint copies)
+{
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
+	const int flags = CMS_PARTIAL | CMS_BINARY | CMS_DETACHED;
+	g_autoptr(CMS_ContentInfo) cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
+	assert_non_null(cms);
+	CMS_SignerInfo *si = CMS_add1_signer(cms, signer, key, EVP_sha256(), flags);
+	assert_non_null(si);
+	g_autoptr(ASN1_OBJECT) oid = OBJ_txt2obj(JPKI_CMS_ORIGIN_OID, 1);
+	for (guint i = 0; i < copies; i++) {
+		assert_true(CMS_signed_add1_attr_by_OBJ(si, oid, type, value, (int)strlen(value)) >
+			    0);
+	}
+	g_autoptr(BIO) in = BIO_new_mem_buf(content_text, (int)strlen(content_text));
+	assert_int_equal(CMS_final(cms, in, NULL, flags), 1);
+	unsigned char *der = NULL;
+	int len = i2d_CMS_ContentInfo(cms, &der);
+	assert_true(len > 0);
+	GBytes *out = g_bytes_new(der, (gsize)len);
+	OPENSSL_free(der);
+	return out;
+}
+
+static void
+test_verify_refuses_a_malformed_or_repeated_origin_attribute(void **state)
+{
+	(void)state;
+	g_autoptr(GBytes) content = content_bytes();
+	g_autoptr(X509_STORE) anchors = store_of("sign-ca.pem");
+	g_autoptr(GBytes) good = sign_with_origin_attribute(V_ASN1_UTF8STRING, test_origin, 1);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(JpkiCmsSignerInfo) info =
+		jpki_cms_verify_detached(good, content, anchors, &error);
+	g_assert_no_error(error);
+	assert_string_equal(info->origin, test_origin);
+
+	GBytes *bad[] = {
+		sign_with_origin_attribute(V_ASN1_IA5STRING, test_origin, 1),
+		sign_with_origin_attribute(V_ASN1_UTF8STRING, test_origin, 2),
+		sign_with_origin_attribute(V_ASN1_UTF8STRING, "https://例え.jp", 1),
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autoptr(JpkiCmsSignerInfo) refused =
+			jpki_cms_verify_detached(bad[i], content, anchors, &error);
+		assert_null(refused);
+		assert_error_code(error, JPKI_ERROR_INVALID_INPUT);
+		g_clear_error(&error);
+		g_bytes_unref(bad[i]);
+	}
 }
 
 /* ---- verification failures ---- */
@@ -907,6 +1048,7 @@ test_signatures_made_by_the_openssl_cli_verify(void **state)
 		assert_non_null(info);
 		assert_int_equal(info->alg, runs[i].alg);
 		assert_non_null(info->signing_time);
+		assert_null(info->origin);
 
 		g_autoptr(CMS_ContentInfo) cms = parse_der(der);
 		int ess = CMS_signed_get_attr_by_NID(only_signer_info(cms),
@@ -926,7 +1068,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_signed_data_is_version_1_detached_with_issuer_and_serial),
-		cmocka_unit_test(test_signed_attributes_are_exactly_the_four_cades_ones),
+		cmocka_unit_test(test_signed_attributes_are_the_four_cades_ones_and_the_origin),
 		cmocka_unit_test(test_signing_time_after_2049_is_written_as_generalized_time),
 		cmocka_unit_test(test_every_hash_signs_and_verifies_with_the_signer_described),
 		cmocka_unit_test(
@@ -935,6 +1077,11 @@ main(void)
 		cmocka_unit_test(
 			test_sign_refuses_a_signature_from_a_key_that_is_not_the_certificates),
 		cmocka_unit_test(test_sign_refuses_a_certificate_without_an_rsa_key),
+		cmocka_unit_test(test_verify_reports_the_signed_origin_and_refuses_another_site),
+		cmocka_unit_test(test_a_signature_without_origin_verifies_but_is_for_no_site),
+		cmocka_unit_test(
+			test_sign_refuses_an_origin_that_is_not_printable_ascii_without_calling_the_card),
+		cmocka_unit_test(test_verify_refuses_a_malformed_or_repeated_origin_attribute),
 		cmocka_unit_test(test_verify_refuses_content_changed_by_one_byte),
 		cmocka_unit_test(test_verify_refuses_a_changed_signature_byte),
 		cmocka_unit_test(test_verify_by_digest_refuses_another_algorithm_or_length),

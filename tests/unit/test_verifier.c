@@ -1,6 +1,7 @@
 /* libjpki-verify's own behaviour beyond the checks it shares with the CLI test
- * (verify_cli.sh): the signer's details, CRLs replaced without a restart, and the cache of
- * checked certificates, which must never let a certificate pass that a fresh check refuses. */
+ * (verify_cli.sh): the signer's details, a CMS's origin attribute, CRLs replaced without a restart,
+ * and the cache of checked certificates, which must never let a certificate pass that a fresh check
+ * refuses. */
 #include "authtoken.h"
 #include "cms.h"
 #include "digestinfo.h"
@@ -77,6 +78,72 @@ test_a_login_gives_the_certificate_without_holder_attributes(void **state)
 	assert_true(g_str_has_suffix(jpki_verified_signer_get_not_after(signer), "Z"));
 	assert_null(jpki_verified_signer_get_name(signer));
 	assert_null(jpki_verified_signer_get_address(signer));
+}
+
+static GBytes *
+sign_like_the_card(GBytes *digest_info, gpointer key, GError **error)
+{
+	(void)error;
+	return test_sign_like_the_card(key, digest_info);
+}
+
+/* A CMS over `content` as sign-cms makes it for `origin` (NULL: none). */
+static GBytes *
+cms_for(GBytes *content, const char *origin)
+{
+	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
+	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
+	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(checksum, g_bytes_get_data(content, NULL),
+			  (gssize)g_bytes_get_size(content));
+	guint8 digest[32];
+	gsize len = sizeof(digest);
+	g_checksum_get_digest(checksum, digest, &len);
+	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, len);
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autoptr(GError) error = NULL;
+	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now, origin,
+					     sign_like_the_card, key, &error);
+	g_assert_no_error(error);
+	return cms;
+}
+
+static void
+test_a_cms_names_its_origin_and_is_refused_for_another(void **state)
+{
+	(void)state;
+	/* The public header's OID is the one libjpki writes. */
+	assert_string_equal(JPKI_VERIFY_CMS_ORIGIN_OID, JPKI_CMS_ORIGIN_OID);
+	g_autoptr(JpkiVerifier) verifier = jpki_verifier_new_empty();
+	g_autofree char *anchor = test_pki_path("sign-ca.pem");
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_verifier_add_anchor_file(verifier, anchor, &error));
+	g_autoptr(GBytes) content = g_bytes_new_static("application 42\n", 15);
+	g_autoptr(GBytes) cms = cms_for(content, ORIGIN);
+
+	g_autoptr(JpkiVerifiedSigner) any = jpki_verifier_check_cms(verifier, cms, content, &error);
+	g_assert_no_error(error);
+	assert_string_equal(jpki_verified_signer_get_origin(any), ORIGIN);
+	g_autoptr(JpkiVerifiedSigner) own =
+		jpki_verifier_check_cms_for_origin(verifier, cms, content, ORIGIN, &error);
+	g_assert_no_error(error);
+	assert_string_equal(jpki_verified_signer_get_name(own), "テスト　太郎");
+
+	g_autoptr(JpkiVerifiedSigner) other = jpki_verifier_check_cms_for_origin(
+		verifier, cms, content, "https://other.example", &error);
+	assert_null(other);
+	assert_string_equal(jpki_verify_reason(error), "signature-origin-mismatch");
+	g_clear_error(&error);
+
+	g_autoptr(GBytes) unnamed = cms_for(content, NULL);
+	g_autoptr(JpkiVerifiedSigner) reported =
+		jpki_verifier_check_cms(verifier, unnamed, content, &error);
+	g_assert_no_error(error);
+	assert_null(jpki_verified_signer_get_origin(reported));
+	g_autoptr(JpkiVerifiedSigner) refused =
+		jpki_verifier_check_cms_for_origin(verifier, unnamed, content, ORIGIN, &error);
+	assert_null(refused);
+	assert_string_equal(jpki_verify_reason(error), "signature-origin-mismatch");
 }
 
 static void
@@ -214,34 +281,6 @@ test_a_cached_signing_certificate_is_refused_after_its_dates(void **state)
 	assert_string_equal(jpki_verify_reason(error), "certificate-expired");
 }
 
-static GBytes *
-sign_with_test_key(GBytes *digest_info, gpointer key, GError **error)
-{
-	(void)error;
-	return test_sign_like_the_card(key, digest_info);
-}
-
-/* A detached CAdES signature over `content` by the test signing certificate. */
-static GBytes *
-cms_over(GBytes *content)
-{
-	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
-	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
-	guint8 digest[32];
-	gsize digest_len = sizeof(digest);
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(checksum, g_bytes_get_data(content, NULL),
-			  (gssize)g_bytes_get_size(content));
-	g_checksum_get_digest(checksum, digest, &digest_len);
-	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, digest_len);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autoptr(GError) error = NULL;
-	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now,
-					     sign_with_test_key, key, &error);
-	g_assert_no_error(error);
-	return cms;
-}
-
 /* "accepted" or the reason code of the refusal of `cms`. */
 static const char *
 cms_refusal(JpkiVerifier *verifier, GBytes *cms, GBytes *content)
@@ -263,7 +302,7 @@ test_a_cms_signer_is_checked_against_the_crls_in_use(void **state)
 	g_autoptr(GError) error = NULL;
 	assert_true(jpki_verifier_add_anchor_file(verifier, anchor, &error));
 	g_autoptr(GBytes) content = g_bytes_new_static("contract", 8);
-	g_autoptr(GBytes) cms = cms_over(content);
+	g_autoptr(GBytes) cms = cms_for(content, NULL);
 	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
 	g_autofree char *revoking = test_pki_write_crl("sign-ca.pem", "sign-ca.key", cert);
 	g_autofree char *empty = test_pki_write_crl("sign-ca.pem", "sign-ca.key", NULL);
@@ -334,6 +373,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_login_gives_the_certificate_without_holder_attributes),
+		cmocka_unit_test(test_a_cms_names_its_origin_and_is_refused_for_another),
 		cmocka_unit_test(test_crls_are_replaced_without_a_restart),
 		cmocka_unit_test(
 			test_a_cached_certificate_is_refused_once_time_moves_past_its_dates),

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # jpki-verify (and so libjpki-verify) on tokens and signatures made without libjpki: the
 # openssl CLI hashes, signs and makes certificates and CRLs, as an independent client would.
-# Each tampering must be refused with its own reason code.
-# Usage: verify_cli.sh JPKI_VERIFY TEST_PKI_DIR
+# Each tampering must be refused with its own reason code. The origin attribute, which the CLI
+# cannot write, is on CMSs from test-make-cms (sign-cms's own code).
+# Usage: verify_cli.sh JPKI_VERIFY TEST_PKI_DIR TEST_MAKE_CMS
 set -uo pipefail
 verify=${1:?jpki-verify binary}
 pki=${2:?test PKI dir}
+make_cms=${3:?test-make-cms binary}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The help and usage errors follow the locale: English unless a test asks.
@@ -163,6 +165,29 @@ refused "a changed content" signature-invalid -- \
 	"$verify" cms --ca "$pki/sign-ca.pem" "$work/content.p7s" "$work/changed.txt"
 refused "a CAdES signature from another CA" certificate-untrusted -- \
 	"$verify" cms "${ca[@]}" "$work/content.p7s" "$work/content.txt"
+# openssl cms writes no origin attribute: reported as absent, refused when an origin is asked.
+expect "a CMS without an origin attribute is reported as naming none" 0 "" "" -- \
+	bash -c '"$@" | grep -qx "origin: (none)"' _ "$verify" cms --ca "$pki/sign-ca.pem" \
+	"$work/content.p7s" "$work/content.txt"
+expect "with --json the absent origin is null" 0 "" "" -- \
+	bash -c '"$@" | grep -q "\"origin\":null"' _ "$verify" cms --json --ca "$pki/sign-ca.pem" \
+	"$work/content.p7s" "$work/content.txt"
+refused "a CMS without an origin attribute, checked for a portal's origin" \
+	signature-origin-mismatch -- "$verify" cms --origin "$origin" --ca "$pki/sign-ca.pem" \
+	"$work/content.p7s" "$work/content.txt"
+"$make_cms" sign-valid.pem sign.key "$work/content.txt" "$origin" >"$work/origin.p7s" || exit 1
+expect "a CMS made for a site names it" 0 "" "" -- \
+	bash -c '"$@" | grep -qx "origin: '"$origin"'"' _ "$verify" cms --ca "$pki/sign-ca.pem" \
+	"$work/origin.p7s" "$work/content.txt"
+expect "a CMS checked for the site it was made for passes" 0 "" "" -- \
+	bash -c '"$@" | grep -qx "name: テスト　太郎"' _ "$verify" cms --origin "$origin" \
+	--ca "$pki/sign-ca.pem" "$work/origin.p7s" "$work/content.txt"
+refused "a CMS made for another site" signature-origin-mismatch -- \
+	"$verify" cms --origin https://other.example --ca "$pki/sign-ca.pem" "$work/origin.p7s" \
+	"$work/content.txt"
+refused "the origin is checked only after the content" signature-invalid -- \
+	"$verify" cms --origin "$origin" --ca "$pki/sign-ca.pem" "$work/origin.p7s" \
+	"$work/changed.txt"
 
 # Raw PKCS#1 v1.5 signatures over a hash, as the card returns them.
 digest=$(openssl dgst -sha256 -binary "$work/content.txt" | od -An -tx1 | tr -d ' \n')
