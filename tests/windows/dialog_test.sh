@@ -23,6 +23,9 @@ for tool in Xvfb xdotool import identify; do
 done
 mkdir -p "$screenshots" || exit 2
 work=$(mktemp -d)
+# A Wine prefix of our own, started on our display: Wine's desktop process of a prefix first
+# used without a display (the other tests') would give the dialog no screen.
+export JPKI_WINEPREFIX=$work/wine
 # shellcheck source-path=SCRIPTDIR source=../integration/check.sh
 source "$here/../integration/check.sh"
 xvfb_pid=""
@@ -41,6 +44,8 @@ stop_pid() {
 
 cleanup() {
 	[[ -n $drive_pid ]] && stop_pid "$drive_pid"
+	# Our prefix's Wine server goes by itself once its programs have: wait for it.
+	[[ -d $JPKI_WINEPREFIX ]] && WINEPREFIX=$JPKI_WINEPREFIX timeout 30 wineserver -w
 	[[ -n $xvfb_pid ]] && stop_pid "$xvfb_pid"
 	rm -rf "$work"
 }
@@ -73,6 +78,11 @@ start_xvfb() {
 	return 1
 }
 start_xvfb || exit 2
+# The prefix made now, on the display, before any dialog is timed.
+"$emulator" cmd /c exit >/dev/null 2>&1 || {
+	echo "dialog_test: Wine does not start" >&2
+	exit 2
+}
 
 nonce() { head -c 33 /dev/urandom | base64 -w0; }
 

@@ -11,7 +11,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 wine_run=$1 msi=$2 name=$3
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Our prefix's Wine server goes by itself once its programs have: wait for it, then remove.
+trap 'WINEPREFIX=$work/wine timeout 30 wineserver -w; rm -rf "$work"' EXIT
 # shellcheck source-path=SCRIPTDIR source=../integration/check.sh
 source "$here/../integration/check.sh"
 export JPKI_WINEPREFIX=$work/wine
