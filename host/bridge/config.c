@@ -40,9 +40,15 @@ portal_origins(GKeyFile *file)
 static gboolean
 file_is_the_users_own(const char *path)
 {
+#ifdef G_OS_UNIX
 	GStatBuf st;
 	return g_stat(path, &st) == 0 && st.st_uid == getuid() &&
 	       (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+#else
+	/* Windows has no owner or mode bits here: the file lies in the user's own profile
+	 * (g_get_user_config_dir(), %LOCALAPPDATA%), which others cannot write. */
+	return g_file_test(path, G_FILE_TEST_IS_REGULAR);
+#endif
 }
 
 static void

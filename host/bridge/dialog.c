@@ -1,6 +1,6 @@
 #include "dialog.h"
 
-#include "pinentry.h"
+#include "pin_dialog.h"
 #include "site_name.h"
 
 #define TR(dialog, ja, en) ((dialog)->config->lang == JPKI_LANG_JA ? (ja) : (en))
@@ -51,10 +51,10 @@ verification_code_lines(BridgeDialog *dialog)
 		dialog->verification_code);
 }
 
-static JpkiPinentryRequest
+static JpkiDialogRequest
 base_request(BridgeDialog *dialog)
 {
-	return (JpkiPinentryRequest){
+	return (JpkiDialogRequest){
 		.program = dialog->config->pinentry,
 		.inherit_environment = dialog->config->test_variables,
 		.title = TR(dialog, "マイナンバーカード", "My Number Card"),
@@ -90,16 +90,16 @@ bridge_dialog_ask_pin(BridgeDialog *dialog, BridgePurpose purpose, JpkiSecret se
 					left);
 	}
 	for (;;) {
-		JpkiPinentryRequest request = base_request(dialog);
+		JpkiDialogRequest request = base_request(dialog);
 		request.description = description;
 		request.prompt = TR(dialog, "暗証番号", "PIN");
 		request.error = wrong;
-		char *typed = jpki_pinentry_ask(&request, dialog->cancel, error);
+		char *typed = jpki_dialog_ask(&request, dialog->cancel, error);
 		if (typed == NULL)
 			return NULL;
 		g_autoptr(GError) format_error = NULL;
 		JpkiPin *pin = jpki_pin_new(secret, typed, &format_error);
-		jpki_pinentry_text_free(typed);
+		jpki_dialog_text_free(typed);
 		if (pin != NULL)
 			return pin;
 		/* Never sent: ask again, saying what the rule is. */
@@ -122,10 +122,10 @@ bridge_dialog_confirm_sharing(BridgeDialog *dialog, GError **error)
 		   "- name\n- address\n- date of birth\n- sex\n\n"
 		   "If you agree, you will then enter your card input support PIN (4 digits)."),
 		site);
-	JpkiPinentryRequest request = base_request(dialog);
+	JpkiDialogRequest request = base_request(dialog);
 	request.description = description;
 	request.ok_label = TR(dialog, "提供する", "Share");
-	return jpki_pinentry_confirm(&request, dialog->cancel, error);
+	return jpki_dialog_confirm(&request, dialog->cancel, error);
 }
 
 struct _BridgeWaiting {
@@ -134,7 +134,7 @@ struct _BridgeWaiting {
 	JpkiCancel *browser;
 	guint browser_handler;
 	char *description;
-	JpkiPinentryRequest request;
+	JpkiDialogRequest request;
 	JpkiCancelFunc on_cancel;
 	gpointer user_data;
 };
@@ -147,7 +147,7 @@ run_waiting_dialog(gpointer data)
 {
 	BridgeWaiting *waiting = data;
 	g_autoptr(GError) error = NULL;
-	gboolean answered = jpki_pinentry_confirm(&waiting->request, waiting->close, &error) ||
+	gboolean answered = jpki_dialog_confirm(&waiting->request, waiting->close, &error) ||
 			    g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CANCELLED);
 	if (jpki_cancel_is_cancelled(waiting->close))
 		return NULL;

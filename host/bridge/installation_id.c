@@ -8,6 +8,17 @@
 #include <openssl/rand.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef G_OS_WIN32
+#include <io.h>
+#include <windows.h>
+#define FSYNC _commit
+#else
+#define FSYNC fsync
+#endif
+/* Windows' C runtime would write the newline as CR LF. */
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
 
 #define HEX_LEN (JPKI_INSTALLATION_ID_LEN * 2)
 
@@ -58,7 +69,27 @@ read_id(const char *path, guint8 id[JPKI_INSTALLATION_ID_LEN], gboolean *missing
 	return TRUE;
 }
 
-/* Writes a new id to a file of its own, then links it to `path`, which
+/* Gives the written file `from` the name `to`, and fails with EEXIST when `to` exists: a
+ * hard link on Unix, a rename that replaces nothing on Windows (no link() there). */
+static int
+publish_file(const char *from, const char *to)
+{
+#ifdef G_OS_UNIX
+	return link(from, to);
+#else
+	g_autofree gunichar2 *wide_from = g_utf8_to_utf16(from, -1, NULL, NULL, NULL);
+	g_autofree gunichar2 *wide_to = g_utf8_to_utf16(to, -1, NULL, NULL, NULL);
+	if (wide_from != NULL && wide_to != NULL &&
+	    MoveFileExW((const wchar_t *)wide_from, (const wchar_t *)wide_to,
+			MOVEFILE_WRITE_THROUGH))
+		return 0;
+	DWORD code = GetLastError();
+	errno = code == ERROR_ALREADY_EXISTS || code == ERROR_FILE_EXISTS ? EEXIST : EIO;
+	return -1;
+#endif
+}
+
+/* Writes a new id to a file of its own, then publishes it as `path`, which
  * fails if another host got there first. */
 static gboolean
 create_id(const char *path, gboolean *lost_race, GError **error)
@@ -80,16 +111,16 @@ create_id(const char *path, gboolean *lost_race, GError **error)
 		return FALSE;
 	}
 	g_autofree char *template = g_strconcat(path, ".XXXXXX", NULL);
-	int fd = g_mkstemp_full(template, O_WRONLY, 0600);
+	int fd = g_mkstemp_full(template, O_WRONLY | O_BINARY, 0600);
 	if (fd < 0) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot write in %s: %s", dir,
 			    g_strerror(errno));
 		return FALSE;
 	}
-	gboolean written = write(fd, line, HEX_LEN + 1) == HEX_LEN + 1 && fsync(fd) == 0;
+	gboolean written = write(fd, line, HEX_LEN + 1) == HEX_LEN + 1 && FSYNC(fd) == 0;
 	int saved = errno;
 	gboolean closed = close(fd) == 0;
-	gboolean linked = written && closed && link(template, path) == 0;
+	gboolean linked = written && closed && publish_file(template, path) == 0;
 	if (!linked && written && closed)
 		saved = errno;
 	g_unlink(template);

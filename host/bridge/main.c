@@ -4,12 +4,11 @@
  * once and exits. */
 #include "commands.h"
 #include "framing.h"
+#include "host_io.h"
 #include "process.h"
 #include "reply.h"
 #include "request.h"
 
-#include <errno.h>
-#include <glib-unix.h>
 #include <locale.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,13 +59,9 @@ run_command(gpointer data)
 
 /* The browser closed our stdin: close any dialog, end any wait, and go. */
 static gboolean
-on_stdin(gint fd, GIOCondition condition, gpointer user_data)
+on_disconnect(gpointer user_data)
 {
 	Host *host = user_data;
-	char buffer[256];
-	ssize_t n = (condition & G_IO_IN) ? read(fd, buffer, sizeof(buffer)) : 0;
-	if (n > 0 || (n < 0 && errno == EINTR))
-		return G_SOURCE_CONTINUE; /* anything after the one request is ignored */
 	g_info("the browser disconnected");
 	jpki_cancel_cancel(host->cancel);
 	g_main_loop_quit(host->loop);
@@ -128,8 +123,8 @@ serve(Host *host)
 	host->cancel = jpki_cancel_new();
 	host->loop = g_main_loop_new(NULL, FALSE);
 	host->tries_left = -1;
-	guint watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin, host);
-	guint term = g_unix_signal_add(SIGTERM, on_sigterm, host);
+	g_autoptr(BridgeHostEvents) events =
+		bridge_host_events_watch(on_disconnect, on_sigterm, host);
 	host->worker = g_thread_new("command", run_command, host);
 	g_main_loop_run(host->loop);
 
@@ -138,13 +133,9 @@ serve(Host *host)
 		g_timeout_add(DISCONNECT_GRACE_MS, on_grace_over, host->loop);
 		if (!host->done)
 			g_main_loop_run(host->loop);
-		if (!host->terminated)
-			g_source_remove(term);
 		return 0;
 	}
-	g_source_remove(watch);
-	if (!host->terminated)
-		g_source_remove(term);
+	g_clear_pointer(&events, bridge_host_events_free);
 	json_t *reply = host->reply != NULL ? host->reply
 					    : bridge_error_reply(host->error, host->tries_left);
 	write_json(host, reply);
@@ -163,6 +154,7 @@ main(int argc, char **argv)
 	 * (texts are chosen by jpki_lang_from_locale(), dates are ISO 8601), and loading every
 	 * category cost a quarter of a millisecond of start-up under C.UTF-8. */
 	setlocale(LC_CTYPE, "");
+	bridge_host_io_binary_stdio();
 	/* stdout carries frames only: keep it for them, and send fd 1 to stderr
 	 * so no stray output (a library's, a log's) can break the stream. */
 	int out = dup(STDOUT_FILENO);

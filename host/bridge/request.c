@@ -5,9 +5,13 @@
 #include "jansson_autoptr.h"
 #include "json_shape.h"
 
-#include <arpa/inet.h>
 #include <jansson.h>
 #include <string.h>
+#ifdef G_OS_WIN32
+#include <ws2tcpip.h> /* inet_pton */
+#else
+#include <arpa/inet.h>
+#endif
 
 /* The argument keys of each command, in the order they are checked. */
 static const JpkiJsonKey keys_origin[] = {{"origin", JSON_STRING}, {NULL, JSON_NULL}};

@@ -1,6 +1,8 @@
 /* Browsers on Linux: names, manifest folders, how each one is installed. */
 #include "browsers.h"
 
+#include "cli.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +136,7 @@ cli_browser_manifest_paths(CliBrowser browser)
 static gboolean
 is_snap_command(const char *path)
 {
-	g_autofree char *real = realpath(path, NULL);
+	g_autofree char *real = cli_real_path(path);
 	if (g_str_has_prefix(path, "/snap/") ||
 	    (real != NULL && (g_str_has_prefix(real, "/snap/") || g_str_has_suffix(real, "/snap"))))
 		return TRUE;

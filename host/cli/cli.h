@@ -51,6 +51,9 @@ JpkiTrustStore *cli_trust_store(char **ca_files, const char *crl_file, GError **
 
 /* "2030-07-15" from a UTC date, in local time. */
 char *cli_format_date(GDateTime *utc);
+/* `path` made absolute with its symbolic links resolved (Unix; on Windows only made absolute);
+ * NULL when it does not exist (Unix). */
+char *cli_real_path(const char *path);
 
 /* A certificate's state for people ("有効（有効期限 …）", "expired on …, renew at
  * the municipal office") and for scripts ({"validity": ..., "not_after": ...}). */

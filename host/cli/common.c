@@ -3,6 +3,7 @@
 #include "prompt.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int
@@ -258,4 +259,17 @@ cli_trust_store(char **ca_files, const char *crl_file, GError **error)
 	if (crl_file != NULL && !jpki_trust_store_add_crl_file(store, crl_file, error))
 		return NULL;
 	return g_steal_pointer(&store);
+}
+
+char *
+cli_real_path(const char *path)
+{
+#ifdef G_OS_UNIX
+	char *real = realpath(path, NULL);
+	g_autofree char *copy = real != NULL ? g_strdup(real) : NULL;
+	free(real);
+	return g_steal_pointer(&copy);
+#else
+	return g_canonicalize_filename(path, NULL);
+#endif
 }

@@ -140,7 +140,7 @@ check_browsers(DoctorReport *report)
 static gboolean
 is_terminal_pinentry(const char *path)
 {
-	g_autofree char *real = realpath(path, NULL);
+	g_autofree char *real = cli_real_path(path);
 	g_autofree char *base = g_path_get_basename(real != NULL ? real : path);
 	return strstr(base, "curses") != NULL || strstr(base, "-tty") != NULL;
 }

@@ -1,20 +1,18 @@
 #include "prompt.h"
 
-#include "pinentry.h"
+#include "pin_dialog.h"
+
+#include "prompt_terminal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <openssl/crypto.h>
-#include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define LINE_MAX_LEN 64
 
-/* One line from fd, byte by byte so that the next PIN's line stays unread. */
-static gboolean
-read_line(int fd, char *line, gsize size, GError **error)
+gboolean
+cli_read_line(int fd, char *line, gsize size, GError **error)
 {
 	gsize len = 0;
 	for (;;) {
@@ -46,47 +44,9 @@ read_line(int fd, char *line, gsize size, GError **error)
 	return TRUE;
 }
 
-static gboolean
-read_from_terminal(const char *prompt, char *line, gsize size, GError **error)
-{
-	int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (tty < 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-				    "no terminal to ask for the PIN on: use --pin-fd");
-		return FALSE;
-	}
-	struct termios saved, quiet;
-	gboolean have_termios = tcgetattr(tty, &saved) == 0;
-	if (have_termios) {
-		quiet = saved;
-		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		quiet.c_lflag |= ICANON;
-		tcsetattr(tty, TCSAFLUSH, &quiet);
-	}
-	gboolean ok = write(tty, prompt, strlen(prompt)) >= 0 && read_line(tty, line, size, error);
-	if (have_termios)
-		tcsetattr(tty, TCSAFLUSH, &saved);
-	(void)!write(tty, "\n", 1); /* the user's Enter was not echoed */
-	close(tty);
-	return ok;
-}
-
-static gboolean
-desktop_present(void)
-{
-	const char *vars[] = {"DISPLAY", "WAYLAND_DISPLAY"};
-	for (guint i = 0; i < G_N_ELEMENTS(vars); i++) {
-		const char *value = g_getenv(vars[i]);
-		if (value != NULL && *value != '\0')
-			return TRUE;
-	}
-	return FALSE;
-}
-
-/* The desktop's PIN dialog (pinentry). */
+/* The desktop's PIN dialog (pin_dialog.h). */
 static JpkiPin *
-ask_with_pinentry(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left,
-		  GError **error)
+ask_with_dialog(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left, GError **error)
 {
 	g_autofree char *tries = jpki_tries_left_text(tries_left, cli->lang);
 	g_autofree char *description =
@@ -95,7 +55,7 @@ ask_with_pinentry(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_
 			: g_strdup_printf(TR(cli, "jpki: %sを入力してください。\n%sです。",
 					     "jpki: enter your %s.\n%s."),
 					  jpki_pin_rule_text(secret, cli->lang), tries);
-	JpkiPinentryRequest request = {
+	JpkiDialogRequest request = {
 		.title = TR(cli, "マイナンバーカード", "My Number Card"),
 		.description = description,
 		.prompt = TR(cli, "暗証番号", "PIN"),
@@ -105,11 +65,11 @@ ask_with_pinentry(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_
 		 * dialog needs. */
 		.inherit_environment = g_getenv("JPKI_PINENTRY") != NULL,
 	};
-	char *typed = jpki_pinentry_ask(&request, NULL, error);
+	char *typed = jpki_dialog_ask(&request, NULL, error);
 	if (typed == NULL)
 		return NULL;
 	JpkiPin *pin = jpki_pin_new(secret, typed, error);
-	jpki_pinentry_text_free(typed);
+	jpki_dialog_text_free(typed);
 	return pin;
 }
 
@@ -118,10 +78,10 @@ cli_read_pin(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left,
 {
 	char line[LINE_MAX_LEN];
 	gboolean ok;
-	if (cli->pin_fd < 0 && desktop_present())
-		return ask_with_pinentry(cli, secret, purpose, tries_left, error);
+	if (cli->pin_fd < 0 && cli_desktop_present())
+		return ask_with_dialog(cli, secret, purpose, tries_left, error);
 	if (cli->pin_fd >= 0) {
-		ok = read_line(cli->pin_fd, line, sizeof(line), error);
+		ok = cli_read_line(cli->pin_fd, line, sizeof(line), error);
 	} else {
 		g_autofree char *tries = jpki_tries_left_text(tries_left, cli->lang);
 		g_autofree char *prompt =
@@ -130,7 +90,7 @@ cli_read_pin(Cli *cli, JpkiSecret secret, const char *purpose, guint tries_left,
 						  jpki_pin_rule_text(secret, cli->lang))
 				: g_strdup_printf(TR(cli, "%s（%s）: ", "%s (%s): "),
 						  jpki_pin_rule_text(secret, cli->lang), tries);
-		ok = read_from_terminal(prompt, line, sizeof(line), error);
+		ok = cli_read_from_terminal(prompt, line, sizeof(line), error);
 	}
 	JpkiPin *pin = ok ? jpki_pin_new(secret, line, error) : NULL;
 	OPENSSL_cleanse(line, sizeof(line));

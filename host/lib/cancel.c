@@ -2,8 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glib-unix.h>
 #include <unistd.h>
+#ifdef G_OS_UNIX
+#include <glib-unix.h>
+#else
+#include <io.h>
+#endif
 
 typedef struct {
 	guint id;
@@ -25,10 +29,15 @@ jpki_cancel_new(void)
 {
 	JpkiCancel *cancel = g_new0(JpkiCancel, 1);
 	g_mutex_init(&cancel->lock);
+	/* Close-on-exec (not inherited): the programs we start must not hold it. */
+#ifdef G_OS_UNIX
 	g_autoptr(GError) error = NULL;
-	/* Close-on-exec: the pinentry programs we start must not hold it. */
 	if (!g_unix_open_pipe(cancel->pipe, FD_CLOEXEC, &error))
 		g_error("cannot make a pipe for cancelling: %s", error->message);
+#else
+	if (_pipe(cancel->pipe, 64, _O_BINARY | _O_NOINHERIT) != 0)
+		g_error("cannot make a pipe for cancelling: %s", g_strerror(errno));
+#endif
 	cancel->callbacks = g_array_new(FALSE, FALSE, sizeof(Callback));
 	return cancel;
 }

@@ -231,7 +231,13 @@ jpki_lang_from_locale(void)
 		if (value != NULL && *value != '\0')
 			return is_japanese(value) ? JPKI_LANG_JA : JPKI_LANG_EN;
 	}
+#ifdef G_OS_WIN32
+	/* Windows sets none of them: the user's locale, as GLib reads it ("ja_JP"). */
+	g_autofree char *windows_locale = g_win32_getlocale();
+	return is_japanese(windows_locale) ? JPKI_LANG_JA : JPKI_LANG_EN;
+#else
 	return JPKI_LANG_EN;
+#endif
 }
 
 gboolean

@@ -10,7 +10,8 @@ typedef enum {
 	JPKI_LANG_EN,
 } JpkiLang;
 
-/* From LC_ALL, LC_MESSAGES or LANG: Japanese for "ja*", English otherwise. */
+/* From LC_ALL, LC_MESSAGES or LANG (on Windows, where none is set: the user's locale):
+ * Japanese for "ja*", English otherwise. */
 JpkiLang jpki_lang_from_locale(void);
 /* "ja" or "en". */
 gboolean jpki_lang_from_name(const char *name, JpkiLang *lang);

@@ -3,9 +3,9 @@
 
 #include "apdu.h"
 
+#include "winscard_compat.h"
 #include <openssl/crypto.h>
 #include <string.h>
-#include <winscard.h>
 
 #define PNP_NOTIFICATION "\\\\?PnP?\\Notification"
 #define MAX_RESPONSE     (65536 + 2)
@@ -392,11 +392,13 @@ card_left(JpkiCard *card)
 static LONG
 transmit_once(JpkiCard *card, const guint8 *apdu, gsize len, guint8 *response, DWORD *response_len)
 {
-	const SCARD_IO_REQUEST *pci =
-		card->protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
+	/* What SCARD_PCI_T0 and _T1 point at, made here: on Windows they are winscard.dll's data.
+	 */
+	const SCARD_IO_REQUEST pci = {.dwProtocol = card->protocol,
+				      .cbPciLength = sizeof(SCARD_IO_REQUEST)};
 	card->apdu_count++;
 	*response_len = MAX_RESPONSE;
-	return SCardTransmit(card->handle, pci, apdu, (DWORD)len, NULL, response, response_len);
+	return SCardTransmit(card->handle, &pci, apdu, (DWORD)len, NULL, response, response_len);
 }
 
 /* Whether the APDU's last byte is a short Le (ISO 7816-4 cases 2S and 4S).

@@ -43,27 +43,13 @@ typedef struct {
 	gboolean too_long;            /* GETPIN's data did not fit in `text` */
 	char in[2 * ASSUAN_LINE_MAX]; /* bytes read, not yet split into lines */
 	gsize in_len;
-	char line[ASSUAN_LINE_MAX];            /* the current line, without its LF */
-	char text[JPKI_PINENTRY_TEXT_MAX + 1]; /* GETPIN's decoded data */
+	char line[ASSUAN_LINE_MAX];          /* the current line, without its LF */
+	char text[JPKI_DIALOG_TEXT_MAX + 1]; /* GETPIN's decoded data */
 	gsize text_len;
 } PinentryConn;
 
 static void pinentry_conn_free(PinentryConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PinentryConn, pinentry_conn_free)
-
-const char *
-jpki_pinentry_default_program(void)
-{
-	return JPKI_PINENTRY_PATH;
-}
-
-char *
-jpki_pinentry_program(void)
-{
-	const char *program = g_getenv("JPKI_PINENTRY");
-	return g_strdup(program != NULL && *program != '\0' ? program
-							    : jpki_pinentry_default_program());
-}
 
 /* What a dialog needs from our environment: the display (X11 or Wayland), the session bus
  * (pinentry-gnome3), the language, the terminal (pinentry-curses) and the home folder (the
@@ -104,15 +90,6 @@ die_with_parent(gpointer parent_pid)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||
 	    getppid() != (pid_t)GPOINTER_TO_INT(parent_pid))
 		_exit(127);
-}
-
-void
-jpki_pinentry_text_free(char *text)
-{
-	if (text == NULL)
-		return;
-	OPENSSL_cleanse(text, strlen(text));
-	g_free(text);
 }
 
 /* Whether `pid` has exited (and is now reaped) within `ms` milliseconds. */
@@ -365,7 +342,7 @@ pinentry_conn_take_data(PinentryConn *conn, const char *data, GError **error)
 			set_protocol_error(error, "a NUL byte in the data");
 			return FALSE;
 		}
-		if (conn->text_len >= JPKI_PINENTRY_TEXT_MAX) {
+		if (conn->text_len >= JPKI_DIALOG_TEXT_MAX) {
 			conn->too_long = TRUE;
 			continue;
 		}
@@ -532,7 +509,7 @@ add_tty_options(GPtrArray *commands)
 
 /* Every command before GETPIN, each a line ending in LF. */
 static GPtrArray *
-build_commands(const JpkiPinentryRequest *request, GError **error)
+build_commands(const JpkiDialogRequest *request, GError **error)
 {
 	g_autoptr(GPtrArray) commands = g_ptr_array_new_with_free_func(g_free);
 	add_tty_options(commands);
@@ -572,7 +549,7 @@ pinentry_conn_prepare(PinentryConn *conn, GPtrArray *commands, JpkiCancel *cance
 
 /* Starts the program and sends everything before the question. */
 static PinentryConn *
-pinentry_open(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **error)
+pinentry_open(const JpkiDialogRequest *request, JpkiCancel *cancel, GError **error)
 {
 	g_autoptr(GPtrArray) commands = build_commands(request, error);
 	if (commands == NULL)
@@ -607,7 +584,7 @@ pinentry_question(PinentryConn *conn, const char *line, gboolean want_data, Jpki
 }
 
 gboolean
-jpki_pinentry_confirm(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **error)
+jpki_dialog_confirm(const JpkiDialogRequest *request, JpkiCancel *cancel, GError **error)
 {
 	g_return_val_if_fail(request != NULL, FALSE);
 	g_autoptr(PinentryConn) conn = pinentry_open(request, cancel, error);
@@ -617,7 +594,7 @@ jpki_pinentry_confirm(const JpkiPinentryRequest *request, JpkiCancel *cancel, GE
 }
 
 char *
-jpki_pinentry_ask(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError **error)
+jpki_dialog_ask(const JpkiDialogRequest *request, JpkiCancel *cancel, GError **error)
 {
 	g_return_val_if_fail(request != NULL, NULL);
 	g_autoptr(PinentryConn) conn = pinentry_open(request, cancel, error);
@@ -626,7 +603,7 @@ jpki_pinentry_ask(const JpkiPinentryRequest *request, JpkiCancel *cancel, GError
 	if (conn->too_long) {
 		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
 			    "the text typed is longer than %d bytes: no PIN is that long",
-			    JPKI_PINENTRY_TEXT_MAX);
+			    JPKI_DIALOG_TEXT_MAX);
 		return NULL;
 	}
 	return g_strndup(conn->text, conn->text_len);

@@ -1,4 +1,4 @@
-/* jpki_process_protect() (process.h). */
+/* jpki_process_protect() (process.h) on Unix. */
 #include "process.h"
 
 #include <signal.h>

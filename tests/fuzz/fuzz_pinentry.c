@@ -1,7 +1,7 @@
 /* The Assuan reader of the pinentry client (host/lib/pinentry.c) on anything a pinentry may
  * answer: the input is what the program says, from its greeting on (assuan_replay.c says it),
  * to a PIN question and to a confirmation. The typed text, when there is one, is within
- * JPKI_PINENTRY_TEXT_MAX and holds no NUL. One process per input: slow, but the real path. */
+ * JPKI_DIALOG_TEXT_MAX and holds no NUL. One process per input: slow, but the real path. */
 #include "pinentry.h"
 
 #include <glib/gstdio.h>
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		atexit(remove_reply_file);
 	}
 	g_assert(g_file_set_contents(reply_file, (const char *)data, (gssize)size, NULL));
-	JpkiPinentryRequest request = {
+	JpkiDialogRequest request = {
 		.program = ASSUAN_REPLAY,
 		.title = "title",
 		.description = "description",
@@ -39,14 +39,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.timeout_s = 0,
 	};
 	g_autoptr(GError) error = NULL;
-	char *text = jpki_pinentry_ask(&request, NULL, &error);
+	char *text = jpki_dialog_ask(&request, NULL, &error);
 	g_assert((text == NULL) == (error != NULL));
 	if (text != NULL)
-		g_assert(strlen(text) <= JPKI_PINENTRY_TEXT_MAX);
-	jpki_pinentry_text_free(text);
+		g_assert(strlen(text) <= JPKI_DIALOG_TEXT_MAX);
+	jpki_dialog_text_free(text);
 
 	g_autoptr(GError) confirm_error = NULL;
-	gboolean confirmed = jpki_pinentry_confirm(&request, NULL, &confirm_error);
+	gboolean confirmed = jpki_dialog_confirm(&request, NULL, &confirm_error);
 	g_assert(confirmed == (confirm_error == NULL));
 	return 0;
 }

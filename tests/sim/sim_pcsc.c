@@ -1,10 +1,10 @@
 /* SCard* over simulated cards, with pcsc-lite's semantics where tests can
  * tell the difference: reader lists, removal errors, waiting and cancel. */
 #include "sim_pcsc.h"
+#include "winscard_compat.h"
 
 #include <stdint.h>
 #include <string.h>
-#include <winscard.h>
 
 #define PNP_NOTIFICATION "\\\\?PnP?\\Notification"
 

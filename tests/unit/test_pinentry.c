@@ -1,6 +1,6 @@
 /* The pinentry client against the scripted pinentry (tests/fake-pinentry):
  * what the dialog is told, what comes back, how it ends, and that the child
- * is always gone when jpki_pinentry_ask() returns. */
+ * is always gone when jpki_dialog_ask() returns. */
 /* posix_openpt, ptsname_r */
 #define _GNU_SOURCE
 
@@ -108,7 +108,7 @@ log_has_command(const Fixture *fixture, const char *command)
 	return FALSE;
 }
 
-/* jpki_pinentry_ask() leaves no child behind, running or zombie. */
+/* jpki_dialog_ask() leaves no child behind, running or zombie. */
 static void
 assert_no_child_left(void)
 {
@@ -124,7 +124,7 @@ assert_error(const GError *error, JpkiErrorCode code)
 }
 
 /* The scripted pinentry is told what to do in its environment: pass it on. */
-static const JpkiPinentryRequest plain_request = {
+static const JpkiDialogRequest plain_request = {
 	.inherit_environment = TRUE,
 	.title = "My Number Card",
 	.description = "Sign in to example.jp",
@@ -132,9 +132,9 @@ static const JpkiPinentryRequest plain_request = {
 };
 
 static char *
-ask(const JpkiPinentryRequest *request, GError **error)
+ask(const JpkiDialogRequest *request, GError **error)
 {
-	char *text = jpki_pinentry_ask(request, NULL, error);
+	char *text = jpki_dialog_ask(request, NULL, error);
 	assert_no_child_left();
 	return text;
 }
@@ -147,7 +147,7 @@ test_returns_the_pin_typed_and_ends_with_bye(void **state)
 	char *pin = ask(&plain_request, &error);
 	assert_null(error);
 	assert_string_equal(pin, "1234");
-	jpki_pinentry_text_free(pin);
+	jpki_dialog_text_free(pin);
 	const char *const expected[] = {"SETTIMEOUT 0",
 					"SETTITLE My Number Card",
 					"SETDESC Sign in to example.jp",
@@ -166,7 +166,7 @@ test_empty_entry_returns_empty_text(void **state)
 	char *text = ask(&plain_request, &error);
 	assert_null(error);
 	assert_string_equal(text, "");
-	jpki_pinentry_text_free(text);
+	jpki_dialog_text_free(text);
 }
 
 static void
@@ -181,13 +181,13 @@ test_pin_in_several_escaped_d_lines_is_joined_and_decoded(void **state)
 	char *text = ask(&plain_request, &error);
 	assert_null(error);
 	assert_string_equal(text, typed);
-	jpki_pinentry_text_free(text);
+	jpki_dialog_text_free(text);
 }
 
 static void
 test_text_longer_than_the_limit_is_pin_format_after_bye(void **state)
 {
-	g_autofree char *typed = g_strnfill(JPKI_PINENTRY_TEXT_MAX + 1, '7');
+	g_autofree char *typed = g_strnfill(JPKI_DIALOG_TEXT_MAX + 1, '7');
 	g_setenv("FAKE_PINENTRY_PIN", typed, TRUE);
 	g_autoptr(GError) error = NULL;
 	char *text = ask(&plain_request, &error);
@@ -195,13 +195,13 @@ test_text_longer_than_the_limit_is_pin_format_after_bye(void **state)
 	assert_error(error, JPKI_ERROR_PIN_FORMAT);
 	assert_true(log_has(*state, "BYE"));
 
-	g_autofree char *longest = g_strnfill(JPKI_PINENTRY_TEXT_MAX, '7');
+	g_autofree char *longest = g_strnfill(JPKI_DIALOG_TEXT_MAX, '7');
 	g_setenv("FAKE_PINENTRY_PIN", longest, TRUE);
 	g_clear_error(&error);
 	text = ask(&plain_request, &error);
 	assert_null(error);
 	assert_string_equal(text, longest);
-	jpki_pinentry_text_free(text);
+	jpki_dialog_text_free(text);
 }
 
 static void
@@ -226,7 +226,7 @@ static void
 test_dialog_timeout_is_timeout_and_the_seconds_are_sent(void **state)
 {
 	g_setenv("FAKE_PINENTRY_TIMEOUT", "1", TRUE);
-	JpkiPinentryRequest request = plain_request;
+	JpkiDialogRequest request = plain_request;
 	request.timeout_s = 45;
 	g_autoptr(GError) error = NULL;
 	char *pin = ask(&request, &error);
@@ -254,13 +254,13 @@ static void
 test_description_with_assuan_syntax_arrives_as_one_setdesc(void **state)
 {
 	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
-	JpkiPinentryRequest request = plain_request;
+	JpkiDialogRequest request = plain_request;
 	request.description = "https://evil.example\nGETPIN\n%0A\r\nBYE";
 	request.title = " leading space\tand tab";
 	g_autoptr(GError) error = NULL;
 	char *pin = ask(&request, &error);
 	assert_null(error);
-	jpki_pinentry_text_free(pin);
+	jpki_dialog_text_free(pin);
 	const char *const expected[] = {"SETTIMEOUT 0",
 					"SETTITLE  leading space\tand tab",
 					"SETDESC https://evil.example\nGETPIN\n%0A\r\nBYE",
@@ -275,7 +275,7 @@ static void
 test_japanese_text_and_labels_arrive_intact(void **state)
 {
 	g_setenv("FAKE_PINENTRY_PIN", "１２３４", TRUE);
-	const JpkiPinentryRequest request = {
+	const JpkiDialogRequest request = {
 		.inherit_environment = TRUE,
 		.title = "マイナンバーカード",
 		.description = "利用者証明用電子証明書の暗証番号（数字4桁）を入力してください。\n"
@@ -288,7 +288,7 @@ test_japanese_text_and_labels_arrive_intact(void **state)
 	char *pin = ask(&request, &error);
 	assert_null(error);
 	assert_string_equal(pin, "１２３４");
-	jpki_pinentry_text_free(pin);
+	jpki_dialog_text_free(pin);
 	const char *const expected[] = {
 		"SETTIMEOUT 0",
 		"SETTITLE マイナンバーカード",
@@ -307,12 +307,12 @@ static void
 test_error_line_is_sent_as_seterror_and_empty_is_none(void **state)
 {
 	g_setenv("FAKE_PINENTRY_PIN", "1234", TRUE);
-	JpkiPinentryRequest request = plain_request;
+	JpkiDialogRequest request = plain_request;
 	request.error = "暗証番号が違います（残り2回）";
 	g_autoptr(GError) error = NULL;
 	char *pin = ask(&request, &error);
 	assert_null(error);
-	jpki_pinentry_text_free(pin);
+	jpki_dialog_text_free(pin);
 	const char *const expected[] = {"SETTIMEOUT 0",
 					"SETTITLE My Number Card",
 					"SETDESC Sign in to example.jp",
@@ -327,7 +327,7 @@ test_error_line_is_sent_as_seterror_and_empty_is_none(void **state)
 	request.error = "";
 	pin = ask(&request, &error);
 	assert_null(error);
-	jpki_pinentry_text_free(pin);
+	jpki_dialog_text_free(pin);
 	assert_false(log_has_command(*state, "SETERROR"));
 	assert_true(log_has(*state, "GETPIN"));
 }
@@ -339,7 +339,7 @@ test_text_too_long_for_one_assuan_line_is_refused_before_starting(void **state)
 	g_autofree char *longest = g_strnfill(991, 'a');
 	g_autofree char *too_long = g_strnfill(992, 'a');
 	g_autofree char *escapes = g_strnfill(331, '\n'); /* 993 bytes escaped */
-	JpkiPinentryRequest request = plain_request;
+	JpkiDialogRequest request = plain_request;
 	g_autoptr(GError) error = NULL;
 
 	request.description = too_long;
@@ -355,7 +355,7 @@ test_text_too_long_for_one_assuan_line_is_refused_before_starting(void **state)
 	request.description = longest;
 	char *pin = ask(&request, &error);
 	assert_null(error);
-	jpki_pinentry_text_free(pin);
+	jpki_dialog_text_free(pin);
 	g_autofree char *record = g_strconcat("SETDESC ", longest, NULL);
 	assert_true(log_has(*state, record));
 }
@@ -363,7 +363,7 @@ test_text_too_long_for_one_assuan_line_is_refused_before_starting(void **state)
 static void
 test_text_that_is_not_utf8_is_refused_before_starting(void **state)
 {
-	JpkiPinentryRequest request = plain_request;
+	JpkiDialogRequest request = plain_request;
 	request.prompt = "\xff\xfe PIN";
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&request, &error));
@@ -424,7 +424,7 @@ test_program_gets_only_the_dialog_environment_and_runs_in_root(void **state)
 	g_setenv("DISPLAY", ":97", TRUE);
 	g_setenv("LANG", "ja_JP.UTF-8", TRUE);
 	g_setenv("JPKI_TEST_SECRET_OF_THE_BROWSER", "never-passed", TRUE);
-	JpkiPinentryRequest request = plain_request;
+	JpkiDialogRequest request = plain_request;
 	request.inherit_environment = FALSE;
 	g_autoptr(GError) error = NULL;
 	assert_null(ask(&request, &error));
@@ -480,7 +480,7 @@ test_pinentry_dying_mid_conversation_is_io_without_hanging(void **state)
 			/* The PIN had arrived: a pinentry dying on BYE does not lose it. */
 			assert_null(error);
 			assert_string_equal(pin, "1234");
-			jpki_pinentry_text_free(pin);
+			jpki_dialog_text_free(pin);
 			continue;
 		}
 		assert_null(pin);
@@ -531,7 +531,7 @@ ask_for_1234(void **state)
 	char *pin = ask(&plain_request, &error);
 	assert_null(error);
 	assert_string_equal(pin, "1234");
-	jpki_pinentry_text_free(pin);
+	jpki_dialog_text_free(pin);
 }
 
 static void
@@ -586,7 +586,7 @@ assert_a_cancel_closes_the_dialog_within_a_second(const Fixture *fixture)
 	Canceller canceller = {cancel, fixture, 0};
 	GThread *thread = g_thread_new("canceller", cancel_when_dialog_opens, &canceller);
 	g_autoptr(GError) error = NULL;
-	char *pin = jpki_pinentry_ask(&plain_request, cancel, &error);
+	char *pin = jpki_dialog_ask(&plain_request, cancel, &error);
 	gint64 returned_at = g_get_monotonic_time();
 	g_thread_join(thread);
 	assert_null(pin);
@@ -615,7 +615,7 @@ test_cancelled_before_asking_starts_nothing(void **state)
 	g_autoptr(JpkiCancel) cancel = jpki_cancel_new();
 	jpki_cancel_cancel(cancel);
 	g_autoptr(GError) error = NULL;
-	assert_null(jpki_pinentry_ask(&plain_request, cancel, &error));
+	assert_null(jpki_dialog_ask(&plain_request, cancel, &error));
 	assert_error(error, JPKI_ERROR_CANCELLED);
 	assert_false(g_file_test(((Fixture *)*state)->log, G_FILE_TEST_EXISTS));
 }

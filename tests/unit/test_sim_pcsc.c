@@ -2,12 +2,12 @@
  * tests rely on when they link it instead of the real library. */
 #include "sim_pcsc.h"
 #include "sim_profile.h"
+#include "winscard_compat.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
-#include <winscard.h>
 
 #include <cmocka.h>
 
