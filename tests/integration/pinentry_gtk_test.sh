@@ -111,7 +111,14 @@ start_xvfb || exit 2
 # host.conf of our own (none of the user's), which switches to Japanese where asked.
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset LC_MESSAGES
-export JPKI_PINENTRY=$pinentry
+# The real pinentry-gtk2 behind a wrapper that keeps what the host asks each dialog to show (its
+# Assuan requests: SETDESC, SETERROR...; never the PIN, which pinentry sends back the other
+# way) in $work/dialogs/PID.log, PID being the dialog's process (the wrapper execs it).
+mkdir -p "$work/dialogs"
+printf '#!/bin/bash\nexec %q "$@" < <(exec tee %q/$$.log)\n' "$pinentry" "$work/dialogs" \
+	>"$work/pinentry-logged"
+chmod +x "$work/pinentry-logged"
+export JPKI_PINENTRY=$work/pinentry-logged
 export NO_AT_BRIDGE=1
 mkdir -p "$work/en/jpki-bridge" "$work/ja/jpki-bridge"
 # test-variables: JPKI_PINENTRY above names the dialog.
@@ -241,9 +248,21 @@ login_with_the_pin_typed_into_pinentry_gtk2() {
 	wait_for_reply && token_verifies "$n" && plausible_png "$shot"
 }
 
+# dialog_shows PID TEXT: the dialog of process PID was asked to show TEXT (Assuan escapes
+# only %, CR and LF, so the words are there as the person reads them).
+dialog_shows() {
+	grep -q -- "$2" "$work/dialogs/$1.log" 2>/dev/null || {
+		echo "the dialog of process $1 was not asked to show '$2'; it was asked:"
+		sed 's/^/    /' "$work/dialogs/$1.log" 2>/dev/null
+		return 1
+	}
+}
+
 # 0000, then the dialog again from a new pinentry saying what is left, then 1234.
 wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "", of the second
-	local lang=$1 title=$2 first_shot=$3 second_shot=$4 n first second
+	local lang=$1 title=$2 first_shot=$3 second_shot=$4 n first second three two
+	three="3 tries left" two="2 tries left"
+	[[ $lang == ja ]] && three="残り3回" two="残り2回"
 	n=$(nonce)
 	rm -f "$first_shot" "$second_shot"
 	start_login "$n" "$lang" || return 1
@@ -254,6 +273,11 @@ wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "
 	screenshot "$second_shot"
 	type_pin "${second%% *}" 1234
 	wait_for_reply && token_verifies "$n" || return 1
+	dialog_shows "${first#* }" "$three" && dialog_shows "${second#* }" "$two" || return 1
+	! dialog_shows "${second#* }" "$three" >/dev/null || {
+		echo "the second dialog still says $three"
+		return 1
+	}
 	[[ -z $first_shot ]] || plausible_png "$first_shot" || return 1
 	plausible_png "$second_shot"
 }
