@@ -37,9 +37,9 @@ redis-cli -h 127.0.0.1 -p "$redis_port" ping | grep -q PONG || {
 
 origin=https://portal.example.jp
 store=(--nonce-store "redis://127.0.0.1:$redis_port" --origin "$origin")
-start_portal one "${store[@]}" --nonce-lifetime-seconds 2
+start_portal one "${store[@]}" --nonce-lifetime-seconds 5
 one=$base
-start_portal two "${store[@]}" --nonce-lifetime-seconds 2
+start_portal two "${store[@]}" --nonce-lifetime-seconds 5
 two=$base
 jar=$work/jar
 
@@ -78,11 +78,12 @@ base=$two
 got=$(post_json "$work/attempt-jar" /api/login "$work/right.json")
 check_error "its nonce is then used up on the other instance too" 403 nonce-missing "$got"
 
-# A nonce past its lifetime.
+# A nonce past its lifetime (5 s, long enough for the logins above under ASan on a loaded
+# machine; a slower machine only makes this one later).
 base=$one
 nonce=$(new_nonce "$work/late-jar")
 make_token auth-valid.pem auth.key "$origin" "$nonce" >"$work/late.json"
-sleep 3
+sleep 6
 base=$two
 got=$(post_json "$work/late-jar" /api/login "$work/late.json")
 check_error "an expired nonce fails" 403 nonce-expired "$got"
