@@ -102,7 +102,13 @@ login_token_verifies_for_its_origin_only() {
 	reply=$(FAKE_PINENTRY_PIN=1234 drive -- "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$n\"}}") || return 1
 	expect format "$(jq -r .format <<<"$reply")" web-eid:1.0 || return 1
 	"$verify" token --origin "$origin" --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" || return 1
-	! "$verify" token --origin https://evil.example --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" 2>/dev/null
+	# Refused as a refusal (status 1, signature-invalid), not as a crash.
+	local refusal status
+	refusal=$("$verify" token --origin https://evil.example --nonce "$n" --ca "$pki/auth-ca.pem" \
+		--json <<<"$reply")
+	status=$?
+	expect "another origin: status" "$status" 1 &&
+		expect "another origin: code" "$(jq -r .error.code <<<"$refusal")" signature-invalid
 }
 
 dialog_names_the_site_and_tries_left() {
