@@ -152,12 +152,12 @@ start_login() { # nonce, en|ja
 }
 
 # Prints "WINDOW-ID PID" of the visible dialog titled `title` whose pinentry is not process
-# `not_pid`, once it is there: up to 20 s once the card is ready (before that, up to a minute
+# `not_pid`, once it is there: up to 20 s once the card is ready (before that, up to 3 minutes
 # for another test's virtual card to go). A re-opened dialog is told by its process, never by
 # its window id: X gives the next pinentry the same id as the last one.
 wait_for_dialog() { # title [not_pid]
 	local title=$1 not_pid=${2:-} id pid
-	for _ in $(seq 600); do
+	for _ in $(seq 1800); do
 		[[ -s $work/driver.pid ]] && break
 		kill -0 "$drive_pid" 2>/dev/null || break
 		sleep 0.1
