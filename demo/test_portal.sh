@@ -299,7 +299,9 @@ got=$(post_json "$crl_jar" /api/login "$work/crl-token.json")
 check_error "the revoking CRL is still in use" 403 certificate-revoked "$got"
 stop_portal crl
 
-# --- Over HTTPS, with nonces that expire in 5 seconds (a margin for a loaded machine) ------------------------------------------
+# --- Over HTTPS, with nonces that expire in 5 s ------------------------------------------------
+# Long enough for a login under ASan on a loaded machine; the late token waits 6 s, and a
+# slower machine only makes it later.
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.pem" \

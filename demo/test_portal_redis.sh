@@ -78,7 +78,8 @@ base=$two
 got=$(post_json "$work/attempt-jar" /api/login "$work/right.json")
 check_error "its nonce is then used up on the other instance too" 403 nonce-missing "$got"
 
-# A nonce past its lifetime.
+# A nonce past its lifetime (5 s, long enough for the logins above under ASan on a loaded
+# machine; a slower machine only makes this one later).
 base=$one
 nonce=$(new_nonce "$work/late-jar")
 make_token auth-valid.pem auth.key "$origin" "$nonce" >"$work/late.json"

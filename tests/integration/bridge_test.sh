@@ -102,7 +102,13 @@ login_token_verifies_for_its_origin_only() {
 	reply=$(FAKE_PINENTRY_PIN=1234 drive -- "{\"command\":\"authenticate\",\"arguments\":{\"origin\":\"$origin\",\"challengeNonce\":\"$n\"}}") || return 1
 	expect format "$(jq -r .format <<<"$reply")" web-eid:1.0 || return 1
 	"$verify" token --origin "$origin" --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" || return 1
-	! "$verify" token --origin https://evil.example --nonce "$n" --ca "$pki/auth-ca.pem" <<<"$reply" 2>/dev/null
+	# Refused as a refusal (status 1, signature-invalid), not as a crash.
+	local refusal status
+	refusal=$("$verify" token --origin https://evil.example --nonce "$n" --ca "$pki/auth-ca.pem" \
+		--json <<<"$reply")
+	status=$?
+	expect "another origin: status" "$status" 1 &&
+		expect "another origin: code" "$(jq -r .error.code <<<"$refusal")" signature-invalid
 }
 
 dialog_names_the_site_and_tries_left() {
@@ -290,7 +296,8 @@ malformed_requests_get_their_codes_and_a_clean_exit() {
 	fi
 	while IFS=$'\t' read -r expected request detail; do
 		[[ -z $expected || $expected == \#* ]] && continue
-		if [[ -z $detail ]] || ! reply=$(run_host "$request") ||
+		# No pcscd: a request wrongly let through must not reach a card this machine has.
+		if [[ -z $detail ]] || ! reply=$(PCSCLITE_CSOCK_NAME=$work/no-pcscd run_host "$request") ||
 			! expect_error "$reply" "$expected" ||
 			[[ $(jq -r .error.message <<<"$reply") != *"$detail"* ]]; then
 			echo "request: ${request:0:300}"
@@ -582,10 +589,46 @@ host_conf_portal_origins_add_to_the_shipped_ones() {
 		expect "the same site without host.conf" "$(portal_verdict https://portal.example.jp)" not-a-portal-origin
 }
 
+# The one reply whose size a user's file decides: portal-origins lists host.conf's origins.
+# A host.conf whose list makes that reply exactly 1 MiB gets it whole; one byte more and the
+# real host answers reply-too-large, with the size in its message, and exits cleanly.
+portal_origins_reply() { # bytes over 1 MiB (0 or 1): the reply to portal-origins
+	local shipped padding each n last config
+	shipped=$(run_host '{"command":"portal-origins","arguments":{}}') || return 1
+	# An origin added costs its length and 3 bytes in the reply: a comma and two quotes.
+	padding=$((1048576 + $1 - ${#shipped}))
+	each=$(($(printf 'https://p%06d.example.jp' 0 | wc -c) + 3))
+	n=$((padding / each - 1))
+	# The last one takes what is left: https://pad, x's, .example.jp.
+	last=$((padding - each * n - 3 - 22))
+	config=$work/config-large/jpki-bridge
+	mkdir -p "$config"
+	{
+		printf '[host]\ntest-variables=true\nportal-origins='
+		seq -f 'https://p%06g.example.jp;' "$n" | tr -d '\n'
+		printf 'https://pad%s.example.jp\n' "$(head -c "$last" /dev/zero | tr '\0' x)"
+	} >"$config/host.conf"
+	XDG_CONFIG_HOME=$work/config-large run_host '{"command":"portal-origins","arguments":{}}'
+}
+
+reply_of_1_mib_is_sent_and_one_byte_more_is_reply_too_large() {
+	local reply
+	reply=$(portal_origins_reply 0) || return 1
+	expect "reply size" "${#reply}" 1048576 || return 1
+	expect "last origin" "$(jq -r '.origins[-1]' <<<"$reply" | cut -c1-12)" https://padx || return 1
+	reply=$(portal_origins_reply 1) || return 1
+	expect_error "$reply" reply-too-large || return 1
+	[[ $(jq -r .error.message <<<"$reply") == *"1048577 bytes"* ]] || {
+		echo "the message does not give the reply's size: $reply"
+		return 1
+	}
+}
+
 check "nothing touches pcscd or a dialog before a command needs it" nothing_is_touched_before_a_command_needs_it
 check "pinentry: host.conf's path, JPKI_PINENTRY only with test-variables, never PATH" host_conf_pinentry_and_the_test_variables
 check "lang: host.conf's lang over the locale, else the locale" host_conf_lang_else_the_locale
 check "allow-http-loopback: host.conf, and JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK over it with test-variables only" host_conf_allow_http_loopback_and_its_override
 check "card-wait-seconds: host.conf, and JPKI_BRIDGE_CARD_WAIT_SECONDS over it" host_conf_card_wait_seconds_and_its_override
+check "a reply of 1 MiB is sent whole, one byte more is reply-too-large" reply_of_1_mib_is_sent_and_one_byte_more_is_reply_too_large
 check "portal-origins: host.conf's added to the shipped ones; any other origin is not-a-portal-origin" host_conf_portal_origins_add_to_the_shipped_ones
 check_summary

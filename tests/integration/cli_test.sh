@@ -200,23 +200,30 @@ expired_signing_certificate_signs_nothing() {
 		[[ ! -e $work/late.txt.p7s ]]
 }
 
+no_signature_after() { # what failed
+	[[ ! -e $work/unsigned.txt.p7s ]] || {
+		echo "$1 wrote $work/unsigned.txt.p7s"
+		return 1
+	}
+}
+
 failed_signing_writes_no_signature() {
 	local json status
 	echo "unsigned" >"$work/unsigned.txt"
 	json=$(on_card "" "$jpki" sign "$work/unsigned.txt" --json --pin-fd 3 3<<<WRONG9)
 	status=$?
 	expect wrong-status "$status" 1 && expect wrong "$(jq -r .error.code <<<"$json")" pin-incorrect &&
-		[[ ! -e $work/unsigned.txt.p7s ]] || return 1
+		no_signature_after "a wrong signing password" || return 1
 	# An empty line is the user giving up.
 	json=$(on_card "" "$jpki" sign "$work/unsigned.txt" --json --pin-fd 3 3<<<"")
 	status=$?
 	expect cancel-status "$status" 1 && expect cancel "$(jq -r .error.code <<<"$json")" cancelled &&
-		[[ ! -e $work/unsigned.txt.p7s ]] || return 1
+		no_signature_after "a cancelled signing" || return 1
 	# The card leaves after the signing password was verified (status query, then VERIFY).
 	json=$(on_card "--remove-after-command 20:2" "$jpki" sign "$work/unsigned.txt" --json --pin-fd 3 3<<<ABC123)
 	status=$?
 	expect removed-status "$status" 1 && expect removed "$(jq -r .error.code <<<"$json")" card-removed &&
-		[[ ! -e $work/unsigned.txt.p7s ]]
+		no_signature_after "a card removed while signing"
 }
 
 wrong_pin_reports_tries_left_and_bad_format_costs_nothing() {

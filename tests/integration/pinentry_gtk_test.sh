@@ -112,7 +112,14 @@ start_xvfb || exit 2
 # host.conf of our own (none of the user's), which switches to Japanese where asked.
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset LC_MESSAGES
-export JPKI_PINENTRY=$pinentry
+# The real pinentry-gtk2 behind a wrapper that keeps what the host asks each dialog to show (its
+# Assuan requests: SETDESC, SETERROR...; never the PIN, which pinentry sends back the other
+# way) in $work/dialogs/PID.log, PID being the dialog's process (the wrapper execs it).
+mkdir -p "$work/dialogs"
+printf '#!/bin/bash\nexec %q "$@" < <(exec tee %q/$$.log)\n' "$pinentry" "$work/dialogs" \
+	>"$work/pinentry-logged"
+chmod +x "$work/pinentry-logged"
+export JPKI_PINENTRY=$work/pinentry-logged
 export NO_AT_BRIDGE=1
 mkdir -p "$work/en/jpki-bridge" "$work/ja/jpki-bridge"
 # test-variables: JPKI_PINENTRY above names the dialog.
@@ -149,12 +156,12 @@ start_request() { # request JSON, en|ja
 }
 
 # Prints "WINDOW-ID PID" of the visible dialog titled `title` whose pinentry is not process
-# `not_pid`, once it is there: up to 20 s once the card is ready (before that, up to a minute
+# `not_pid`, once it is there: up to 20 s once the card is ready (before that, up to 3 minutes
 # for another test's virtual card to go). A re-opened dialog is told by its process, never by
 # its window id: X gives the next pinentry the same id as the last one.
 wait_for_dialog() { # title [not_pid]
 	local title=$1 not_pid=${2:-} id pid
-	for _ in $(seq 600); do
+	for _ in $(seq 1800); do
 		[[ -s $work/driver.pid ]] && break
 		kill -0 "$drive_pid" 2>/dev/null || break
 		sleep 0.1
@@ -245,7 +252,8 @@ login_with_the_pin_typed_into_pinentry_gtk2() {
 	wait_for_reply && token_verifies "$n" && plausible_png "$shot"
 }
 
-# The signing-password dialog (its screenshot shows the site and the 照合コード), then a CMS.
+# The signing-password dialog shows the site and the 照合コード (its text and a screenshot),
+# then a CMS.
 sign_cms_with_the_password_typed_into_pinentry_gtk2() {
 	local shot=$screenshots/pinentry-gtk2-sign-ja.png dialog digest
 	rm -f "$shot"
@@ -253,6 +261,8 @@ sign_cms_with_the_password_typed_into_pinentry_gtk2() {
 	start_request "{\"command\":\"sign-cms\",\"arguments\":{\"origin\":\"$origin\",\"digest\":\"$digest\",\"hashFunction\":\"SHA-256\"}}" ja || return 1
 	dialog=$(wait_for_dialog "$title_ja") || { echo "$dialog"; return 1; }
 	screenshot "$shot"
+	dialog_shows "${dialog#* }" "サイト: " &&
+		dialog_shows "${dialog#* }" "照合コード: [0-9A-HJKMNP-TV-Z]\{6\}" || return 1
 	type_pin "${dialog%% *}" ABC123
 	wait_for_reply || return 1
 	[[ $(jq -r '.cms | length > 0' "$work/reply.json") == true ]] || {
@@ -262,9 +272,21 @@ sign_cms_with_the_password_typed_into_pinentry_gtk2() {
 	plausible_png "$shot"
 }
 
+# dialog_shows PID TEXT: the dialog of process PID was asked to show TEXT (Assuan escapes
+# only %, CR and LF, so the words are there as the person reads them).
+dialog_shows() {
+	grep -q -- "$2" "$work/dialogs/$1.log" 2>/dev/null || {
+		echo "the dialog of process $1 was not asked to show '$2'; it was asked:"
+		sed 's/^/    /' "$work/dialogs/$1.log" 2>/dev/null
+		return 1
+	}
+}
+
 # 0000, then the dialog again from a new pinentry saying what is left, then 1234.
 wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "", of the second
-	local lang=$1 title=$2 first_shot=$3 second_shot=$4 n first second
+	local lang=$1 title=$2 first_shot=$3 second_shot=$4 n first second three two
+	three="3 tries left" two="2 tries left"
+	[[ $lang == ja ]] && three="残り3回" two="残り2回"
 	n=$(nonce)
 	rm -f "$first_shot" "$second_shot"
 	start_login "$n" "$lang" || return 1
@@ -275,6 +297,11 @@ wrong_pin_then_right_pin() { # en|ja, title, screenshot of the first dialog or "
 	screenshot "$second_shot"
 	type_pin "${second%% *}" 1234
 	wait_for_reply && token_verifies "$n" || return 1
+	dialog_shows "${first#* }" "$three" && dialog_shows "${second#* }" "$two" || return 1
+	! dialog_shows "${second#* }" "$three" >/dev/null || {
+		echo "the second dialog still says $three"
+		return 1
+	}
 	[[ -z $first_shot ]] || plausible_png "$first_shot" || return 1
 	plausible_png "$second_shot"
 }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -303,16 +304,40 @@ count_signal(int signo)
 
 typedef struct {
 	pthread_t target;
+	pid_t target_tid;
 	int fd;
+	gboolean seen_blocked_twice; /* in read() before the signal, and again after it */
 } LateWriter;
 
+/* Whether thread `tid` of this process is blocked in read() (its /proc syscall line starts with
+ * the number of read), waiting up to 10 s for it. */
+static gboolean
+await_blocked_in_read(pid_t tid)
+{
+	g_autofree char *path = g_strdup_printf("/proc/self/task/%d/syscall", (int)tid);
+	g_autofree char *expected = g_strdup_printf("%ld ", (long)SYS_read);
+	gint64 give_up = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+	while (g_get_monotonic_time() < give_up) {
+		g_autofree char *line = NULL;
+		if (g_file_get_contents(path, &line, NULL, NULL) &&
+		    g_str_has_prefix(line, expected))
+			return TRUE;
+		g_usleep(G_TIME_SPAN_MILLISECOND);
+	}
+	return FALSE;
+}
+
+/* The signal comes while the reader is blocked in read(), and the frame only once it has gone
+ * back to reading: the frame read proves the EINTR was survived, not dodged. */
 static gpointer
 interrupt_then_write(gpointer data)
 {
 	LateWriter *writer = data;
-	g_usleep(100 * 1000);
+	gboolean blocked = await_blocked_in_read(writer->target_tid);
 	pthread_kill(writer->target, SIGUSR1);
-	g_usleep(100 * 1000);
+	while (blocked && signals_seen == 0)
+		g_usleep(G_TIME_SPAN_MILLISECOND);
+	writer->seen_blocked_twice = blocked && await_blocked_in_read(writer->target_tid);
 	bridge_write_frame(writer->fd, "{}", 2, NULL);
 	return NULL;
 }
@@ -329,7 +354,7 @@ test_read_survives_a_signal_while_it_waits(void **state)
 	signals_seen = 0;
 
 	Pipe p = pipe_open();
-	LateWriter writer = {pthread_self(), p.write_end};
+	LateWriter writer = {pthread_self(), (pid_t)syscall(SYS_gettid), p.write_end, FALSE};
 	GThread *thread = g_thread_new("late-writer", interrupt_then_write, &writer);
 	BridgeFrameStatus status = BRIDGE_FRAME_IO_ERROR;
 	g_autoptr(GError) error = NULL;
@@ -338,6 +363,7 @@ test_read_survives_a_signal_while_it_waits(void **state)
 	g_thread_join(thread);
 	sigaction(SIGUSR1, &previous, NULL);
 
+	assert_true(writer.seen_blocked_twice);
 	assert_int_equal(signals_seen, 1);
 	assert_non_null(frame);
 	assert_null(error);
