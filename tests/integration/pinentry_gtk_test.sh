@@ -40,20 +40,10 @@ mkdir -p "$screenshots" || exit 2
 work=$(mktemp -d)
 # shellcheck source-path=SCRIPTDIR source=check.sh
 source "$here/check.sh"
+# shellcheck source-path=SCRIPTDIR source=desktop.sh
+source "$here/desktop.sh"
 xvfb_pid=""
 drive_pid="" # the with-virtual-card running the driver, while a scenario runs
-
-# Stops exactly the process `pid` (TERM, then KILL after 5 s) and reaps it.
-stop_pid() {
-	local pid=$1
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
 
 # A scenario that failed half-way leaves the browser side waiting: closing the driver is the
 # browser going away, so the host closes its dialog and exits, and with-virtual-card stops
@@ -79,34 +69,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Xvfb on the first free display from :90 (another one may take a number at the same time:
-# then ours exits at once and the next number is tried).
-start_xvfb() {
-	local n
-	for ((n = 90; n < 190; n++)); do
-		[[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] && continue
-		Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
-		xvfb_pid=$!
-		for _ in $(seq 100); do
-			kill -0 "$xvfb_pid" 2>/dev/null || break
-			if [[ -S /tmp/.X11-unix/X$n ]] && DISPLAY=:$n xdotool getdisplaygeometry >/dev/null 2>&1; then
-				# Still ours, not another server's socket.
-				kill -0 "$xvfb_pid" 2>/dev/null && {
-					export DISPLAY=:$n
-					return 0
-				}
-				break
-			fi
-			sleep 0.05
-		done
-		stop_pid "$xvfb_pid"
-		xvfb_pid=""
-	done
-	echo "pinentry_gtk_test: no Xvfb display could be started:" >&2
-	cat "$work/xvfb.log" >&2
-	return 1
-}
-start_xvfb || exit 2
+start_xvfb 90 || exit 2
 
 # The host in English (LANG and the LC_ variables that win over it), with the real dialog; a
 # host.conf of our own (none of the user's), which switches to Japanese where asked.
@@ -183,10 +146,6 @@ wait_for_dialog() { # title [not_pid]
 	return 1
 }
 
-screenshot() { # file
-	sleep 0.7 # mapped is not yet drawn: let GTK paint the text
-	import -silent -window root "$1"
-}
 
 # Types like a person: pinentry-gtk2 grabs the keyboard, so XTEST key events go to its entry.
 type_pin() { # window id, PIN
@@ -225,21 +184,6 @@ token_verifies() { # nonce
 	}
 }
 
-# A PNG of the whole screen that is not a blank screen.
-plausible_png() { # file
-	local file=$1 info format width height spread
-	[[ -s $file ]] || {
-		echo "no screenshot $file"
-		return 1
-	}
-	info=$(identify -format '%m %w %h %[fx:int(standard_deviation*1000)]' "$file") || return 1
-	read -r format width height spread <<<"$info"
-	[[ $format == PNG && $width -eq 1024 && $height -eq 768 && $spread -gt 20 &&
-		$(stat -c %s "$file") -gt 5000 ]] || {
-		echo "$file does not look like a screenshot: $info, $(stat -c %s "$file") bytes"
-		return 1
-	}
-}
 
 login_with_the_pin_typed_into_pinentry_gtk2() {
 	local n shot=$screenshots/pinentry-gtk2-login.png dialog

@@ -28,19 +28,10 @@ work=$(mktemp -d)
 export JPKI_WINEPREFIX=$work/wine
 # shellcheck source-path=SCRIPTDIR source=../integration/check.sh
 source "$here/../integration/check.sh"
+# shellcheck source-path=SCRIPTDIR source=../integration/desktop.sh
+source "$here/../integration/desktop.sh"
 xvfb_pid=""
 drive_pid=""
-
-stop_pid() {
-	local pid=$1
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
 
 cleanup() {
 	[[ -n $drive_pid ]] && stop_pid "$drive_pid"
@@ -52,32 +43,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Xvfb on the first free display from :190 (the Linux dialog test takes :90 and up).
-start_xvfb() {
-	local n
-	for ((n = 190; n < 290; n++)); do
-		[[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] && continue
-		Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset >"$work/xvfb.log" 2>&1 &
-		xvfb_pid=$!
-		for _ in $(seq 100); do
-			kill -0 "$xvfb_pid" 2>/dev/null || break
-			if [[ -S /tmp/.X11-unix/X$n ]] && DISPLAY=:$n xdotool getdisplaygeometry >/dev/null 2>&1; then
-				kill -0 "$xvfb_pid" 2>/dev/null && {
-					export DISPLAY=:$n
-					return 0
-				}
-				break
-			fi
-			sleep 0.05
-		done
-		stop_pid "$xvfb_pid"
-		xvfb_pid=""
-	done
-	echo "dialog_test: no Xvfb display could be started:" >&2
-	cat "$work/xvfb.log" >&2
-	return 1
-}
-start_xvfb || exit 2
+start_xvfb 190 || exit 2 # from :190 (the Linux dialog test takes :90 and up)
 # The prefix made now, on the display, before any dialog is timed.
 "$emulator" cmd /c exit >/dev/null 2>&1 || {
 	echo "dialog_test: Wine does not start" >&2
@@ -124,10 +90,6 @@ wait_until_gone() { # window id
 	return 1
 }
 
-screenshot() { # file
-	sleep 1 # mapped is not yet drawn
-	import -silent -window root "$1"
-}
 
 type_keys() { # window id, text, final key
 	xdotool windowfocus --sync "$1" 2>/dev/null
@@ -161,19 +123,6 @@ token_verifies() { # nonce
 	}
 }
 
-plausible_png() { # file
-	local file=$1 info format width height spread
-	[[ -s $file ]] || {
-		echo "no screenshot $file"
-		return 1
-	}
-	info=$(identify -format '%m %w %h %[fx:int(standard_deviation*1000)]' "$file") || return 1
-	read -r format width height spread <<<"$info"
-	[[ $format == PNG && $width -eq 1024 && $height -eq 768 && $spread -gt 20 ]] || {
-		echo "$file does not look like a screenshot: $info"
-		return 1
-	}
-}
 
 login_with_the_pin_typed_into_the_dialog() { # lang, title, screenshot
 	local n dialog
@@ -181,7 +130,7 @@ login_with_the_pin_typed_into_the_dialog() { # lang, title, screenshot
 	rm -f "$3"
 	start_login "$n" "$1" || return 1
 	dialog=$(wait_for_dialog "$2") || { echo "$dialog"; return 1; }
-	screenshot "$3"
+	screenshot "$3" 1
 	type_keys "$dialog" 1234 Return
 	wait_for_reply && token_verifies "$n" && plausible_png "$3"
 }
@@ -196,7 +145,7 @@ wrong_pin_then_escape() { # lang, title, screenshot of the second dialog
 	type_keys "$first" 0000 Return
 	wait_until_gone "$first" || return 1
 	second=$(wait_for_dialog "$2") || { echo "$second"; return 1; }
-	screenshot "$3"
+	screenshot "$3" 1
 	type_keys "$second" "" Escape
 	wait_for_reply || return 1
 	jq -e '.error.code == "pin-incorrect" and .error.triesLeft == 2' "$work/reply.json" >/dev/null || {
