@@ -547,6 +547,21 @@ test_sign_refuses_an_origin_that_is_not_printable_ascii_without_calling_the_card
 	assert_int_equal(sign_calls, 0);
 }
 
+/* Finishes a CMS made with CMS_PARTIAL over `content` and returns its DER. */
+static GBytes *
+finish_cms(CMS_ContentInfo *cms, GBytes *content, unsigned int flags)
+{
+	g_autoptr(BIO) data =
+		BIO_new_mem_buf(g_bytes_get_data(content, NULL), (int)g_bytes_get_size(content));
+	assert_int_equal(CMS_final(cms, data, NULL, flags), 1);
+	unsigned char *der = NULL;
+	int len = i2d_CMS_ContentInfo(cms, &der);
+	assert_true(len > 0);
+	GBytes *out = g_bytes_new(der, (gsize)len);
+	OPENSSL_free(der);
+	return out;
+}
+
 /* A signature made with OpenSSL's own signer, with an origin attribute of `type` and `value`,
  * `copies` times: what a forger could send. */
 static GBytes *
@@ -564,14 +579,8 @@ sign_with_origin_attribute(int type, const char *value, guint copies)
 		assert_true(CMS_signed_add1_attr_by_OBJ(si, oid, type, value, (int)strlen(value)) >
 			    0);
 	}
-	g_autoptr(BIO) in = BIO_new_mem_buf(content_text, (int)strlen(content_text));
-	assert_int_equal(CMS_final(cms, in, NULL, flags), 1);
-	unsigned char *der = NULL;
-	int len = i2d_CMS_ContentInfo(cms, &der);
-	assert_true(len > 0);
-	GBytes *out = g_bytes_new(der, (gsize)len);
-	OPENSSL_free(der);
-	return out;
+	g_autoptr(GBytes) content = content_bytes();
+	return finish_cms(cms, content, flags);
 }
 
 static void
@@ -793,15 +802,7 @@ sign_naming_another_certificate(GBytes *content, X509 *named)
 						     V_ASN1_SEQUENCE, ess_der, ess_len),
 			 1);
 	OPENSSL_free(ess_der);
-	g_autoptr(BIO) data =
-		BIO_new_mem_buf(g_bytes_get_data(content, NULL), (int)g_bytes_get_size(content));
-	assert_int_equal(CMS_final(cms, data, NULL, flags), 1);
-	unsigned char *der = NULL;
-	int len = i2d_CMS_ContentInfo(cms, &der);
-	assert_true(len > 0);
-	GBytes *out = g_bytes_new(der, (gsize)len);
-	OPENSSL_free(der);
-	return out;
+	return finish_cms(cms, content, flags);
 }
 
 static void
