@@ -39,6 +39,8 @@ mkdir -p "$screenshots" || exit 2
 work=$(mktemp -d)
 # shellcheck source-path=SCRIPTDIR source=check.sh
 source "$here/check.sh"
+# Under the valgrind preset, every start of the host runs under memcheck (check.sh).
+host=$(memchecked "$host")
 xvfb_pid=""
 drive_pid="" # the with-virtual-card running the driver, while a scenario runs
 

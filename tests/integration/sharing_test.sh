@@ -13,6 +13,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/integration/check.sh
 source "$source_dir/tests/integration/check.sh"
+# Under the valgrind preset, every start of the host runs under memcheck (check.sh).
+host=$(memchecked "$host")
 
 export JPKI_PINENTRY=$build/tests/fake-pinentry/fake-pinentry
 export LANG=C.UTF-8 XDG_CONFIG_HOME=$work/config
