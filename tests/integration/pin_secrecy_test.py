@@ -22,8 +22,8 @@ must then appear in none of these:
 
 Under the valgrind preset (JPKI_MEMCHECK names tests/memcheck) the host and the CLI run under
 valgrind memcheck, and a memcheck error in any of them fails the test (memcheck_verdicts). The
-memory read is then memcheck's, which holds the host's: its heap, and the blocks the host freed
-held back unreused (memcheck's queue of freed blocks), so a PIN freed unwiped is found there too.
+memory read is then memcheck's process, which holds the host's (memcheck keeps the blocks the
+host frees out of use for a while, unwiped, so a PIN freed unwiped has a better chance to be seen).
 
 The dialog reads its PIN from a FIFO (FAKE_PINENTRY_PIN_FILE), so the PIN is in no
 environment of the test's own making, and the dialog is held open until the test writes it.
