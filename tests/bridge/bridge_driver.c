@@ -22,7 +22,10 @@
  * status 0, not be killed by SIGPIPE. --length N sends N as the length
  * prefix instead of the request's own length; --pad-to N pads the request
  * with spaces to N bytes. --host-stderr FILE sends the host's stderr to FILE
- * (to look for sanitizer reports there) instead of the driver's. */
+ * (to look for sanitizer reports there) instead of the driver's.
+ *
+ * The host has 10 s to send its version frame, or BRIDGE_DRIVER_START_MS from the
+ * environment (the valgrind preset's tests give a host under memcheck more). */
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -216,6 +219,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	gboolean disconnect = disconnect_when != NULL;
+	const char *start_ms = g_getenv("BRIDGE_DRIVER_START_MS");
+	gint64 version_wait_ms = start_ms != NULL ? g_ascii_strtoll(start_ms, NULL, 10) : 0;
+	if (version_wait_ms <= 0)
+		version_wait_ms = VERSION_WAIT_MS;
 	gint64 start = g_get_monotonic_time();
 	gint64 deadline = start + (gint64)timeout_ms * 1000;
 
@@ -243,8 +250,7 @@ main(int argc, char **argv)
 
 	guint failures = 0;
 	gboolean partial = FALSE;
-	Stream stream = {.fd = out,
-			 .deadline = MIN(deadline, start + VERSION_WAIT_MS * (gint64)1000)};
+	Stream stream = {.fd = out, .deadline = MIN(deadline, start + version_wait_ms * 1000)};
 	g_autofree char *version = read_frame(&stream, &partial);
 	fprintf(stderr, "version=%s\n", version != NULL ? version : "(none)");
 	if (version == NULL) {

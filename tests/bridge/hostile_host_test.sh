@@ -11,6 +11,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/integration/check.sh
 source "$source_dir/tests/integration/check.sh"
+# Under the valgrind preset, every start of the host runs under memcheck (check.sh).
+host=$(memchecked "$host")
 
 request='{"command":"status","arguments":{"origin":"https://myna.example.jp"}}'
 login='{"command":"authenticate","arguments":{"origin":"https://myna.example.jp","challengeNonce":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}}'

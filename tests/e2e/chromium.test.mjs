@@ -5,6 +5,7 @@
 // Run inside tests/with-virtual-card (tests/e2e/run.sh chromium.test.mjs).
 import { installed } from "./harness.mjs";
 import { portalProtocolSuite } from "./mynaportal-scenarios.mjs";
+import { pinSecrecySuite } from "./pin-secrecy-scenarios.mjs";
 import { browserSuite } from "./scenarios.mjs";
 
 browserSuite("chromium");
@@ -12,3 +13,6 @@ browserSuite("chromium");
 // installed package: the mock portal's loopback site needs a host permission that only the
 // test's own copy of the extension can be given.
 if (!installed) portalProtocolSuite("chromium");
+// A PIN typed in the dialog reaches neither the page, the extension nor the profile. Not against
+// an installed package: the recording stand-in for the host goes in the test's own manifest.
+if (!installed) pinSecrecySuite("chromium");

@@ -6,6 +6,7 @@
 // Run inside tests/with-virtual-card (tests/e2e/run.sh firefox.test.mjs).
 import { installed } from "./harness.mjs";
 import { portalProtocolSuite } from "./mynaportal-scenarios.mjs";
+import { pinSecrecySuite } from "./pin-secrecy-scenarios.mjs";
 import { browserSuite } from "./scenarios.mjs";
 
 browserSuite("firefox");
@@ -13,3 +14,6 @@ browserSuite("firefox");
 // installed package: the mock portal's loopback site needs a host permission that only the
 // test's own copy of the extension can be given.
 if (!installed) portalProtocolSuite("firefox");
+// A PIN typed in the dialog reaches neither the page, the extension nor the profile. Not against
+// an installed package: the recording stand-in for the host goes in the test's own manifest.
+if (!installed) pinSecrecySuite("firefox");

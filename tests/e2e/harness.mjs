@@ -347,14 +347,17 @@ export function packageExtension(scratch, { grantHosts = [] } = {}) {
 
 /**
  * Writes the build tree's host manifest (manifests/, pointing at this build's host) for one
- * browser family into `dir` and checks that it names the host and the extension's ID.
+ * browser family into `dir` and checks that it names the host and the extension's ID. With
+ * `host`, the manifest written names that program instead (a stand-in that starts the build's
+ * host, e.g. to record its frames).
  * @param {"chrome" | "firefox"} family
  */
-export function installHostManifest(dir, family) {
+export function installHostManifest(dir, family, host = undefined) {
   const source = path.join(paths.manifests, family, `${HOST_NAME}.json`);
   const manifest = checkHostManifest(source, family);
   fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(source, path.join(dir, `${HOST_NAME}.json`));
+  if (host === undefined) fs.copyFileSync(source, path.join(dir, `${HOST_NAME}.json`));
+  else fs.writeFileSync(path.join(dir, `${HOST_NAME}.json`), JSON.stringify({ ...manifest, path: host }, null, 2));
   return manifest;
 }
 
@@ -374,9 +377,9 @@ function checkHostManifest(file, family) {
  * (E2E_INSTALLED) the system-wide one the package installed, which the browser reads itself.
  * @param {"chrome" | "firefox"} family
  */
-function provideHostManifest(profileDir, family) {
+function provideHostManifest(profileDir, family, host) {
   if (installed) return checkHostManifest(path.join(system.manifests[family], `${HOST_NAME}.json`), family);
-  return installHostManifest(profileDir, family);
+  return installHostManifest(profileDir, family, host);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,10 +440,10 @@ export function languageEnvironment(lang) {
  * throw-away profile (`<profile>/NativeMessagingHosts/`). Resolves once the extension's
  * service worker runs. `close()` of the returned context stops the browser.
  */
-export async function launchChromium(scratch, { env = {}, headless = true, lang = "ja", grantHosts = [] } = {}) {
+export async function launchChromium(scratch, { env = {}, headless = true, lang = "ja", grantHosts = [], host } = {}) {
   const { chromium } = await import("playwright-core");
   const profile = path.join(scratch, "chromium-profile");
-  provideHostManifest(path.join(profile, "NativeMessagingHosts"), "chrome");
+  provideHostManifest(path.join(profile, "NativeMessagingHosts"), "chrome", host);
   // Installed: Debian's chromium wrapper loads the package's /usr/share/chromium/extensions/
   // itself (/etc/chromium.d/extensions), unless Playwright turns extensions off.
   const extensionArgs = [];
@@ -487,10 +490,10 @@ export async function launchChromium(scratch, { env = {}, headless = true, lang 
  * `.mozilla/native-messaging-hosts/`, a throw-away profile, and the extension installed as a
  * temporary add-on. `close()` of the returned browser stops it.
  */
-export async function launchFirefox(scratch, { env = {}, lang = "ja", grantHosts = [] } = {}) {
+export async function launchFirefox(scratch, { env = {}, lang = "ja", grantHosts = [], host } = {}) {
   const { default: puppeteer } = await import("puppeteer-core");
   const home = path.join(scratch, "firefox-home");
-  provideHostManifest(path.join(home, ".mozilla", "native-messaging-hosts"), "firefox");
+  provideHostManifest(path.join(home, ".mozilla", "native-messaging-hosts"), "firefox", host);
   const profile = path.join(scratch, "firefox-profile");
   fs.mkdirSync(profile, { recursive: true });
   // Installed: Firefox installs the package's unsigned .xpi itself, as an administrator's policy
@@ -577,11 +580,13 @@ async function openPolicyInstalledPage(page, file, ms = 20000) {
  * Pages are the driver's own: goto, click, evaluate (one argument), bringToFront, frames,
  * screenshot and url are the same in both. `runAtLoad(page, fn, arg)` has the page run `fn(arg)`
  * at the start of every document it loads from then on, as the page's own script would.
+ * `host` names a program for the host manifest instead of the build's host (a stand-in that
+ * starts it).
  * @param {"chromium" | "firefox"} kind
  */
-export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", grantHosts = [] } = {}) {
+export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", grantHosts = [], host } = {}) {
   if (kind === "chromium") {
-    const context = await launchChromium(scratch, { env, lang, grantHosts });
+    const context = await launchChromium(scratch, { env, lang, grantHosts, host });
     return {
       kind,
       lang,
@@ -596,7 +601,7 @@ export async function launchBrowser(kind, scratch, { env = {}, lang = "ja", gran
     };
   }
   if (kind === "firefox") {
-    const browser = await launchFirefox(scratch, { env, lang, grantHosts });
+    const browser = await launchFirefox(scratch, { env, lang, grantHosts, host });
     return {
       kind,
       lang,

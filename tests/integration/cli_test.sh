@@ -11,6 +11,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source-path=SCRIPTDIR source=check.sh
 source "$(dirname "$0")/check.sh"
+# Under the valgrind preset, every start of the CLI runs under memcheck (check.sh).
+jpki=$(memchecked "$jpki")
 
 # Run `jpki` inside a card; $1 = simulator options (quoted string).
 on_card() {

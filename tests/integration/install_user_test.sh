@@ -10,6 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source-path=SCRIPTDIR source=check.sh
 source "$(dirname "$0")/check.sh"
+# Under the valgrind preset, every start of the CLI runs under memcheck (check.sh).
+jpki=$(memchecked "$jpki")
 
 expect() { # description, actual, expected
 	if [[ $2 != "$3" ]]; then

@@ -20,6 +20,11 @@ must then appear in none of these:
   the chunk by then;
 - core files: the host runs with a core size limit of 0 (/proc/PID/limits), so none is made.
 
+Under the valgrind preset (JPKI_MEMCHECK names tests/memcheck) the host and the CLI run under
+valgrind memcheck, and a memcheck error in any of them fails the test (memcheck_verdicts). The
+memory read is then memcheck's process, which holds the host's (memcheck keeps the blocks the
+host frees out of use for a while, unwiped, so a PIN freed unwiped has a better chance to be seen).
+
 The dialog reads its PIN from a FIFO (FAKE_PINENTRY_PIN_FILE), so the PIN is in no
 environment of the test's own making, and the dialog is held open until the test writes it.
 
@@ -51,6 +56,33 @@ host_bin = os.path.join(build, "host/bridge/jpki-bridge-host")
 cli_bin = os.path.join(build, "host/cli/jpki")
 pinentry_bin = os.path.join(build, "tests/fake-pinentry/fake-pinentry")
 failures = []
+memcheck = os.environ.get("JPKI_MEMCHECK")
+
+
+def started(program, work):
+    """The command that starts program: under memcheck with the valgrind preset."""
+    if not memcheck:
+        return [program]
+    logs = os.path.join(work, "memcheck")
+    os.makedirs(logs, exist_ok=True)
+    return [memcheck, logs, program]
+
+
+def memcheck_verdicts(work):
+    """Under the valgrind preset: each run started under memcheck has a log whose verdict is
+    no error; returns how many runs there were."""
+    logs = os.path.join(work, "memcheck")
+    runs = [name[:-len(".started")] for name in os.listdir(logs) if name.endswith(".started")]
+    for pid in runs:
+        try:
+            with open(os.path.join(logs, pid + ".log"), errors="replace") as file:
+                log = file.read()
+        except OSError:
+            log = ""
+        summary = re.search(r"ERROR SUMMARY: (\d+)", log)
+        if summary is None or summary.group(1) != "0":
+            fail(f"memcheck: the run of PID {pid}: {log or 'no log'}")
+    return len(runs)
 
 
 def fail(what):
@@ -167,8 +199,8 @@ def host_flow(name, request, pins, work):
     err_path = os.path.join(work, f"{name}.err")
     out_r, out_w = os.pipe()
     with open(err_path, "wb") as err:
-        host = subprocess.Popen([host_bin], stdin=subprocess.PIPE, stdout=out_w, stderr=err,
-                                env=env, cwd=work)
+        host = subprocess.Popen(started(host_bin, work), stdin=subprocess.PIPE, stdout=out_w,
+                                stderr=err, env=env, cwd=work)
     frames = read_frame(out_r)  # the version frame
     # Fill the reply pipe to its capacity (page by page, blocking: O_NONBLOCK would be the
     # host's too), so that the host's reply write blocks until the test reads.
@@ -218,7 +250,7 @@ def cli_flow(name, args, pins, work):
     """The CLI with its PINs on --pin-fd, one line each, written once it waits for them."""
     start = time.monotonic()
     pin_r, pin_w = os.pipe()
-    cli = subprocess.Popen([cli_bin, *args, "--json", "--pin-fd", str(pin_r)],
+    cli = subprocess.Popen([*started(cli_bin, work), *args, "--json", "--pin-fd", str(pin_r)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(pin_r,),
                            cwd=work)
     # Scanned once the CLI waits in read(2) on its --pin-fd.
@@ -285,6 +317,11 @@ def inside():
                  work)
         cli_flow("jpki pin change auth (back)", ["pin", "change", "auth"],
                  [NEW_AUTH_PIN, AUTH_PIN], work)
+        if memcheck:
+            runs = memcheck_verdicts(work)
+            print(f"{runs} runs under valgrind memcheck", flush=True)
+            if runs == 0:
+                fail("nothing ran under memcheck")
     if failures:
         sys.exit(1)
     print("the PINs were found nowhere")

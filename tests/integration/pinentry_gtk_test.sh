@@ -42,6 +42,8 @@ work=$(mktemp -d)
 source "$here/check.sh"
 # shellcheck source-path=SCRIPTDIR source=desktop.sh
 source "$here/desktop.sh"
+# Under the valgrind preset, every start of the host runs under memcheck (check.sh).
+host=$(memchecked "$host")
 xvfb_pid=""
 drive_pid="" # the with-virtual-card running the driver, while a scenario runs
 

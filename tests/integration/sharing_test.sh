@@ -13,6 +13,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/integration/check.sh
 source "$source_dir/tests/integration/check.sh"
+# Under the valgrind preset, every start of the host runs under memcheck (check.sh).
+host=$(memchecked "$host")
 
 export JPKI_PINENTRY=$build/tests/fake-pinentry/fake-pinentry
 export LANG=C.UTF-8 XDG_CONFIG_HOME=$work/config
@@ -166,6 +168,8 @@ no_other_program_finds_the_pin_verified() {
 }
 
 if [[ ${3:-} == --inside ]]; then
+	# The outer run's host: under memcheck its stand-in logs where the outer checks look.
+	host=$5
 	pids=()
 	names=()
 	"$4"
@@ -175,7 +179,7 @@ fi
 # on_card STATS SCENARIO: the scenario against one fresh simulated card.
 on_card() {
 	"$with_card" --latency-ms "$latency_ms" --stats "$work/$1" -- "$0" "$build" "$source_dir" \
-		--inside "$2"
+		--inside "$2" "$host"
 }
 
 scenario() { # NAME PINS: the scenario passes, and exactly PINS VERIFYs carried a PIN
