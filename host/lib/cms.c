@@ -1,5 +1,6 @@
 #include "cms.h"
 
+#include "asn1_time.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "openssl_error.h"
@@ -545,17 +546,13 @@ read_signing_time(CMS_SignerInfo *si, GDateTime **out, GError **error)
 		return TRUE;
 	X509_ATTRIBUTE *attribute = CMS_signed_get_attr(si, loc);
 	ASN1_TYPE *value = X509_ATTRIBUTE_get0_type(attribute, 0);
-	struct tm tm = {0};
 	if (CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, loc) >= 0 ||
 	    X509_ATTRIBUTE_count(attribute) != 1 || value == NULL ||
-	    (value->type != V_ASN1_UTCTIME && value->type != V_ASN1_GENERALIZEDTIME) ||
-	    !ASN1_TIME_to_tm((const ASN1_TIME *)value->value.asn1_string, &tm)) {
-		ERR_clear_error();
+	    (value->type != V_ASN1_UTCTIME && value->type != V_ASN1_GENERALIZEDTIME)) {
 		set_malformed_attribute_error(error, NID_pkcs9_signingTime);
 		return FALSE;
 	}
-	*out = g_date_time_new_utc(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-				   tm.tm_min, tm.tm_sec);
+	*out = jpki_asn1_time_to_utc((const ASN1_TIME *)value->value.asn1_string);
 	if (*out == NULL) {
 		set_malformed_attribute_error(error, NID_pkcs9_signingTime);
 		return FALSE;

@@ -1,4 +1,5 @@
 /* JpkiTrustStore (trust anchors and CRLs) and path validation of a JpkiCert against it. */
+#include "asn1_time.h"
 #include "cert.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
@@ -8,7 +9,6 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <string.h>
-#include <time.h>
 
 /* Whether a CRL's signature verifies with an issuer's key: found once, not at every
  * certificate (OpenSSL's own CRL check re-encodes and re-hashes the whole CRL each time, tens
@@ -49,12 +49,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(X509BorrowedStack, x509_borrowed_stack_free)
 static gboolean
 asn1_time_to_unix(const ASN1_TIME *time, gint64 *out)
 {
-	struct tm tm = {0};
-	if (time == NULL || ASN1_TIME_to_tm(time, &tm) != 1) {
-		ERR_clear_error();
+	g_autoptr(GDateTime) utc = jpki_asn1_time_to_utc(time);
+	if (utc == NULL)
 		return FALSE;
-	}
-	*out = (gint64)timegm(&tm);
+	*out = g_date_time_to_unix(utc);
 	return TRUE;
 }
 

@@ -52,9 +52,10 @@ screenshot() {
 	import -silent -window root "$1"
 }
 
-# plausible_png FILE: a PNG of the whole screen that is not a blank screen.
+# plausible_png FILE [MIN_BYTES]: a PNG of the whole screen that is not a blank screen (at least
+# MIN_BYTES, default 5000: a GTK dialog; Wine's bitmap-font dialog compresses to less).
 plausible_png() {
-	local file=$1 info format width height spread
+	local file=$1 min_bytes=${2:-5000} info format width height spread
 	[[ -s $file ]] || {
 		echo "no screenshot $file"
 		return 1
@@ -62,7 +63,7 @@ plausible_png() {
 	info=$(identify -format '%m %w %h %[fx:int(standard_deviation*1000)]' "$file") || return 1
 	read -r format width height spread <<<"$info"
 	[[ $format == PNG && $width -eq 1024 && $height -eq 768 && $spread -gt 20 &&
-		$(stat -c %s "$file") -gt 5000 ]] || {
+		$(stat -c %s "$file") -gt $min_bytes ]] || {
 		echo "$file does not look like a screenshot: $info, $(stat -c %s "$file") bytes"
 		return 1
 	}

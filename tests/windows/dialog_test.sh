@@ -132,7 +132,7 @@ login_with_the_pin_typed_into_the_dialog() { # lang, title, screenshot
 	dialog=$(wait_for_dialog "$2") || { echo "$dialog"; return 1; }
 	screenshot "$3" 1
 	type_keys "$dialog" 1234 Return
-	wait_for_reply && token_verifies "$n" && plausible_png "$3"
+	wait_for_reply && token_verifies "$n" && plausible_png "$3" 2000
 }
 
 # 0000, then the dialog again saying 2 tries are left, then Esc: pin-incorrect, triesLeft 2.
@@ -152,7 +152,7 @@ wrong_pin_then_escape() { # lang, title, screenshot of the second dialog
 		echo "expected pin-incorrect with triesLeft 2, got: $(cat "$work/reply.json")"
 		return 1
 	}
-	plausible_png "$3"
+	plausible_png "$3" 2000
 }
 
 check "login with the PIN typed into the Win32 dialog" \
