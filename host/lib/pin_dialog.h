@@ -35,8 +35,8 @@ typedef struct {
 
 /* Shows the dialog and returns what the user typed, possibly "", in a buffer to release with
  * jpki_dialog_text_free(). The text is not checked against any PIN rule: pass it to
- * jpki_pin_new(). The typed text is never logged, and every buffer that held it is wiped.
- * Blocks the calling thread.
+ * jpki_pin_new(). The typed text is never logged, and every buffer of ours that held it is wiped
+ * (on Windows the edit control's own copy is only emptied). Blocks the calling thread.
  *
  * Errors (JPKI_ERROR):
  * - JPKI_ERROR_CANCELLED: the user cancelled or closed the dialog, or `cancel` was

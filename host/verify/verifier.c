@@ -243,8 +243,6 @@ check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, const char *orig
 		cms, content, jpki_trust_store_get_anchor_x509_store(box->store), error);
 	if (info == NULL)
 		return NULL;
-	if (origin != NULL && !jpki_cms_signer_info_check_origin(info, origin, error))
-		return NULL;
 	unsigned char *der = NULL;
 	int der_len = i2d_X509(info->signer, &der);
 	if (der_len <= 0) {
@@ -261,6 +259,10 @@ check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, const char *orig
 	/* At the present time, as the CMS check: the path again (cached, as a rule) and the
 	 * revocation. */
 	if (checked == NULL || !check_path(box, checked, key, cached, NULL, error))
+		return NULL;
+	/* After the certificate: a revoked or expired one is refused as such, whatever site it
+	 * names. */
+	if (origin != NULL && !jpki_cms_signer_info_check_origin(info, origin, error))
 		return NULL;
 	JpkiVerifiedSigner *signer = signer_of(g_steal_pointer(&checked));
 	if (info->signing_time != NULL)
