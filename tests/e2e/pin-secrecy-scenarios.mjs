@@ -25,11 +25,24 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as h from "./harness.mjs";
 
+/** A file's bytes, or undefined when it went away after it was listed (a running browser
+ * writes and removes temporary files, e.g. LevelDB's *.dbtmp, all the time). */
+function readIfStillThere(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 /** Every 4-digit number of its own in the files (UTF-8 or UTF-16LE). */
 function numbersIn(files) {
   const numbers = new Set();
   for (const file of files) {
-    const text = fs.readFileSync(file).toString("latin1").replaceAll("\0", "");
+    const data = readIfStillThere(file);
+    if (data === undefined) continue;
+    const text = data.toString("latin1").replaceAll("\0", "");
     for (const [number] of text.matchAll(/(?<![0-9])[0-9]{4}(?![0-9])/g)) numbers.add(number);
   }
   return numbers;
@@ -213,7 +226,8 @@ export function pinSecrecySuite(kind) {
         let scanned = 0;
         let bytes = 0;
         for (const file of profileFiles()) {
-          const data = fs.readFileSync(file);
+          const data = readIfStillThere(file);
+          if (data === undefined) continue;
           scanned += 1;
           bytes += data.length;
           search(path.relative(s.scratch.dir, file), data, true);
