@@ -37,7 +37,8 @@ install_puts_the_files_in_program_files() {
 each_browser_key_names_an_installed_manifest_that_names_the_installed_host() {
 	local i value manifest host
 	for i in "${!keys[@]}"; do
-		value=$("$wine_run" reg query "${keys[$i]}" /ve 2>/dev/null | tr -d '\r' |
+		# Wine's reg prints in the locale's language and code page: English, whatever LANG is.
+		value=$(LC_ALL=C "$wine_run" reg query "${keys[$i]}" /ve 2>/dev/null | tr -d '\r' |
 			sed -n 's/.*REG_SZ[[:space:]]*//p')
 		[[ $value == "C:\\Program Files\\jpki-bridge\\${manifests[$i]}" ]] || {
 			echo "${keys[$i]}: '$value'"
