@@ -128,12 +128,10 @@ static const JpkiErrorText messages[JPKI_ERROR_LAST] = {
 		  "Check whether the file was changed after it was signed."}},
 	[JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH] =
 		{"signature-origin-mismatch",
-		 {"この署名は別のサイトの求めで作られたものです（または、求めたサイトが記録されてい"
-		  "ま"
-		  "せん）。",
-		  "This signature was made at another site's request (or does not record which "
-		  "site "
-		  "asked for it)."},
+		 {"この署名は別のサイトの求めで作られたものです"
+		  "（または、求めたサイトが記録されていません）。",
+		  "This signature was made at another site's request "
+		  "(or does not record which site asked for it)."},
 		 {"このサイトのページから、もう一度署名してください。",
 		  "Sign again from this site's own page."}},
 	[JPKI_ERROR_CERTIFICATE_MISMATCH] =
