@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # Sourced by the tests that show a real dialog on a virtual desktop (pinentry_gtk_test.sh, the
 # Windows dialog under Wine in tests/windows/dialog_test.sh): stopping exactly the processes
-# they started, an Xvfb of their own, screenshots and a check that one is not blank.
-# The caller sets $work (a scratch folder) and $xvfb_pid="" before use.
+# they started, an Xvfb of their own, screenshots and a check that one is not blank, and the
+# login they type a PIN for: a fresh nonce and the check that the reply's token verifies.
+# The caller sets $work (a scratch folder) and $xvfb_pid="" before use; for token_verifies,
+# $verify (jpki-verify), $origin, $ca and, for a Windows build, $emulator (wine).
 
 # Stops exactly the process `pid` (TERM, then KILL after 5 s) and reaps it.
 stop_pid() {
@@ -65,6 +67,19 @@ plausible_png() {
 	[[ $format == PNG && $width -eq 1024 && $height -eq 768 && $spread -gt 20 &&
 		$(stat -c %s "$file") -gt $min_bytes ]] || {
 		echo "$file does not look like a screenshot: $info, $(stat -c %s "$file") bytes"
+		return 1
+	}
+}
+
+# A login nonce: 33 random bytes, 44 base64 characters without padding.
+nonce() { head -c 33 /dev/urandom | base64 -w0; }
+
+# token_verifies NONCE: the token in $work/reply.json verifies for $origin and NONCE under $ca.
+# shellcheck disable=SC2154 # $verify, $origin and $ca are the caller's (above)
+token_verifies() {
+	${emulator:+"$emulator"} "$verify" token --origin "$origin" --nonce "$1" --ca "$ca" \
+		<"$work/reply.json" || {
+		echo "reply: $(cat "$work/reply.json")"
 		return 1
 	}
 }

@@ -91,7 +91,6 @@ mkdir -p "$work/en/jpki-bridge" "$work/ja/jpki-bridge"
 printf '[host]\ntest-variables=true\n' >"$work/en/jpki-bridge/host.conf"
 printf '[host]\nlang=ja\ntest-variables=true\n' >"$work/ja/jpki-bridge/host.conf"
 
-nonce() { head -c 33 /dev/urandom | base64 -w0; } # 44 characters, no padding
 
 # The last scenario's dialog may still be on the display (and hold the keyboard grab) for a
 # moment after its host has gone: a new dialog could not grab the keyboard, and a search could
@@ -179,12 +178,6 @@ wait_for_reply() {
 	no_sanitizer_report "$work/host.err"
 }
 
-token_verifies() { # nonce
-	"$verify" token --origin "$origin" --nonce "$1" --ca "$ca" <"$work/reply.json" || {
-		echo "reply: $(cat "$work/reply.json")"
-		return 1
-	}
-}
 
 
 login_with_the_pin_typed_into_pinentry_gtk2() {

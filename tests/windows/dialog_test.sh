@@ -50,7 +50,6 @@ start_xvfb 190 || exit 2 # from :190 (the Linux dialog test takes :90 and up)
 	exit 2
 }
 
-nonce() { head -c 33 /dev/urandom | base64 -w0; }
 
 # The browser side, in the background: an authenticate request to the host, in LANG `2`.
 start_login() { # nonce, C.UTF-8|ja_JP.UTF-8
@@ -116,12 +115,6 @@ wait_for_reply() {
 	drive_pid=""
 }
 
-token_verifies() { # nonce
-	"$emulator" "$verify" token --origin "$origin" --nonce "$1" --ca "$ca" <"$work/reply.json" || {
-		echo "reply: $(cat "$work/reply.json")"
-		return 1
-	}
-}
 
 
 login_with_the_pin_typed_into_the_dialog() { # lang, title, screenshot
