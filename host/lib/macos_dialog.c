@@ -78,7 +78,10 @@ make_contents(const JpkiDialogRequest *request, gboolean ask, GError **error)
 	CFMutableDictionaryRef dict =
 		CFDictionaryCreateMutable(kCFAllocatorDefault, 0, &kCFTypeDictionaryKeyCallBacks,
 					  &kCFTypeDictionaryValueCallBacks);
-	put_text(dict, kCFUserNotificationAlertHeaderKey, request->title);
+	/* An alert without a header is refused: the program's name when no title is given. */
+	put_text(dict, kCFUserNotificationAlertHeaderKey,
+		 request->title != NULL && *request->title != '\0' ? request->title
+								   : "jpki-bridge");
 	/* The error line (a wrong PIN, the tries left) after the description, set apart. */
 	g_autofree char *message =
 		request->error != NULL && *request->error != '\0'
