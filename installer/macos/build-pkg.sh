@@ -67,7 +67,8 @@ rm -rf "$stage" "$work"
 mkdir -p "$work" "$out_dir"
 
 cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-	-DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_OSX_DEPLOYMENT_TARGET="$min_macos" \
+	-DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_NAME_DIR="$PREFIX/lib" \
+	-DCMAKE_OSX_DEPLOYMENT_TARGET="$min_macos" \
 	-DJPKI_BUILD_TESTS=OFF -DJPKI_E2E=OFF -DJPKI_DEMO=OFF \
 	-DJPKI_EXTENSION_TESTS=OFF
 cmake --build "$build_dir"
@@ -75,23 +76,31 @@ DESTDIR=$stage cmake --install "$build_dir"
 
 # The programs link Homebrew's GLib, OpenSSL, jansson and libpsl, which a user's Mac does not
 # have: copy each library they need (and those need) into $PREFIX/lib/jpki-bridge and point
-# every reference at the copy.
+# every reference at the copy. The system's own libraries and the package's own files stay.
 libdir=$PREFIX/lib/jpki-bridge
 mkdir -p "$stage$libdir"
 is_macho() { file -b "$1" | grep -q 'Mach-O'; }
 foreign_libs() {
-	otool -L "$1" | tail -n +2 | awk '{print $1}' |
-		grep -v -e '^/usr/lib/' -e '^/System/' -e "^$libdir/" || true
+	otool -L "$1" | tail -n +2 | awk '{print $1}' | while IFS= read -r lib; do
+		case $lib in
+		/usr/lib/* | /System/*) ;;
+		*) [ -e "$stage$lib" ] || echo "$lib" ;;
+		esac
+	done
 }
 pending=()
 while IFS= read -r -d '' file; do
-	is_macho "$file" && pending+=("$file")
+	if is_macho "$file"; then pending+=("$file"); fi
 done < <(find "$stage$PREFIX" -type f -print0)
 while [ ${#pending[@]} -gt 0 ]; do
 	file=${pending[0]}
 	pending=("${pending[@]:1}")
 	while IFS= read -r lib; do
-		[ -n "$lib" ] || continue
+		if [ "${lib#@}" != "$lib" ]; then
+			echo "build-pkg.sh: $file refers to $lib, which is not in the package;" >&2
+			echo "  copy that library in by hand or rebuild it with an absolute install name" >&2
+			exit 1
+		fi
 		copy=$stage$libdir/$(basename "$lib")
 		if [ ! -e "$copy" ]; then
 			cp "$(realpath "$lib")" "$copy"
@@ -103,15 +112,18 @@ while [ ${#pending[@]} -gt 0 ]; do
 	done < <(foreign_libs "$file")
 done
 
-# Hardened runtime and a secure timestamp: what notarisation asks of every binary.
-if ! $unsigned; then
-	while IFS= read -r -d '' file; do
-		if is_macho "$file"; then
-			codesign --force --options runtime --timestamp \
-				--sign "$JPKI_MACOS_APP_IDENTITY" "$file"
-		fi
-	done < <(find "$stage$PREFIX" -type f -print0)
-fi
+# Hardened runtime and a secure timestamp: what notarisation asks of every binary. Unsigned,
+# an ad-hoc signature still: Apple silicon runs no arm64 code without one, and
+# install_name_tool above broke the linker's.
+while IFS= read -r -d '' file; do
+	if ! is_macho "$file"; then
+		continue
+	elif $unsigned; then
+		codesign --force --sign - "$file"
+	else
+		codesign --force --options runtime --timestamp --sign "$JPKI_MACOS_APP_IDENTITY" "$file"
+	fi
+done < <(find "$stage$PREFIX" -type f -print0)
 
 pkgbuild --root "$stage" --identifier "$COMPONENT_ID" --version "$version" \
 	--install-location / --ownership recommended "$work/$COMPONENT_PKG"
