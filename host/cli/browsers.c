@@ -1,4 +1,4 @@
-/* Browsers on Linux: names, manifest folders, how each one is installed. */
+/* Browsers on Linux and macOS: names, manifest folders, how each one is installed. */
 #include "browsers.h"
 
 #include "cli.h"
@@ -18,6 +18,63 @@ typedef struct {
 	const char *flatpak;
 } BrowserInfo;
 
+#ifdef __APPLE__
+/* macOS (not yet run on a Mac): every per-user folder is under the home folder, and the
+ * system-wide ones are those installer/macos/manifest-dirs.txt names (the package installs a
+ * manifest in each; a test compares the two lists). Brave reads no system folder of its own
+ * there that we could confirm, so it has the per-user one alone. Programs are the apps'
+ * binaries; there are no snaps or Flatpaks. */
+static const BrowserInfo browsers[CLI_BROWSER_COUNT] = {
+	[CLI_BROWSER_CHROME] = {"chrome",
+				"Google Chrome",
+				FALSE,
+				"Library/Application Support/Google/Chrome/NativeMessagingHosts",
+				{"/Library/Google/Chrome/NativeMessagingHosts", NULL},
+				{"/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+				 NULL},
+				NULL,
+				NULL},
+	[CLI_BROWSER_CHROMIUM] = {"chromium",
+				  "Chromium",
+				  FALSE,
+				  "Library/Application Support/Chromium/NativeMessagingHosts",
+				  {"/Library/Application Support/Chromium/NativeMessagingHosts",
+				   NULL},
+				  {"/Applications/Chromium.app/Contents/MacOS/Chromium", NULL},
+				  NULL,
+				  NULL},
+	[CLI_BROWSER_EDGE] = {"edge",
+			      "Microsoft Edge",
+			      FALSE,
+			      "Library/Application Support/Microsoft Edge/NativeMessagingHosts",
+			      {"/Library/Microsoft/Edge/NativeMessagingHosts", NULL},
+			      {"/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+			       NULL},
+			      NULL,
+			      NULL},
+	[CLI_BROWSER_BRAVE] = {"brave",
+			       "Brave",
+			       FALSE,
+			       "Library/Application Support/BraveSoftware/Brave-Browser/"
+			       "NativeMessagingHosts",
+			       {NULL},
+			       {"/Applications/Brave Browser.app/Contents/MacOS/Brave Browser",
+				NULL},
+			       NULL,
+			       NULL},
+	[CLI_BROWSER_FIREFOX] = {"firefox",
+				 "Firefox",
+				 TRUE,
+				 "Library/Application Support/Mozilla/NativeMessagingHosts",
+				 {"/Library/Application Support/Mozilla/NativeMessagingHosts",
+				  NULL},
+				 {"/Applications/Firefox.app/Contents/MacOS/firefox", NULL},
+				 NULL,
+				 NULL},
+};
+/* Chromium's user data folder on macOS ignores CHROME_CONFIG_HOME and XDG_CONFIG_HOME. */
+#define USER_DIR_UNDER_HOME(info) TRUE
+#else
 static const BrowserInfo browsers[CLI_BROWSER_COUNT] = {
 	[CLI_BROWSER_CHROME] = {"chrome",
 				"Google Chrome",
@@ -62,6 +119,9 @@ static const BrowserInfo browsers[CLI_BROWSER_COUNT] = {
 				 "firefox",
 				 "org.mozilla.firefox"},
 };
+/* Firefox's folder is under ~/.mozilla whatever XDG_CONFIG_HOME says. */
+#define USER_DIR_UNDER_HOME(info) ((info)->firefox)
+#endif
 
 const char *
 cli_browser_name(CliBrowser browser)
@@ -104,7 +164,7 @@ char *
 cli_browser_user_manifest_dir(CliBrowser browser)
 {
 	const BrowserInfo *info = &browsers[browser];
-	if (info->firefox)
+	if (USER_DIR_UNDER_HOME(info))
 		return g_build_filename(g_get_home_dir(), info->user_dir, NULL);
 	const char *config_home = non_empty_env("CHROME_CONFIG_HOME");
 	if (config_home == NULL)
@@ -174,6 +234,8 @@ cli_browser_find_sandboxed(CliBrowser browser)
 				return g_steal_pointer(&path);
 		}
 	}
+	if (info->flatpak == NULL)
+		return NULL;
 	/* Flatpak installs per user under the XDG data folder, system-wide under /var/lib. */
 	g_autofree char *user =
 		g_build_filename(g_get_user_data_dir(), "flatpak", "app", info->flatpak, NULL);

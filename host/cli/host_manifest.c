@@ -5,6 +5,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <mach-o/dyld.h>
+#endif
 
 #define CHROME_ORIGIN "chrome-extension://" JPKI_CHROME_EXTENSION_ID "/"
 
@@ -47,16 +50,36 @@ cli_host_resolve(const char *path, GError **error)
 	return g_steal_pointer(&absolute);
 }
 
+/* This program's own file. */
+static char *
+self_path(GError **error)
+{
+#ifdef __APPLE__
+	/* No /proc on macOS (not yet run on a Mac): dyld knows the path it started. */
+	char path[4096];
+	uint32_t size = sizeof(path);
+	if (_NSGetExecutablePath(path, &size) != 0) {
+		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_IO,
+				    "cannot tell where jpki is: its path is too long");
+		return NULL;
+	}
+	return g_canonicalize_filename(path, NULL);
+#else
+	g_autoptr(GError) local = NULL;
+	char *self = g_file_read_link("/proc/self/exe", &local);
+	if (self == NULL)
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot tell where jpki is: %s",
+			    local->message);
+	return self;
+#endif
+}
+
 char *
 cli_host_default_path(GError **error)
 {
-	g_autoptr(GError) local = NULL;
-	g_autofree char *self = g_file_read_link("/proc/self/exe", &local);
-	if (self == NULL) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot tell where jpki is: %s",
-			    local->message);
+	g_autofree char *self = self_path(error);
+	if (self == NULL)
 		return NULL;
-	}
 	g_autofree char *bindir = g_path_get_dirname(self);
 	const char *relative[] = {JPKI_HOST_FROM_BINDIR, JPKI_HOST_FROM_BUILD_DIR};
 	for (guint i = 0; i < G_N_ELEMENTS(relative); i++) {

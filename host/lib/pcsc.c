@@ -7,8 +7,7 @@
 #include <openssl/crypto.h>
 #include <string.h>
 
-#define PNP_NOTIFICATION "\\\\?PnP?\\Notification"
-#define MAX_RESPONSE     (65536 + 2)
+#define MAX_RESPONSE (65536 + 2)
 /* One command's answer, however it arrives: the most an extended Le can ask
  * for. A card that keeps answering 61xx is cut off well before that. */
 #define MAX_TOTAL_RESPONSE 65536
@@ -134,9 +133,10 @@ jpki_context_list_readers(JpkiContext *context, GError **error)
 	return readers;
 }
 
-/* Current states of `readers`, plus pcsc-lite's reader-list notification. */
+/* Current states of `readers` (n_readers of them), plus the reader-list notification where
+ * the platform has one (then *count is n_readers + 1). */
 static SCARD_READERSTATE *
-reader_states_new(GStrv readers, guint *count)
+reader_states_new(GStrv readers, guint *n_readers, guint *count)
 {
 	guint n = readers != NULL ? g_strv_length(readers) : 0;
 	SCARD_READERSTATE *states = g_new0(SCARD_READERSTATE, n + 1);
@@ -144,9 +144,10 @@ reader_states_new(GStrv readers, guint *count)
 		states[i].szReader = readers[i];
 		states[i].dwCurrentState = SCARD_STATE_UNAWARE;
 	}
-	states[n].szReader = PNP_NOTIFICATION;
+	states[n].szReader = JPKI_PCSC_PNP_READER;
 	states[n].dwCurrentState = SCARD_STATE_UNAWARE;
-	*count = n + 1;
+	*n_readers = n;
+	*count = JPKI_PCSC_HAS_PNP ? n + 1 : n;
 	return states;
 }
 
@@ -157,15 +158,15 @@ jpki_context_list_readers_with_card(JpkiContext *context, GError **error)
 	g_auto(GStrv) readers = jpki_context_list_readers(context, error);
 	if (readers == NULL)
 		return NULL;
-	guint count = 0;
-	g_autofree SCARD_READERSTATE *states = reader_states_new(readers, &count);
-	LONG rv = SCardGetStatusChange(context->handle, 0, states, count - 1);
+	guint n_readers = 0, count = 0;
+	g_autofree SCARD_READERSTATE *states = reader_states_new(readers, &n_readers, &count);
+	LONG rv = SCardGetStatusChange(context->handle, 0, states, n_readers);
 	if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
 		set_pcsc_error(error, rv, DURING_SETUP, "reading the readers' state");
 		return NULL;
 	}
 	g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
-	for (guint i = 0; i + 1 < count; i++) {
+	for (guint i = 0; i < n_readers; i++) {
 		if (states[i].dwEventState & SCARD_STATE_PRESENT)
 			g_strv_builder_add(builder, readers[i]);
 	}
@@ -185,14 +186,16 @@ jpki_context_wait_for_card(JpkiContext *context, guint timeout_ms, GError **erro
 			g_propagate_error(error, g_steal_pointer(&list_error));
 			return FALSE;
 		}
-		guint count = 0;
-		g_autofree SCARD_READERSTATE *states = reader_states_new(readers, &count);
-		LONG rv = SCardGetStatusChange(context->handle, 0, states, count);
+		guint n_readers = 0, count = 0;
+		g_autofree SCARD_READERSTATE *states =
+			reader_states_new(readers, &n_readers, &count);
+		LONG rv = count > 0 ? SCardGetStatusChange(context->handle, 0, states, count)
+				    : SCARD_S_SUCCESS;
 		if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
 			set_pcsc_error(error, rv, DURING_SETUP, "reading the readers' state");
 			return FALSE;
 		}
-		for (guint i = 0; i + 1 < count; i++) {
+		for (guint i = 0; i < n_readers; i++) {
 			if (states[i].dwEventState & SCARD_STATE_PRESENT)
 				return TRUE;
 		}
@@ -204,8 +207,19 @@ jpki_context_wait_for_card(JpkiContext *context, guint timeout_ms, GError **erro
 		}
 		for (guint i = 0; i < count; i++)
 			states[i].dwCurrentState = states[i].dwEventState & ~SCARD_STATE_CHANGED;
-		/* Wakes on a card in any reader or on a reader plugged in. */
-		rv = SCardGetStatusChange(context->handle, (DWORD)left_ms, states, count);
+		/* Wakes on a card in any reader or on a reader plugged in. Without the
+		 * reader-list notification (macOS) a reader plugged in is only seen by listing
+		 * again, so the wait is cut into slices. */
+		guint wait_ms = (guint)MIN(left_ms, (gint64)JPKI_PCSC_WAIT_SLICE_MS);
+		if (count == 0) {
+			/* Nothing for SCardCancel to interrupt: a cancel is seen at the caller's
+			 * next slice (the host waits in slices of its own, bridge/commands.c). */
+			g_usleep((gulong)wait_ms * G_TIME_SPAN_MILLISECOND);
+			continue;
+		}
+		rv = SCardGetStatusChange(context->handle, (DWORD)wait_ms, states, count);
+		if (rv == SCARD_E_TIMEOUT && !JPKI_PCSC_HAS_PNP)
+			continue;
 		if (rv != SCARD_S_SUCCESS) {
 			set_pcsc_error(error, rv, DURING_SETUP, "waiting for a card");
 			return FALSE;

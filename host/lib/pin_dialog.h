@@ -1,6 +1,7 @@
 /* The desktop's PIN dialog, the only place a PIN is typed: one interface with an
  * implementation for each desktop, chosen at build time: pinentry.c (GnuPG's pinentry
- * programs; Linux and other Unix, pinentry.h) and win32_dialog.c (a native window; Windows).
+ * programs; Linux and other Unix, pinentry.h), win32_dialog.c (a native window; Windows) and
+ * macos_dialog.c (a CFUserNotification alert; macOS, not yet compiled on a Mac).
  * Used by the jpki CLI and the browser host. */
 #pragma once
 

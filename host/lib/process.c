@@ -2,8 +2,13 @@
 #include "process.h"
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
+#ifdef __APPLE__
+#include <sys/ptrace.h>
+#include <sys/types.h>
+#else
+#include <sys/prctl.h>
+#endif
 
 #if defined(__SANITIZE_ADDRESS__)
 #define JPKI_LEAK_SANITIZER 1
@@ -19,7 +24,13 @@ jpki_process_protect(void)
 	const struct rlimit no_core = {0, 0};
 	if (setrlimit(RLIMIT_CORE, &no_core) != 0)
 		g_warning("could not turn core files off");
-#ifndef JPKI_LEAK_SANITIZER
+#if defined(JPKI_LEAK_SANITIZER)
+		/* LeakSanitizer needs to attach to its own process. */
+#elif defined(__APPLE__)
+	/* macOS has no prctl; PT_DENY_ATTACH keeps debuggers out (not yet run on a Mac). */
+	if (ptrace(PT_DENY_ATTACH, 0, 0, 0) != 0)
+		g_warning("could not refuse debuggers");
+#else
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		g_warning("could not make the process undumpable");
 #endif

@@ -7,6 +7,6 @@
 #include <glib.h>
 
 /* RLIMIT_CORE 0, PR_SET_DUMPABLE 0 (not in AddressSanitizer builds: LeakSanitizer attaches to
- * its own process with ptrace, which that forbids), SIGPIPE ignored. Windows: no error-report
- * dialog or report on a crash, no DLL loaded from the current folder. */
+ * its own process with ptrace, which that forbids; PT_DENY_ATTACH on macOS), SIGPIPE ignored.
+ * Windows: no error-report dialog or report on a crash, no DLL loaded from the current folder. */
 void jpki_process_protect(void);

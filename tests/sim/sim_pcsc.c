@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define PNP_NOTIFICATION "\\\\?PnP?\\Notification"
-
 typedef struct {
 	char *name;
 	SimCard *card;          /* in the reader */
@@ -604,7 +602,7 @@ SCardTransmit(SCARDHANDLE handle, const SCARD_IO_REQUEST *send_pci, LPCBYTE send
 static DWORD
 current_state_locked(const char *name)
 {
-	if (g_strcmp0(name, PNP_NOTIFICATION) == 0)
+	if (g_strcmp0(name, JPKI_PCSC_PNP_READER) == 0)
 		return (DWORD)reader_list_events << 16;
 	SimReader *reader = find_reader(name);
 	if (reader == NULL)
@@ -627,7 +625,7 @@ report_changes_locked(SCARD_READERSTATE *states, DWORD count)
 		 * The PnP entry is pcsc-lite's reader count in the upper 16 bits, compared as it
 		 * is, even when 0 (UNAWARE): the first reader plugged in is a change, and no reader
 		 * at all is none. */
-		gboolean pnp = g_strcmp0(state->szReader, PNP_NOTIFICATION) == 0;
+		gboolean pnp = g_strcmp0(state->szReader, JPKI_PCSC_PNP_READER) == 0;
 		DWORD mask = (before & 0xFFFF0000) != 0 ? ~(DWORD)0 : 0xFFFF;
 		gboolean differs = pnp ? now != before
 				       : state->dwCurrentState == SCARD_STATE_UNAWARE ||
@@ -635,7 +633,7 @@ report_changes_locked(SCARD_READERSTATE *states, DWORD count)
 		state->dwEventState = now | (differs ? SCARD_STATE_CHANGED : 0);
 		if (differs) {
 			any = TRUE;
-			if (g_strcmp0(state->szReader, PNP_NOTIFICATION) != 0) {
+			if (g_strcmp0(state->szReader, JPKI_PCSC_PNP_READER) != 0) {
 				SimReader *reader = find_reader(state->szReader);
 				if (reader != NULL && reader->card != NULL) {
 					gsize len = 0;
