@@ -179,6 +179,39 @@ test_crls_are_replaced_without_a_restart(void **state)
 	g_unlink(empty);
 }
 
+/* Two current CRLs of one issuer (a full CRL and a newer one, or two partitions): a serial
+ * listed only in the second is revoked; a CRL in the issuer's name that its key did not sign
+ * neither revokes nor stands in for a genuine one. */
+static void
+test_a_serial_listed_only_in_a_second_crl_of_the_issuer_is_revoked(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = verifier_with_auth_ca();
+	g_autofree char *token = token_text();
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
+	g_autofree char *empty = test_pki_write_crl("auth-ca.pem", "auth-ca.key", NULL);
+	g_autofree char *revoking = test_pki_write_crl("auth-ca.pem", "auth-ca.key", cert);
+	g_autofree char *forged = test_pki_write_crl("auth-ca.pem", "sign-ca.key", cert);
+	g_autoptr(GError) error = NULL;
+
+	const char *const both[] = {empty, revoking, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, both, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-revoked");
+	const char *const both_reversed[] = {revoking, empty, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, both_reversed, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-revoked");
+
+	const char *const genuine_and_forged[] = {empty, forged, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, genuine_and_forged, &error));
+	assert_string_equal(refusal(verifier, token), "accepted");
+	const char *const forged_only[] = {forged, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, forged_only, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-untrusted");
+	g_unlink(empty);
+	g_unlink(revoking);
+	g_unlink(forged);
+}
+
 /* The cache keeps a certificate's path, never its dates: a verifier that checked a token at
  * one time refuses it at a time outside the certificate's validity. */
 static void
@@ -375,6 +408,8 @@ main(void)
 		cmocka_unit_test(test_a_login_gives_the_certificate_without_holder_attributes),
 		cmocka_unit_test(test_a_cms_names_its_origin_and_is_refused_for_another),
 		cmocka_unit_test(test_crls_are_replaced_without_a_restart),
+		cmocka_unit_test(
+			test_a_serial_listed_only_in_a_second_crl_of_the_issuer_is_revoked),
 		cmocka_unit_test(
 			test_a_cached_certificate_is_refused_once_time_moves_past_its_dates),
 		cmocka_unit_test(test_a_cached_certificate_is_refused_once_a_crl_lists_it),
