@@ -207,15 +207,6 @@ test_raw_signature_of_the_wrong_length_is_refused(void **state)
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID));
 }
 
-/* The card's part of a CMS: raw RSA PKCS#1 v1.5 over the DigestInfo. */
-static GBytes *
-sign_digest_info(GBytes *digest_info, gpointer user_data, GError **error)
-{
-	(void)error;
-	g_autoptr(EVP_PKEY) key = test_pki_load_key(user_data);
-	return test_sign_like_the_card(key, digest_info);
-}
-
 /* The portal's own origin, as in its configuration. */
 #define PORTAL_ORIGIN "https://portal.example:8443"
 
@@ -223,19 +214,9 @@ static GBytes *
 cms_for(const char *cert_file, const char *key_file, const char *text, const char *origin)
 {
 	g_autoptr(X509) signer = test_pki_load_x509(cert_file);
-	guint8 digest[32];
-	gsize len = sizeof(digest);
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(checksum, (const guchar *)text, (gssize)strlen(text));
-	g_checksum_get_digest(checksum, digest, &len);
-	g_autoptr(GBytes) content_digest = g_bytes_new(digest, len);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autoptr(GError) error = NULL;
-	g_autofree char *key = g_strdup(key_file);
-	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, content_digest, now, origin,
-					     sign_digest_info, key, &error);
-	assert_null(error);
-	return cms;
+	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
+	g_autoptr(GBytes) content = text_bytes(text);
+	return test_make_cms(signer, key, JPKI_HASH_SHA256, content, NULL, origin);
 }
 
 static GBytes *

@@ -80,32 +80,13 @@ test_a_login_gives_the_certificate_without_holder_attributes(void **state)
 	assert_null(jpki_verified_signer_get_address(signer));
 }
 
-static GBytes *
-sign_like_the_card(GBytes *digest_info, gpointer key, GError **error)
-{
-	(void)error;
-	return test_sign_like_the_card(key, digest_info);
-}
-
 /* A CMS over `content` as sign-cms makes it for `origin` (NULL: none). */
 static GBytes *
 cms_for(GBytes *content, const char *origin)
 {
 	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
 	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(checksum, g_bytes_get_data(content, NULL),
-			  (gssize)g_bytes_get_size(content));
-	guint8 digest[32];
-	gsize len = sizeof(digest);
-	g_checksum_get_digest(checksum, digest, &len);
-	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, len);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autoptr(GError) error = NULL;
-	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now, origin,
-					     sign_like_the_card, key, &error);
-	g_assert_no_error(error);
-	return cms;
+	return test_make_cms(signer, key, JPKI_HASH_SHA256, content, NULL, origin);
 }
 
 static void
