@@ -124,6 +124,54 @@ test_serials_not_listed_are_not_found(void **state)
 	}
 }
 
+/* Many entries, so that lookups go through the summary: runs of serials that share their
+ * first 12 octets or are all short (equal 8-byte prefixes over many summary steps), listed
+ * with every other value missing. */
+static void
+test_long_runs_of_serials_with_equal_prefixes_are_searched_whole(void **state)
+{
+	(void)state;
+	g_autoptr(GPtrArray) hex = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < 400; i++) {
+		g_ptr_array_add(hex, g_strdup_printf("7A0102030405060708090A0B%016X", i * 2));
+		g_ptr_array_add(hex, g_strdup_printf("%X", i * 2 + 2));
+	}
+	g_autoptr(X509_CRL) crl = crl_listing((const char *const *)hex->pdata, hex->len);
+	g_autoptr(CrlIndex) index = crl_index_new(crl);
+	assert_int_equal(crl_index_size(index), hex->len);
+	for (guint i = 0; i < 400; i++) {
+		g_autofree char *long_listed =
+			g_strdup_printf("7A0102030405060708090A0B%016X", i * 2);
+		g_autofree char *long_absent =
+			g_strdup_printf("7A0102030405060708090A0B%016X", i * 2 + 1);
+		g_autofree char *short_listed = g_strdup_printf("%X", i * 2 + 2);
+		g_autofree char *short_absent = g_strdup_printf("%X", i * 2 + 1);
+		if (!lists(index, long_listed) || !lists(index, short_listed))
+			fail_msg("%s or %s is listed but not found", long_listed, short_listed);
+		if (lists(index, long_absent) || lists(index, short_absent))
+			fail_msg("%s or %s is not listed but found", long_absent, short_absent);
+	}
+}
+
+/* Only short serials: every key starts with 12 zero octets or more. */
+static void
+test_a_crl_of_short_serials_is_searched_past_its_zero_octets(void **state)
+{
+	(void)state;
+	g_autoptr(GPtrArray) hex = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 1; i <= 300; i++)
+		g_ptr_array_add(hex, g_strdup_printf("%X", i * 3));
+	g_autoptr(X509_CRL) crl = crl_listing((const char *const *)hex->pdata, hex->len);
+	g_autoptr(CrlIndex) index = crl_index_new(crl);
+	for (guint i = 0; i <= 901; i++) {
+		g_autofree char *serial = g_strdup_printf("%X", i);
+		if (lists(index, serial) != (i % 3 == 0 && i > 0))
+			fail_msg("serial %s: wrong answer", serial);
+	}
+	assert_false(lists(index, "10000000000000000000000000000"));
+	assert_false(lists(index, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"));
+}
+
 static void
 test_an_empty_crl_lists_nothing(void **state)
 {
@@ -195,6 +243,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_listed_serial_is_found_first_last_and_between),
 		cmocka_unit_test(test_serials_not_listed_are_not_found),
+		cmocka_unit_test(test_long_runs_of_serials_with_equal_prefixes_are_searched_whole),
+		cmocka_unit_test(test_a_crl_of_short_serials_is_searched_past_its_zero_octets),
 		cmocka_unit_test(test_an_empty_crl_lists_nothing),
 		cmocka_unit_test(test_keys_are_padded_and_negative_or_long_serials_have_none),
 		cmocka_unit_test(test_serials_without_a_key_are_looked_up_through_openssl),
