@@ -181,6 +181,16 @@ test_a_serial_listed_only_in_a_second_crl_of_the_issuer_is_revoked(void **state)
 	const char *const both_reversed[] = {revoking, empty, NULL};
 	assert_true(jpki_verifier_reload_crls(verifier, both_reversed, &error));
 	assert_string_equal(refusal(verifier, token), "certificate-revoked");
+	/* Past both CRLs' nextUpdate (30 days on), or before their lastUpdate (yesterday), the
+	 * certificate still valid: neither CRL counts, the listing one included. */
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autoptr(GDateTime) stale = g_date_time_add_days(now, 31);
+	jpki_verifier_set_time(verifier, stale);
+	assert_string_equal(refusal(verifier, token), "certificate-untrusted");
+	g_autoptr(GDateTime) early = g_date_time_add_days(now, -2);
+	jpki_verifier_set_time(verifier, early);
+	assert_string_equal(refusal(verifier, token), "certificate-untrusted");
+	jpki_verifier_set_time(verifier, NULL);
 
 	const char *const genuine_and_forged[] = {empty, forged, NULL};
 	assert_true(jpki_verifier_reload_crls(verifier, genuine_and_forged, &error));
