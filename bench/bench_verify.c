@@ -2,7 +2,8 @@
  *   1. a CRL of N entries (default 10^6) from the test authentication CA: generated, then
  *      loaded through libjpki-verify (jpki_verifier_add_crl_file, which also sorts the entries)
  *      and through OpenSSL alone (d2i_X509_CRL), and looked up with OpenSSL's
- *      X509_CRL_get0_by_serial;
+ *      X509_CRL_get0_by_serial and through libjpki's index (crl_index.h, what revocation
+ *      checks use), in turns over the same serials;
  *   2. login-token verifications per second on one core, without and with that CRL, against
  *      raw OpenSSL RSA-2048 PKCS#1 v1.5 verifications in the same run, in turns;
  *   3. detached CAdES verifications per second with a CRL of N entries from the test signing
@@ -12,6 +13,7 @@
 #include "authtoken.h"
 #include "cert.h"
 #include "cms.h"
+#include "crl_index.h"
 #include "jpki-verify.h"
 #include "openssl_autoptr.h"
 
@@ -27,6 +29,7 @@
 #define ORIGIN        "https://portal.example.jp"
 #define NONCE         "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI="
 #define LOOKUPS       200000
+#define TURNS         20
 #define RUN_SECONDS   2.0
 #define SLICE_SECONDS 0.05
 #define SERIAL_BYTES  16
@@ -153,20 +156,60 @@ bench_crl(const char *pki, guint n, const char *crl_path)
 	start = now_seconds();
 	X509_CRL_get0_by_serial(crl, &found, g_ptr_array_index(serials, 0));
 	printf("  first lookup (sorts): %.3f s\n", now_seconds() - start);
+	start = now_seconds();
+	g_autoptr(CrlIndex) index = crl_index_new(crl);
+	printf("  index built (libjpki, at load): %.3f s, %u serials\n", now_seconds() - start,
+	       crl_index_size(index));
+	/* Random serials, none listed: the common case, and the index never calls OpenSSL for
+	 * them (a hit is confirmed by X509_CRL_get0_by_serial, so it costs what OpenSSL does). */
 	g_autoptr(GPtrArray) absent =
 		g_ptr_array_new_with_free_func((GDestroyNotify)ASN1_INTEGER_free);
-	for (guint i = 0; i < serials->len; i++)
+	for (guint i = 0; i < LOOKUPS; i++)
 		g_ptr_array_add(absent, random_serial());
+	/* In turns of LOOKUPS / TURNS over the same serials, so a load that changes meanwhile
+	 * weighs on both alike. */
+	guint openssl_hits = 0, index_hits = 0;
+	double openssl_time = 0, index_time = 0;
+	for (guint turn = 0; turn < TURNS; turn++) {
+		guint from = turn * (LOOKUPS / TURNS), to = from + LOOKUPS / TURNS;
+		start = now_seconds();
+		for (guint i = from; i < to; i++)
+			openssl_hits += X509_CRL_get0_by_serial(crl, &found,
+								g_ptr_array_index(absent, i)) == 1;
+		openssl_time += now_seconds() - start;
+		start = now_seconds();
+		for (guint i = from; i < to; i++)
+			index_hits += crl_index_lists(index, g_ptr_array_index(absent, i));
+		index_time += now_seconds() - start;
+	}
+	printf("  lookup of random serials, OpenSSL X509_CRL_get0_by_serial: %.2f µs; libjpki's "
+	       "index: %.2f µs (%.1f× faster; %u lookups each, %u and %u listed)\n",
+	       openssl_time * 1e6 / LOOKUPS, index_time * 1e6 / LOOKUPS, openssl_time / index_time,
+	       LOOKUPS, openssl_hits, index_hits);
 	guint hits = 0;
 	start = now_seconds();
-	for (guint i = 0; i < LOOKUPS; i++) {
-		GPtrArray *pool = i % 2 == 0 ? serials : absent;
-		hits += X509_CRL_get0_by_serial(crl, &found,
-						g_ptr_array_index(pool, i % pool->len)) == 1;
-	}
-	double elapsed = now_seconds() - start;
-	printf("  lookup, OpenSSL X509_CRL_get0_by_serial: %.2f µs (%u lookups, %u listed)\n",
-	       elapsed * 1e6 / LOOKUPS, LOOKUPS, hits);
+	for (guint i = 0; i < LOOKUPS; i++)
+		hits += crl_index_lists(index, g_ptr_array_index(serials, i % serials->len));
+	printf("  lookup of listed serials, libjpki's index (then OpenSSL for the entry): %.2f µs "
+	       "(%u of %u listed)\n",
+	       (now_seconds() - start) * 1e6 / LOOKUPS, hits, LOOKUPS);
+}
+
+/* What the card does with a DigestInfo: raw RSA with PKCS#1 v1.5 padding; a
+ * jpki_cms_sign_detached() signer. */
+static GBytes *
+sign_with_key(GBytes *digest_info, gpointer key, GError **error)
+{
+	(void)error;
+	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
+	guint8 signature[512];
+	gsize signature_len = sizeof(signature);
+	if (EVP_PKEY_sign_init(ctx) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
+	    EVP_PKEY_sign(ctx, signature, &signature_len, g_bytes_get_data(digest_info, NULL),
+			  g_bytes_get_size(digest_info)) <= 0)
+		g_error("EVP_PKEY_sign");
+	return g_bytes_new(signature, signature_len);
 }
 
 static char *
@@ -179,15 +222,7 @@ make_token(const char *pki)
 		g_error("%s", error->message);
 	g_autoptr(EVP_PKEY) key = load_key(pki, "auth.key");
 	g_autoptr(GBytes) info = jpki_authtoken_digest_info(ORIGIN, NONCE);
-	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
-	guint8 signature[512];
-	gsize signature_len = sizeof(signature);
-	if (EVP_PKEY_sign_init(ctx) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_sign(ctx, signature, &signature_len, g_bytes_get_data(info, NULL),
-			  g_bytes_get_size(info)) <= 0)
-		g_error("EVP_PKEY_sign");
-	g_autoptr(GBytes) signature_bytes = g_bytes_new(signature, signature_len);
+	g_autoptr(GBytes) signature_bytes = sign_with_key(info, key, NULL);
 	json_t *token = jpki_authtoken_build(jpki_cert_get_der(cert), signature_bytes, "bench");
 	char *text = json_dumps(token, JSON_COMPACT);
 	json_decref(token);
@@ -267,21 +302,6 @@ token_and_raw_rates(JpkiVerifier *verifier, const char *token, RawRsa *raw, doub
 	}
 	*tokens = token_count / token_time;
 	*raw_rate = raw_count / raw_time;
-}
-
-static GBytes *
-sign_with_key(GBytes *digest_info, gpointer key, GError **error)
-{
-	(void)error;
-	g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new(key, NULL);
-	guint8 signature[512];
-	gsize signature_len = sizeof(signature);
-	if (EVP_PKEY_sign_init(ctx) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0 ||
-	    EVP_PKEY_sign(ctx, signature, &signature_len, g_bytes_get_data(digest_info, NULL),
-			  g_bytes_get_size(digest_info)) <= 0)
-		g_error("EVP_PKEY_sign");
-	return g_bytes_new(signature, signature_len);
 }
 
 /* A detached CAdES signature over `content` by the test signing certificate. */

@@ -85,14 +85,11 @@ form_bytes(json_t *root)
 static char *
 content_digest_base64(GBytes *content)
 {
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
 	gsize len = 0;
-	const guchar *data = g_bytes_get_data(content, &len);
-	g_checksum_update(checksum, data != NULL ? data : (const guchar *)"", (gssize)len);
+	const char *text = g_bytes_get_data(content, &len);
 	guint8 digest[32];
-	gsize digest_len = sizeof(digest);
-	g_checksum_get_digest(checksum, digest, &digest_len);
-	return g_base64_encode(digest, digest_len);
+	portal_form_digest(text, len, digest);
+	return g_base64_encode(digest, sizeof(digest));
 }
 
 static void

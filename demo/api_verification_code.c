@@ -26,13 +26,10 @@ portal_api_verification_code(PortalRequest *request)
 		return;
 	}
 	guint8 digest[32];
-	gsize digest_len = sizeof(digest);
-	g_autoptr(GChecksum) sha256 = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(sha256, (const guchar *)json_string_value(form),
-			  (gssize)json_string_length(form));
-	g_checksum_get_digest(sha256, digest, &digest_len);
-	g_autofree char *code = jpki_verification_code(request->portal->origin, digest, digest_len);
-	g_autofree char *digest64 = g_base64_encode(digest, digest_len);
+	portal_form_digest(json_string_value(form), json_string_length(form), digest);
+	g_autofree char *code =
+		jpki_verification_code(request->portal->origin, digest, sizeof(digest));
+	g_autofree char *digest64 = g_base64_encode(digest, sizeof(digest));
 	portal_http_reply_json(
 		request->msg, SOUP_STATUS_OK,
 		json_pack("{s:s, s:s}", "verificationCode", code, "digest", digest64));

@@ -144,6 +144,15 @@ signing_holder(JpkiCert *cert, GError **error)
 	return holder;
 }
 
+void
+portal_form_digest(const char *text, gsize len, guint8 digest[32])
+{
+	g_autoptr(GChecksum) sha256 = g_checksum_new(G_CHECKSUM_SHA256);
+	g_checksum_update(sha256, (const guchar *)(text != NULL ? text : ""), (gssize)len);
+	gsize digest_len = 32;
+	g_checksum_get_digest(sha256, digest, &digest_len);
+}
+
 static JpkiCert *
 cert_from_x509(X509 *x509, GError **error)
 {
@@ -163,13 +172,19 @@ PortalSigner *
 portal_verify_cms(GBytes *cms, GBytes *content, const char *origin, JpkiTrustStore *anchors,
 		  GError **error)
 {
+	/* The anchors alone, then the signer's revocation by libjpki (every current CRL of its
+	 * issuer), as libjpki-verify does: OpenSSL's CRL check would consult one CRL of an
+	 * issuer. */
 	g_autoptr(JpkiCmsSignerInfo) info = jpki_cms_verify_detached(
-		cms, content, jpki_trust_store_get_x509_store(anchors), error);
-	if (info == NULL || !jpki_cms_signer_info_check_origin(info, origin, error))
+		cms, content, jpki_trust_store_get_anchor_x509_store(anchors), error);
+	if (info == NULL)
 		return NULL;
 	g_autoptr(PortalSigner) signer = g_new0(PortalSigner, 1);
 	signer->certificate = cert_from_x509(info->signer, error);
-	if (signer->certificate == NULL)
+	/* A revoked certificate is refused as revoked, whatever site the CMS names. */
+	if (signer->certificate == NULL ||
+	    !jpki_cert_verify(signer->certificate, anchors, NULL, NULL, error) ||
+	    !jpki_cms_signer_info_check_origin(info, origin, error))
 		return NULL;
 	signer->holder = signing_holder(signer->certificate, error);
 	if (signer->holder == NULL)

@@ -45,17 +45,23 @@ typedef struct {
 void portal_signer_free(PortalSigner *signer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PortalSigner, portal_signer_free)
 
-/* A detached CMS SignedData (DER) over `content`: jpki_cms_verify_detached() against
- * `anchors`, whose digest of `content` the portal computes itself. Then the signer must be a
- * JPKI signing certificate (PORTAL_ERROR_NOT_SIGNING_CERTIFICATE without holder attributes),
- * and the signature's origin attribute must be `origin`, the portal's own
- * (JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH for another site's or none: the portal requires it). */
+/* SHA-256 of the form text's exact bytes: what the page has the card sign, what its 照合コード
+ * is computed from, and what the reply to a signed application reports. */
+void portal_form_digest(const char *text, gsize len, guint8 digest[32]);
+
+/* A detached CMS SignedData (DER) over `content`: jpki_cms_verify_detached() against the
+ * anchors of `anchors`, whose digest of `content` the portal computes itself; then the signer's
+ * certificate through jpki_cert_verify() against `anchors` now (JPKI_ERROR_CERTIFICATE_REVOKED
+ * when a current CRL of its issuer lists it), and the signature's origin attribute must be
+ * `origin`, the portal's own (JPKI_ERROR_SIGNATURE_ORIGIN_MISMATCH for another site's or none:
+ * the portal requires it). Then the signer must be a JPKI signing certificate
+ * (PORTAL_ERROR_NOT_SIGNING_CERTIFICATE without holder attributes). */
 PortalSigner *portal_verify_cms(GBytes *cms, GBytes *content, const char *origin,
 				JpkiTrustStore *anchors, GError **error);
 /* A raw RSASSA-PKCS1-v1_5 SHA-256 signature over `content` by `certificate_der`: the
  * certificate must parse (JPKI_ERROR_INVALID_INPUT), hold an RSA key and holder attributes
  * (PORTAL_ERROR_NOT_SIGNING_CERTIFICATE), the signature must verify
- * (JPKI_ERROR_SIGNATURE_INVALID), and the certificate must chain to `anchors` now
- * (jpki_cert_verify() errors). */
+ * (JPKI_ERROR_SIGNATURE_INVALID), and the certificate must chain to `anchors` now, not be
+ * listed in their CRLs (jpki_cert_verify() errors). */
 PortalSigner *portal_verify_raw(GBytes *signature, GBytes *certificate_der, GBytes *content,
 				JpkiTrustStore *anchors, GError **error);

@@ -4,12 +4,13 @@
  *
  *   jpki-demo-portal [--port N] [--listen ADDR] [--https-cert FILE --https-key FILE]
  *                    [--auth-ca FILE]... [--sign-ca FILE]... [--auth-crl FILE]...
+ *                    [--sign-crl FILE]...
  *                    [--origin ORIGIN]
  *                    [--page-lib FILE] [--www DIR] [--nonce-store redis://HOST:PORT]
  *
- * SIGHUP reads the --auth-crl files again and puts them in place of the CRLs in use, without
- * a restart (on an error the old ones stay). Status 0 after SIGINT or SIGTERM, 1 when it cannot
- * start, 2 for wrong options. */
+ * SIGHUP reads the --auth-crl and --sign-crl files again and puts them in place of the CRLs in
+ * use, without a restart (on an error in any of them the old ones all stay). Status 0 after SIGINT
+ * or SIGTERM, 1 when it cannot start, 2 for wrong options. */
 #include "jpki_error.h"
 #include "portal.h"
 
@@ -34,6 +35,7 @@ typedef struct {
 	GStrv auth_ca;
 	GStrv sign_ca;
 	GStrv auth_crl;
+	GStrv sign_crl;
 	char *origin;
 	char *page_lib;
 	char *www_dir;
@@ -50,6 +52,7 @@ portal_options_clear(PortalOptions *options)
 	g_strfreev(options->auth_ca);
 	g_strfreev(options->sign_ca);
 	g_strfreev(options->auth_crl);
+	g_strfreev(options->sign_crl);
 	g_free(options->origin);
 	g_free(options->page_lib);
 	g_free(options->www_dir);
@@ -80,6 +83,10 @@ parse_options(int *argc, char ***argv, PortalOptions *options, GError **error)
 		 "FILE"},
 		{"auth-crl", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->auth_crl,
 		 "A CRL (PEM or DER) for login certificates; repeatable. Read again on SIGHUP",
+		 "FILE"},
+		{"sign-crl", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->sign_crl,
+		 "A CRL (PEM or DER) for signing certificates (signed applications); repeatable. "
+		 "Read again on SIGHUP",
 		 "FILE"},
 		{"origin", 0, 0, G_OPTION_ARG_STRING, &options->origin,
 		 "The origin login tokens must be signed for (default: scheme://ADDR:PORT, so "
@@ -197,14 +204,25 @@ check_origin(const char *origin, GError **error)
 	return TRUE;
 }
 
+/* The checks of signed applications: the anchors (default: the real JPKI roots), then the
+ * CRLs. */
 static JpkiTrustStore *
-load_anchors(char **files, GError **error)
+load_sign_anchors(char **files, char **crl_files, GError **error)
 {
-	if (files == NULL || files[0] == NULL)
-		return jpki_trust_store_new_default(error);
-	g_autoptr(JpkiTrustStore) store = jpki_trust_store_new();
-	for (guint i = 0; files[i] != NULL; i++) {
-		if (!jpki_trust_store_add_file(store, files[i], error))
+	g_autoptr(JpkiTrustStore) store = NULL;
+	if (files == NULL || files[0] == NULL) {
+		store = jpki_trust_store_new_default(error);
+		if (store == NULL)
+			return NULL;
+	} else {
+		store = jpki_trust_store_new();
+		for (guint i = 0; files[i] != NULL; i++) {
+			if (!jpki_trust_store_add_file(store, files[i], error))
+				return NULL;
+		}
+	}
+	for (guint i = 0; crl_files != NULL && crl_files[i] != NULL; i++) {
+		if (!jpki_trust_store_add_crl_file(store, crl_files[i], error))
 			return NULL;
 	}
 	return g_steal_pointer(&store);
@@ -232,19 +250,42 @@ load_auth_verifier(char **anchor_files, char **crl_files, GError **error)
 }
 
 typedef struct {
+	Portal *portal;
 	JpkiVerifier *verifier; /* borrowed from the portal */
-	char **crl_files;
+	const PortalOptions *options;
 } CrlReload;
+
+static guint
+count_files(char **files)
+{
+	return files != NULL ? g_strv_length(files) : 0;
+}
+
+/* The signing CRLs are read first and put in place only once the login CRLs are: all or
+ * nothing. */
+static gboolean
+reload_crls(CrlReload *reload, GError **error)
+{
+	const PortalOptions *options = reload->options;
+	g_autoptr(JpkiTrustStore) sign_anchors =
+		load_sign_anchors(options->sign_ca, options->sign_crl, error);
+	if (sign_anchors == NULL ||
+	    !jpki_verifier_reload_crls(reload->verifier, (const char *const *)options->auth_crl,
+				       error))
+		return FALSE;
+	portal_replace_sign_anchors(reload->portal, g_steal_pointer(&sign_anchors));
+	return TRUE;
+}
 
 static gboolean
 reload_crls_on_signal(gpointer data)
 {
 	CrlReload *reload = data;
 	g_autoptr(GError) error = NULL;
-	if (jpki_verifier_reload_crls(reload->verifier, (const char *const *)reload->crl_files,
-				      &error))
+	if (reload_crls(reload, &error))
 		fprintf(stderr, "jpki-demo-portal: SIGHUP: %u CRL files read again and in use\n",
-			reload->crl_files != NULL ? g_strv_length(reload->crl_files) : 0);
+			count_files(reload->options->auth_crl) +
+				count_files(reload->options->sign_crl));
 	else
 		fprintf(stderr,
 			"jpki-demo-portal: SIGHUP: the CRLs in use stay, since %s; fix the file "
@@ -324,7 +365,8 @@ main(int argc, char **argv)
 	}
 	settings.auth_verifier = load_auth_verifier(options.auth_ca, options.auth_crl, &error);
 	if (settings.auth_verifier != NULL)
-		settings.sign_anchors = load_anchors(options.sign_ca, &error);
+		settings.sign_anchors =
+			load_sign_anchors(options.sign_ca, options.sign_crl, &error);
 	if (settings.sign_anchors == NULL) {
 		g_clear_pointer(&settings.auth_verifier, jpki_verifier_free);
 		g_clear_pointer(&settings.store, portal_store_free);
@@ -344,12 +386,13 @@ main(int argc, char **argv)
 	g_autofree char *host = g_inet_address_to_string(address);
 	g_autofree char *url_origin = serialise_origin(scheme, host, (gint)listening_port(server));
 	settings.origin = options.origin != NULL ? options.origin : url_origin;
-	CrlReload reload = {settings.auth_verifier, options.auth_crl};
+	CrlReload reload = {NULL, settings.auth_verifier, &options};
 	g_autoptr(Portal) portal = portal_new(&settings, &error);
 	if (portal == NULL) {
 		fprintf(stderr, "jpki-demo-portal: %s\n", error->message);
 		return EXIT_FAILED;
 	}
+	reload.portal = portal;
 	portal_attach(portal, server);
 
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);

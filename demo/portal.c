@@ -56,6 +56,14 @@ portal_free(Portal *portal)
 	g_free(portal);
 }
 
+void
+portal_replace_sign_anchors(Portal *portal, JpkiTrustStore *sign_anchors)
+{
+	g_return_if_fail(portal != NULL && sign_anchors != NULL);
+	jpki_trust_store_free(portal->sign_anchors);
+	portal->sign_anchors = sign_anchors;
+}
+
 PortalLogin *
 portal_request_login(PortalRequest *request, GError **error)
 {

@@ -16,7 +16,7 @@ typedef struct {
 	gboolean https;               /* cookies get Secure */
 	guint nonce_lifetime;         /* seconds */
 	JpkiVerifier *auth_verifier;  /* taken: for login tokens (anchors and CRLs) */
-	JpkiTrustStore *sign_anchors; /* taken: for signed applications */
+	JpkiTrustStore *sign_anchors; /* taken: for signed applications (anchors and CRLs) */
 	PortalStore *store;           /* taken: nonces and sessions; NULL: in this process */
 } PortalSettings;
 
@@ -27,6 +27,10 @@ typedef struct _Portal Portal;
 Portal *portal_new(PortalSettings *settings, GError **error);
 void portal_free(Portal *portal);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Portal, portal_free)
+
+/* Puts `sign_anchors` (taken) in place of the trust store for signed applications, as a
+ * SIGHUP does with new CRLs. Call it from the thread that runs the server's main loop. */
+void portal_replace_sign_anchors(Portal *portal, JpkiTrustStore *sign_anchors);
 
 /* Routes every request of `server` to the portal (which must outlive the server's use). */
 void portal_attach(Portal *portal, SoupServer *server);

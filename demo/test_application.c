@@ -9,6 +9,7 @@
 #include "test_util.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -206,15 +207,6 @@ test_raw_signature_of_the_wrong_length_is_refused(void **state)
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_SIGNATURE_INVALID));
 }
 
-/* The card's part of a CMS: raw RSA PKCS#1 v1.5 over the DigestInfo. */
-static GBytes *
-sign_digest_info(GBytes *digest_info, gpointer user_data, GError **error)
-{
-	(void)error;
-	g_autoptr(EVP_PKEY) key = test_pki_load_key(user_data);
-	return test_sign_like_the_card(key, digest_info);
-}
-
 /* The portal's own origin, as in its configuration. */
 #define PORTAL_ORIGIN "https://portal.example:8443"
 
@@ -222,19 +214,9 @@ static GBytes *
 cms_for(const char *cert_file, const char *key_file, const char *text, const char *origin)
 {
 	g_autoptr(X509) signer = test_pki_load_x509(cert_file);
-	guint8 digest[32];
-	gsize len = sizeof(digest);
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(checksum, (const guchar *)text, (gssize)strlen(text));
-	g_checksum_get_digest(checksum, digest, &len);
-	g_autoptr(GBytes) content_digest = g_bytes_new(digest, len);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autoptr(GError) error = NULL;
-	g_autofree char *key = g_strdup(key_file);
-	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, content_digest, now, origin,
-					     sign_digest_info, key, &error);
-	assert_null(error);
-	return cms;
+	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
+	g_autoptr(GBytes) content = text_bytes(text);
+	return test_make_cms(signer, key, JPKI_HASH_SHA256, content, NULL, origin);
 }
 
 static GBytes *
@@ -304,6 +286,55 @@ test_cms_by_the_authentication_certificate_is_refused(void **state)
 	assert_true(g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_UNTRUSTED));
 }
 
+/* The signing CA's store with two current CRLs (--sign-crl twice): one listing nothing, then
+ * one listing the test signing certificate. */
+static JpkiTrustStore *
+store_with_a_second_crl_revoking_the_signer(void)
+{
+	g_autoptr(JpkiTrustStore) store = store_of("sign-ca.pem");
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("sign-valid.pem");
+	g_autofree char *empty = test_pki_write_crl("sign-ca.pem", "sign-ca.key", NULL);
+	g_autofree char *revoking = test_pki_write_crl("sign-ca.pem", "sign-ca.key", cert);
+	g_autoptr(GError) error = NULL;
+	assert_true(jpki_trust_store_add_crl_file(store, empty, &error));
+	assert_true(jpki_trust_store_add_crl_file(store, revoking, &error));
+	g_unlink(empty);
+	g_unlink(revoking);
+	return g_steal_pointer(&store);
+}
+
+static void
+assert_refused_as_revoked(const GError *error)
+{
+	if (!g_error_matches(error, JPKI_ERROR, JPKI_ERROR_CERTIFICATE_REVOKED))
+		fail_msg("want certificate-revoked, got %s",
+			 error != NULL ? error->message : "no error");
+	assert_string_equal(portal_error_code_name(error), "certificate-revoked");
+	assert_int_equal(portal_error_http_status(error), 403);
+}
+
+/* A signed application by a revoked signing certificate is refused, whatever site its CMS
+ * names, as is its raw signature. */
+static void
+test_a_signature_by_a_revoked_signing_certificate_is_refused(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiTrustStore) store = store_with_a_second_crl_revoking_the_signer();
+	g_autoptr(GBytes) content = text_bytes(FORM);
+	const char *origins[] = {PORTAL_ORIGIN, "https://other.example"};
+	for (guint i = 0; i < G_N_ELEMENTS(origins); i++) {
+		g_autoptr(GBytes) cms = cms_for("sign-valid.pem", "sign.key", FORM, origins[i]);
+		g_autoptr(GError) error = NULL;
+		assert_null(portal_verify_cms(cms, content, PORTAL_ORIGIN, store, &error));
+		assert_refused_as_revoked(error);
+	}
+	g_autoptr(GBytes) signature = sign_text("sign.key", FORM);
+	g_autoptr(GBytes) certificate = test_pki_load_der("sign-valid.pem");
+	g_autoptr(GError) error = NULL;
+	assert_null(portal_verify_raw(signature, certificate, content, store, &error));
+	assert_refused_as_revoked(error);
+}
+
 /* libjpki knows GIO's codes by number (it does not link GIO): the portal, which does, checks
  * that they are GIO's and that the portal reports them as it should. */
 static void
@@ -347,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_cms_over_another_text_is_refused),
 		cmocka_unit_test(test_cms_made_for_another_site_or_none_is_refused),
 		cmocka_unit_test(test_cms_by_the_authentication_certificate_is_refused),
+		cmocka_unit_test(test_a_signature_by_a_revoked_signing_certificate_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -252,33 +252,48 @@ stop_portal http
 
 # --- CRLs replaced on SIGHUP, without a restart ------------------------------------------------
 
-# write_crl FILE [SERIAL]: a CRL of the test authentication CA, listing SERIAL if given.
+# write_crl FILE CA [SERIAL]: a CRL of the test CA named CA (auth-ca, sign-ca), listing SERIAL
+# if given.
 write_crl() {
-	if [[ -n ${2:-} ]]; then
-		printf 'R\t301231000000Z\t250101000000Z\t%s\tunknown\t/CN=TEST\n' "$2" >"$work/crl-index.txt"
+	if [[ -n ${3:-} ]]; then
+		printf 'R\t301231000000Z\t250101000000Z\t%s\tunknown\t/CN=TEST\n' "$3" >"$work/crl-index.txt"
 	else
 		: >"$work/crl-index.txt"
 	fi
 	printf '[ca]\ndefault_ca=test\n[test]\ndatabase=%s\ndefault_md=sha256\ndefault_crl_days=30\n' \
 		"$work/crl-index.txt" >"$work/crl-ca.cnf"
-	openssl ca -gencrl -config "$work/crl-ca.cnf" -keyfile "$pki/auth-ca.key" \
-		-cert "$pki/auth-ca.pem" -out "$1.new" 2>/dev/null && mv "$1.new" "$1"
+	openssl ca -gencrl -config "$work/crl-ca.cnf" -keyfile "$pki/$2.key" \
+		-cert "$pki/$2.pem" -out "$1.new" 2>/dev/null && mv "$1.new" "$1"
 }
-write_crl "$work/auth.crl" || exit 1
-start_portal crl --auth-crl "$work/auth.crl"
+serial_of() {
+	openssl x509 -in "$pki/$1" -noout -serial | cut -d= -f2
+}
+write_crl "$work/auth.crl" auth-ca || exit 1
+write_crl "$work/sign.crl" sign-ca || exit 1
+start_portal crl --auth-crl "$work/auth.crl" --sign-crl "$work/sign.crl"
 origin=$base
 crl_jar=$work/crl.jar
 nonce=$(new_nonce "$crl_jar")
 make_token auth-valid.pem auth.key "$origin" "$nonce" >"$work/crl-token.json"
 got=$(post_json "$crl_jar" /api/login "$work/crl-token.json")
 check "with a CRL that does not list it, the certificate logs in" 200 '.status == "ok"' "$got"
-write_crl "$work/auth.crl" "$(openssl x509 -in "$pki/auth-valid.pem" -noout -serial | cut -d= -f2)" ||
-	exit 1
+make_cms_application sign-valid.pem sign.key form.txt form.txt "$origin" >"$work/crl-apply.json"
+got=$(post_json "$crl_jar" /api/apply "$work/crl-apply.json")
+check "with a --sign-crl that does not list it, the signed application is accepted" 200 \
+	'.status == "ok"' "$got"
+write_crl "$work/auth.crl" auth-ca "$(serial_of auth-valid.pem)" || exit 1
+write_crl "$work/sign.crl" sign-ca "$(serial_of sign-valid.pem)" || exit 1
 kill -HUP "$crl_pid"
 for _ in $(seq 100); do
-	grep -q 'SIGHUP: 1 CRL files read again' "$work/crl.err" && break
+	grep -q 'SIGHUP: 2 CRL files read again' "$work/crl.err" && break
 	sleep 0.1
 done
+got=$(post_json "$crl_jar" /api/apply "$work/crl-apply.json")
+check_error "after SIGHUP the --sign-crl now listing the signing certificate refuses the application" \
+	403 certificate-revoked "$got"
+make_raw_application sign-valid.pem sign.key form.txt form.txt >"$work/crl-apply-raw.json"
+got=$(post_json "$crl_jar" /api/apply-raw "$work/crl-apply-raw.json")
+check_error "and its raw signature" 403 certificate-revoked "$got"
 nonce=$(new_nonce "$crl_jar")
 make_token auth-valid.pem auth.key "$origin" "$nonce" >"$work/crl-token.json"
 got=$(post_json "$crl_jar" /api/login "$work/crl-token.json")

@@ -84,7 +84,7 @@ gboolean jpki_trust_store_add_file(JpkiTrustStore *store, const char *path, GErr
 /* PEM (every CRL in it) or DER. Once the store holds a CRL, verification needs a current CRL
  * from the leaf's issuer and fails with JPKI_ERROR_CERTIFICATE_REVOKED when it lists the leaf;
  * the X509_STORE carries X509_V_FLAG_CRL_CHECK from then on. The entries are sorted here, not
- * at the first lookup. */
+ * at the first lookup, and their serials indexed (crl_index.h: 20 bytes an entry). */
 gboolean jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **error);
 /* Distinct trust anchors. */
 guint jpki_trust_store_count(JpkiTrustStore *store);
@@ -107,9 +107,12 @@ X509_STORE *jpki_trust_store_get_anchor_x509_store(JpkiTrustStore *store);
  * OpenSSL's reason and the certificate it concerns. OpenSSL counts the notAfter second itself
  * as expired, one second earlier than jpki_cert_validity_at().
  * Revocation is checked here, not by OpenSSL's X509_V_FLAG_CRL_CHECK (which re-encodes and
- * re-hashes a CRL at every certificate): for the leaf, a CRL whose issuer name is the leaf
+ * re-hashes a CRL at every certificate): for the leaf, every CRL whose issuer name is the leaf
  * issuer's, that issuer having keyUsage cRLSign (or none), signed by it (checked once per CRL
- * and issuer), current at `at`; without one the leaf is untrusted. Delta CRLs, indirect CRLs
+ * and issuer), current at `at`: the leaf is revoked when any of them lists it (a full CRL and
+ * a newer one, or partitions, may be loaded together); a CRL that fails a check is left out,
+ * and without any that passes the leaf is untrusted. The serial is looked up in each CRL's
+ * index (crl_index.h), built at load. Delta CRLs, indirect CRLs
  * and issuingDistributionPoint are not interpreted (JPKI's CRLs are full and direct). */
 gboolean jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted,
 			  GDateTime *at, GError **error);

@@ -1,6 +1,7 @@
 /* JpkiTrustStore (trust anchors and CRLs) and path validation of a JpkiCert against it. */
 #include "asn1_time.h"
 #include "cert.h"
+#include "crl_index.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "openssl_error.h"
@@ -31,9 +32,10 @@ struct _JpkiTrustStore {
 	X509_STORE *x509_store;
 	/* The same anchors without CRLs: jpki_cert_verify() checks revocation itself. */
 	X509_STORE *anchor_store;
-	GPtrArray *crls;   /* owned X509_CRL* */
-	GArray *crl_times; /* CrlTimes, one for each of crls */
-	GMutex lock;       /* for crl_checks */
+	GPtrArray *crls;        /* owned X509_CRL* */
+	GArray *crl_times;      /* CrlTimes, one for each of crls */
+	GPtrArray *crl_indexes; /* CrlIndex*, one for each of crls: the lookups */
+	GMutex lock;            /* for crl_checks */
 	GArray *crl_checks;
 };
 
@@ -66,6 +68,7 @@ jpki_trust_store_new(void)
 		g_error("X509_STORE_new: out of memory");
 	store->crls = g_ptr_array_new_with_free_func((GDestroyNotify)X509_CRL_free);
 	store->crl_times = g_array_new(FALSE, FALSE, sizeof(CrlTimes));
+	store->crl_indexes = g_ptr_array_new_with_free_func((GDestroyNotify)crl_index_free);
 	g_mutex_init(&store->lock);
 	store->crl_checks = g_array_new(FALSE, FALSE, sizeof(CrlSignatureCheck));
 	return store;
@@ -80,6 +83,7 @@ jpki_trust_store_free(JpkiTrustStore *store)
 	X509_STORE_free(store->anchor_store);
 	g_ptr_array_unref(store->crls);
 	g_array_unref(store->crl_times);
+	g_ptr_array_unref(store->crl_indexes);
 	g_array_unref(store->crl_checks);
 	g_mutex_clear(&store->lock);
 	g_free(store);
@@ -186,6 +190,7 @@ jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **
 		presort_entries(crl);
 		g_ptr_array_add(store->crls, crl);
 		g_array_append_val(store->crl_times, times);
+		g_ptr_array_add(store->crl_indexes, crl_index_new(crl));
 	}
 	return TRUE;
 }
@@ -306,13 +311,17 @@ record_problem(VerifyProblems *problems, int problem, int verify_error, X509 *le
 				X509_verify_cert_error_string(verify_error), subject);
 }
 
-/* The leaf against a CRL of its issuer that is signed by that issuer and current at `when`;
- * without one the leaf is untrusted, as OpenSSL's X509_V_FLAG_CRL_CHECK has it. */
+/* The leaf against every CRL of its issuer that is signed by that issuer and current at
+ * `when` (a full CRL and a newer one, or partitions of one CRL, may be loaded together):
+ * revoked when any of them lists it. A CRL whose signature does not verify or that is not
+ * current is left out, so it can neither revoke nor clear; without any usable CRL the leaf is
+ * untrusted, as OpenSSL's X509_V_FLAG_CRL_CHECK has it. */
 static void
 check_revocation(JpkiTrustStore *store, X509 *leaf, X509 *issuer, time_t when,
 		 VerifyProblems *problems)
 {
 	int why = X509_V_ERR_UNABLE_TO_GET_CRL;
+	gboolean checked = FALSE;
 	for (guint i = 0; i < store->crls->len; i++) {
 		X509_CRL *crl = g_ptr_array_index(store->crls, i);
 		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
@@ -335,12 +344,15 @@ check_revocation(JpkiTrustStore *store, X509 *leaf, X509 *issuer, time_t when,
 			why = X509_V_ERR_CRL_HAS_EXPIRED;
 			continue;
 		}
-		X509_REVOKED *revoked = NULL;
-		if (X509_CRL_get0_by_serial(crl, &revoked, X509_get0_serialNumber(leaf)) == 1)
+		checked = TRUE;
+		if (crl_index_lists(g_ptr_array_index(store->crl_indexes, i),
+				    X509_get0_serialNumber(leaf))) {
 			record_problem(problems, PROBLEM_REVOKED, X509_V_ERR_CERT_REVOKED, leaf);
-		return;
+			return;
+		}
 	}
-	record_problem(problems, PROBLEM_UNTRUSTED, why, leaf);
+	if (!checked)
+		record_problem(problems, PROBLEM_UNTRUSTED, why, leaf);
 }
 
 /* The first problem by our precedence as `error`; FALSE when there was one. */

@@ -54,8 +54,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiVerifier, jpki_verifier_free)
 /* Every certificate of a PEM file, or one DER certificate, becomes a trust anchor. */
 gboolean jpki_verifier_add_anchor_file(JpkiVerifier *verifier, const char *path, GError **error);
 /* Every CRL of a PEM file, or one DER CRL. From the first CRL on, every verification needs a
- * current CRL from the certificate's issuer ("certificate-untrusted" without one) and fails
- * with "certificate-revoked" when it lists the certificate. */
+ * current CRL from the certificate's issuer, signed by it ("certificate-untrusted" without
+ * one), and fails with "certificate-revoked" when any such CRL lists the certificate: several
+ * CRLs of one issuer (a full CRL and a newer one, partitions) are all consulted, and one whose
+ * signature does not verify or that is not current is ignored. */
 gboolean jpki_verifier_add_crl_file(JpkiVerifier *verifier, const char *path, GError **error);
 /* Replaces every CRL by those of `paths` (NULL-terminated; NULL or empty: none), without a
  * restart: the anchors stay, checks already running finish with the CRLs they started with,

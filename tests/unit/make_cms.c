@@ -10,13 +10,6 @@
 
 #include <stdio.h>
 
-static GBytes *
-sign_like_the_card(GBytes *digest_info, gpointer key, GError **error)
-{
-	(void)error;
-	return test_sign_like_the_card(key, digest_info);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -33,20 +26,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "test-make-cms: %s\n", error->message);
 		return 1;
 	}
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(checksum, (const guchar *)content, (gssize)len);
-	guint8 digest[32];
-	gsize digest_len = sizeof(digest);
-	g_checksum_get_digest(checksum, digest, &digest_len);
-	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, digest_len);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autoptr(GBytes) cms =
-		jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now,
-				       argc == 5 ? argv[4] : NULL, sign_like_the_card, key, &error);
-	if (cms == NULL) {
-		fprintf(stderr, "test-make-cms: %s\n", error->message);
-		return 1;
-	}
+	g_autoptr(GBytes) content_bytes = g_bytes_new_take(g_steal_pointer(&content), len);
+	g_autoptr(GBytes) cms = test_make_cms(signer, key, JPKI_HASH_SHA256, content_bytes, NULL,
+					      argc == 5 ? argv[4] : NULL);
 	gsize cms_len = 0;
 	const void *data = g_bytes_get_data(cms, &cms_len);
 	return fwrite(data, 1, cms_len, stdout) == cms_len && fflush(stdout) == 0 ? 0 : 1;

@@ -58,27 +58,13 @@ fixed_signing_time(void)
 	return g_date_time_new_utc(2026, 4, 1, 9, 30, 15);
 }
 
-/* What the card does: PKCS#1 v1.5 type 1 padding over the DigestInfo as it comes. */
-static GBytes *
-sign_like_the_card(GBytes *digest_info, gpointer user_data, GError **error)
-{
-	(void)error;
-	return test_sign_like_the_card(user_data, digest_info);
-}
-
 static GBytes *
 sign_with(const char *cert_name, const char *key_name, JpkiHashAlg alg, GBytes *content,
 	  GDateTime *when)
 {
 	g_autoptr(X509) signer = test_pki_load_x509(cert_name);
 	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_name);
-	g_autoptr(GBytes) digest = digest_of(alg, content);
-	g_autoptr(GError) error = NULL;
-	GBytes *cms = jpki_cms_sign_detached(signer, alg, digest, when, test_origin,
-					     sign_like_the_card, key, &error);
-	g_assert_no_error(error);
-	assert_non_null(cms);
-	return cms;
+	return test_make_cms(signer, key, alg, content, when, test_origin);
 }
 
 static GBytes *
@@ -362,7 +348,7 @@ static GBytes *
 count_and_sign(GBytes *digest_info, gpointer user_data, GError **error)
 {
 	sign_calls++;
-	return sign_like_the_card(digest_info, user_data, error);
+	return test_card_sign_func(digest_info, user_data, error);
 }
 
 static void
@@ -431,7 +417,7 @@ test_sign_refuses_a_signature_from_a_key_that_is_not_the_certificates(void **sta
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) der =
 		jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when, test_origin,
-				       sign_like_the_card, auth_key, &error);
+				       test_card_sign_func, auth_key, &error);
 	assert_null(der);
 	assert_error_code(error, JPKI_ERROR_SIGNATURE_INVALID);
 }
@@ -508,11 +494,8 @@ test_a_signature_without_origin_verifies_but_is_for_no_site(void **state)
 	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
 	g_autoptr(GDateTime) when = fixed_signing_time();
 	g_autoptr(GBytes) content = content_bytes();
-	g_autoptr(GBytes) digest = digest_of(JPKI_HASH_SHA256, content);
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) der = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest, when, NULL,
-						       sign_like_the_card, key, &error);
-	g_assert_no_error(error);
+	g_autoptr(GBytes) der = test_make_cms(signer, key, JPKI_HASH_SHA256, content, when, NULL);
 	g_autoptr(CMS_ContentInfo) cms = parse_der(der);
 	assert_int_equal(CMS_signed_get_attr_count(only_signer_info(cms)), 4);
 

@@ -80,32 +80,13 @@ test_a_login_gives_the_certificate_without_holder_attributes(void **state)
 	assert_null(jpki_verified_signer_get_address(signer));
 }
 
-static GBytes *
-sign_like_the_card(GBytes *digest_info, gpointer key, GError **error)
-{
-	(void)error;
-	return test_sign_like_the_card(key, digest_info);
-}
-
 /* A CMS over `content` as sign-cms makes it for `origin` (NULL: none). */
 static GBytes *
 cms_for(GBytes *content, const char *origin)
 {
 	g_autoptr(X509) signer = test_pki_load_x509("sign-valid.pem");
 	g_autoptr(EVP_PKEY) key = test_pki_load_key("sign.key");
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(checksum, g_bytes_get_data(content, NULL),
-			  (gssize)g_bytes_get_size(content));
-	guint8 digest[32];
-	gsize len = sizeof(digest);
-	g_checksum_get_digest(checksum, digest, &len);
-	g_autoptr(GBytes) digest_bytes = g_bytes_new(digest, len);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autoptr(GError) error = NULL;
-	GBytes *cms = jpki_cms_sign_detached(signer, JPKI_HASH_SHA256, digest_bytes, now, origin,
-					     sign_like_the_card, key, &error);
-	g_assert_no_error(error);
-	return cms;
+	return test_make_cms(signer, key, JPKI_HASH_SHA256, content, NULL, origin);
 }
 
 static void
@@ -177,6 +158,49 @@ test_crls_are_replaced_without_a_restart(void **state)
 	assert_string_equal(refusal(verifier, token), "accepted");
 	g_unlink(revoking);
 	g_unlink(empty);
+}
+
+/* Two current CRLs of one issuer (a full CRL and a newer one, or two partitions): a serial
+ * listed only in the second is revoked; a CRL in the issuer's name that its key did not sign
+ * neither revokes nor stands in for a genuine one. */
+static void
+test_a_serial_listed_only_in_a_second_crl_of_the_issuer_is_revoked(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = verifier_with_auth_ca();
+	g_autofree char *token = token_text();
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
+	g_autofree char *empty = test_pki_write_crl("auth-ca.pem", "auth-ca.key", NULL);
+	g_autofree char *revoking = test_pki_write_crl("auth-ca.pem", "auth-ca.key", cert);
+	g_autofree char *forged = test_pki_write_crl("auth-ca.pem", "sign-ca.key", cert);
+	g_autoptr(GError) error = NULL;
+
+	const char *const both[] = {empty, revoking, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, both, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-revoked");
+	const char *const both_reversed[] = {revoking, empty, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, both_reversed, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-revoked");
+	/* Past both CRLs' nextUpdate (30 days on), or before their lastUpdate (yesterday), the
+	 * certificate still valid: neither CRL counts, the listing one included. */
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autoptr(GDateTime) stale = g_date_time_add_days(now, 31);
+	jpki_verifier_set_time(verifier, stale);
+	assert_string_equal(refusal(verifier, token), "certificate-untrusted");
+	g_autoptr(GDateTime) early = g_date_time_add_days(now, -2);
+	jpki_verifier_set_time(verifier, early);
+	assert_string_equal(refusal(verifier, token), "certificate-untrusted");
+	jpki_verifier_set_time(verifier, NULL);
+
+	const char *const genuine_and_forged[] = {empty, forged, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, genuine_and_forged, &error));
+	assert_string_equal(refusal(verifier, token), "accepted");
+	const char *const forged_only[] = {forged, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, forged_only, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-untrusted");
+	g_unlink(empty);
+	g_unlink(revoking);
+	g_unlink(forged);
 }
 
 /* The cache keeps a certificate's path, never its dates: a verifier that checked a token at
@@ -375,6 +399,8 @@ main(void)
 		cmocka_unit_test(test_a_login_gives_the_certificate_without_holder_attributes),
 		cmocka_unit_test(test_a_cms_names_its_origin_and_is_refused_for_another),
 		cmocka_unit_test(test_crls_are_replaced_without_a_restart),
+		cmocka_unit_test(
+			test_a_serial_listed_only_in_a_second_crl_of_the_issuer_is_revoked),
 		cmocka_unit_test(
 			test_a_cached_certificate_is_refused_once_time_moves_past_its_dates),
 		cmocka_unit_test(test_a_cached_certificate_is_refused_once_a_crl_lists_it),
