@@ -2,7 +2,8 @@
  * The environment variables the tests use (JPKI_PINENTRY, JPKI_BRIDGE_ALLOW_HTTP_LOOPBACK,
  * JPKI_BRIDGE_CARD_WAIT_SECONDS) change nothing unless that file, owned by the user and
  * writable by nobody else, says `test-variables=true`: an installed host started by the
- * browser takes its settings from the user's file only. */
+ * browser takes its settings from the user's file only. One setting comes from the command line:
+ * the browser window on Windows (parent_window). */
 #pragma once
 
 #include "messages.h"
@@ -18,6 +19,9 @@ typedef struct {
 	GStrv portal_origins; /* served the マイナポータルAP protocol: the shipped ones +
 				 host.conf's */
 	char *data_dir;       /* where the installation id is kept (installation_id.h) */
+	/* Windows: the browser window that owns the dialogs, from Chrome's --parent-window
+	 * (parent_window.h), set by main(), never by host.conf; 0: none */
+	guintptr parent_window;
 } BridgeConfig;
 
 /* The government origins the マイナポータルAP protocol is served to when

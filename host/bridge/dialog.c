@@ -57,6 +57,7 @@ base_request(BridgeDialog *dialog)
 	return (JpkiDialogRequest){
 		.program = dialog->config->pinentry,
 		.inherit_environment = dialog->config->test_variables,
+		.parent_window = dialog->config->parent_window,
 		.title = TR(dialog, "マイナンバーカード", "My Number Card"),
 		.ok_label = TR(dialog, "OK", "OK"),
 		.cancel_label = TR(dialog, "キャンセル", "Cancel"),

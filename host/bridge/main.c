@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "framing.h"
 #include "host_io.h"
+#include "parent_window.h"
 #include "process.h"
 #include "reply.h"
 #include "request.h"
@@ -147,8 +148,8 @@ serve(Host *host)
 int
 main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv; /* the caller's origin or manifest path: nothing to trust */
+	/* The caller's origin (or Firefox's manifest path) is nothing to trust: only Chrome's
+	 * --parent-window is read, on Windows, to place the dialogs over the browser window. */
 	jpki_process_protect();
 	/* The character set only, for GLib's messages on stderr: nothing here formats by locale
 	 * (texts are chosen by jpki_lang_from_locale(), dates are ISO 8601), and loading every
@@ -162,6 +163,12 @@ main(int argc, char **argv)
 		return 1;
 
 	g_autoptr(BridgeConfig) config = bridge_config_load();
+#ifdef G_OS_WIN32
+	config->parent_window = bridge_parent_window_from_args(argc, argv);
+#else
+	(void)argc;
+	(void)argv;
+#endif
 	Host host = {.out = out, .config = config};
 	int status = serve(&host);
 	/* A worker still inside a dialog after the grace period is abandoned. */

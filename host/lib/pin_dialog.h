@@ -32,6 +32,10 @@ typedef struct {
 	 * pinentry, which is told what to answer there); otherwise only what a dialog needs (the
 	 * display, the session bus, the language, TERM, HOME). */
 	gboolean inherit_environment;
+	/* Windows: the window (HWND) the dialog is owned by, opens centred over and comes to the
+	 * front of, e.g. the browser's (Chrome's --parent-window); 0, or a handle that is no
+	 * longer a window: none. Ignored by pinentry. */
+	guintptr parent_window;
 } JpkiDialogRequest;
 
 /* Shows the dialog and returns what the user typed, possibly "", in a buffer to release with
