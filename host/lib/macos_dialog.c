@@ -11,7 +11,7 @@
  * counts from the alert's showing, typed or not (pinentry's stops once something is typed).
  * The typed text is copied once into a buffer of ours, which the caller wipes; the
  * notification's own copy goes with the notification, which cannot be emptied first. */
-#include "pin_dialog.h"
+#include "native_dialog.h"
 
 #include "jpki_error.h"
 
@@ -20,18 +20,6 @@
 
 /* Bits 0-1 of the response flags name the button that dismissed the alert. */
 #define RESPONSE_BUTTON_MASK 0x3
-
-typedef enum {
-	RESULT_OK,
-	RESULT_CANCELLED,
-	RESULT_TIMEOUT,
-} DialogResult;
-
-static gboolean
-valid_text(const char *text)
-{
-	return text == NULL || g_utf8_validate(text, -1, NULL);
-}
 
 /* A CFString of UTF-8 `text`; NULL for NULL. */
 static CFStringRef
@@ -62,19 +50,10 @@ put_text(CFMutableDictionaryRef dict, CFStringRef key, const char *text)
 	CFRelease(value);
 }
 
-/* What the alert shows; NULL (and the error set) when a text is not UTF-8. */
+/* What the alert shows. */
 static CFMutableDictionaryRef
-make_contents(const JpkiDialogRequest *request, gboolean ask, GError **error)
+make_contents(const JpkiDialogRequest *request, gboolean ask)
 {
-	const char *strings[] = {request->title,  request->description, request->error,
-				 request->prompt, request->ok_label,    request->cancel_label};
-	for (guint i = 0; i < G_N_ELEMENTS(strings); i++) {
-		if (!valid_text(strings[i])) {
-			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-					    "a dialog text is not UTF-8");
-			return NULL;
-		}
-	}
 	CFMutableDictionaryRef dict =
 		CFDictionaryCreateMutable(kCFAllocatorDefault, 0, &kCFTypeDictionaryKeyCallBacks,
 					  &kCFTypeDictionaryValueCallBacks);
@@ -135,14 +114,11 @@ copy_typed_text(CFUserNotificationRef notification, gboolean *too_long)
 	return text;
 }
 
-/* Shows the alert and waits for its answer; *text is set for an OK on a PIN dialog. */
-static gboolean
-run_dialog(const JpkiDialogRequest *request, gboolean ask, JpkiCancel *cancel, char **text,
-	   GError **error)
+gboolean
+native_dialog_show(const JpkiDialogRequest *request, gboolean ask, JpkiCancel *cancel,
+		   NativeDialogAnswer *answer, GError **error)
 {
-	CFMutableDictionaryRef contents = make_contents(request, ask, error);
-	if (contents == NULL)
-		return FALSE;
+	CFMutableDictionaryRef contents = make_contents(request, ask);
 	CFOptionFlags flags = kCFUserNotificationPlainAlertLevel;
 	if (ask)
 		flags |= CFUserNotificationSecureTextField(0);
@@ -165,53 +141,18 @@ run_dialog(const JpkiDialogRequest *request, gboolean ask, JpkiCancel *cancel, c
 		notification, (CFTimeInterval)request->timeout_s, &response);
 	if (cancel_id != 0)
 		jpki_cancel_disconnect(cancel, cancel_id);
-	DialogResult result;
 	if (received != 0) {
 		/* Nothing came within timeout_s: take the alert down. */
 		CFUserNotificationCancel(notification);
-		result = RESULT_TIMEOUT;
+		answer->end = NATIVE_DIALOG_TIMEOUT;
 	} else if ((response & RESPONSE_BUTTON_MASK) == kCFUserNotificationDefaultResponse) {
-		result = RESULT_OK;
+		answer->end = NATIVE_DIALOG_OK;
+		if (ask)
+			answer->typed = copy_typed_text(notification, &answer->too_long);
 	} else {
 		/* The cancel button, or CFUserNotificationCancel from a JpkiCancel. */
-		result = RESULT_CANCELLED;
+		answer->end = NATIVE_DIALOG_CANCELLED;
 	}
-	gboolean too_long = FALSE;
-	char *typed = result == RESULT_OK && ask ? copy_typed_text(notification, &too_long) : NULL;
 	CFRelease(notification);
-	switch (result) {
-	case RESULT_OK:
-		break;
-	case RESULT_TIMEOUT:
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_TIMEOUT,
-				    "the dialog was not answered in time");
-		return FALSE;
-	default:
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CANCELLED,
-				    "the dialog was cancelled");
-		return FALSE;
-	}
-	if (too_long) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
-			    "the typed text is longer than %d bytes", JPKI_DIALOG_TEXT_MAX);
-		return FALSE;
-	}
-	if (text != NULL)
-		*text = typed;
-	else
-		jpki_dialog_text_free(typed);
 	return TRUE;
-}
-
-char *
-jpki_dialog_ask(const JpkiDialogRequest *request, JpkiCancel *cancel, GError **error)
-{
-	char *text = NULL;
-	return run_dialog(request, TRUE, cancel, &text, error) ? text : NULL;
-}
-
-gboolean
-jpki_dialog_confirm(const JpkiDialogRequest *request, JpkiCancel *cancel, GError **error)
-{
-	return run_dialog(request, FALSE, cancel, NULL, error);
 }

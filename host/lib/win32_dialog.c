@@ -7,7 +7,7 @@
  * Given a parent window (the browser's, request->parent_window), the dialog is owned by it:
  * always in front of it, centred over it, on its monitor. The process is per-monitor DPI aware,
  * and the dialog is laid out (font, margins, widths) for the scale of the monitor it opens on. */
-#include "pin_dialog.h"
+#include "native_dialog.h"
 
 #include "jpki_error.h"
 
@@ -25,18 +25,11 @@
 #define GAP          10
 #define BUTTON_WIDTH 110
 
-typedef enum {
-	RESULT_NONE,
-	RESULT_OK,
-	RESULT_CANCELLED,
-	RESULT_TIMEOUT,
-} DialogResult;
-
 typedef struct {
 	HWND window, edit, error_label;
 	UINT dpi; /* of the monitor the dialog opens on */
 	HFONT font;
-	DialogResult result;
+	NativeDialogEnd result;
 	gboolean pin_entered; /* the PIN text was read at OK, before the window went */
 	char *text;           /* UTF-8, what was typed; wiped by the caller */
 	gboolean too_long;
@@ -61,11 +54,11 @@ read_pin(Dialog *dialog)
 }
 
 static void
-finish(Dialog *dialog, DialogResult result)
+finish(Dialog *dialog, NativeDialogEnd result)
 {
-	if (dialog->result != RESULT_NONE)
+	if (dialog->result != NATIVE_DIALOG_OPEN)
 		return;
-	if (result == RESULT_OK && dialog->edit != NULL)
+	if (result == NATIVE_DIALOG_OK && dialog->edit != NULL)
 		read_pin(dialog);
 	dialog->result = result;
 }
@@ -84,11 +77,11 @@ dialog_proc(HWND window, UINT message, WPARAM wparam, LPARAM lparam)
 		if (dialog == NULL)
 			break;
 		if (LOWORD(wparam) == IDOK) {
-			finish(dialog, RESULT_OK);
+			finish(dialog, NATIVE_DIALOG_OK);
 			return 0;
 		}
 		if (LOWORD(wparam) == IDCANCEL) {
-			finish(dialog, RESULT_CANCELLED);
+			finish(dialog, NATIVE_DIALOG_CANCELLED);
 			return 0;
 		}
 		/* pinentry's timeout too stops once something is typed. */
@@ -105,14 +98,14 @@ dialog_proc(HWND window, UINT message, WPARAM wparam, LPARAM lparam)
 	case WM_TIMER:
 		if (dialog != NULL && wparam == TIMER_ID) {
 			KillTimer(window, TIMER_ID);
-			finish(dialog, RESULT_TIMEOUT);
+			finish(dialog, NATIVE_DIALOG_TIMEOUT);
 			return 0;
 		}
 		break;
 	case WM_CANCEL:
 	case WM_CLOSE:
 		if (dialog != NULL)
-			finish(dialog, RESULT_CANCELLED);
+			finish(dialog, NATIVE_DIALOG_CANCELLED);
 		return 0;
 	default:
 		break;
@@ -239,24 +232,9 @@ dialog_texts_clear(DialogTexts *texts)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DialogTexts, dialog_texts_clear)
 
-static gboolean
-valid_text(const char *text)
+static void
+make_texts(const JpkiDialogRequest *request, DialogTexts *texts)
 {
-	return text == NULL || g_utf8_validate(text, -1, NULL);
-}
-
-static gboolean
-make_texts(const JpkiDialogRequest *request, DialogTexts *texts, GError **error)
-{
-	const char *strings[] = {request->title,  request->description, request->error,
-				 request->prompt, request->ok_label,    request->cancel_label};
-	for (guint i = 0; i < G_N_ELEMENTS(strings); i++) {
-		if (!valid_text(strings[i])) {
-			g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT,
-					    "a dialog text is not UTF-8");
-			return FALSE;
-		}
-	}
 	texts->title = to_window_text(request->title);
 	texts->description = to_window_text(request->description);
 	texts->error = to_window_text(request->error);
@@ -264,7 +242,6 @@ make_texts(const JpkiDialogRequest *request, DialogTexts *texts, GError **error)
 	texts->ok = to_window_text(request->ok_label != NULL ? request->ok_label : "OK");
 	texts->cancel =
 		to_window_text(request->cancel_label != NULL ? request->cancel_label : "Cancel");
-	return TRUE;
 }
 
 /* The window the dialog is owned by: the parent window when it is one and not minimised (a
@@ -430,16 +407,13 @@ post_cancel(gpointer data)
 	PostMessageW(data, WM_CANCEL, 0, 0);
 }
 
-/* Shows the dialog and runs its loop until it is answered; *text is set for an OK on a PIN
- * dialog. */
-static gboolean
-run_dialog(const JpkiDialogRequest *request, gboolean ask, JpkiCancel *cancel, char **text,
-	   GError **error)
+gboolean
+native_dialog_show(const JpkiDialogRequest *request, gboolean ask, JpkiCancel *cancel,
+		   NativeDialogAnswer *answer, GError **error)
 {
 	static GOnce registered = G_ONCE_INIT;
 	g_auto(DialogTexts) texts = {0};
-	if (!make_texts(request, &texts, error))
-		return FALSE;
+	make_texts(request, &texts);
 	if (!GPOINTER_TO_INT(g_once(&registered, prepare_process, NULL))) {
 		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_DIALOG,
 				    "cannot register the PIN dialog's window class");
@@ -455,7 +429,8 @@ run_dialog(const JpkiDialogRequest *request, gboolean ask, JpkiCancel *cancel, c
 		if (cancel != NULL)
 			cancel_id = jpki_cancel_connect(cancel, post_cancel, dialog.window);
 		MSG message;
-		while (dialog.result == RESULT_NONE && GetMessageW(&message, NULL, 0, 0) > 0) {
+		while (dialog.result == NATIVE_DIALOG_OPEN &&
+		       GetMessageW(&message, NULL, 0, 0) > 0) {
 			if (!IsDialogMessageW(dialog.window, &message)) {
 				TranslateMessage(&message);
 				DispatchMessageW(&message);
@@ -473,38 +448,8 @@ run_dialog(const JpkiDialogRequest *request, gboolean ask, JpkiCancel *cancel, c
 				    "cannot show the PIN dialog");
 		return FALSE;
 	}
-	switch (dialog.result) {
-	case RESULT_OK:
-		break;
-	case RESULT_TIMEOUT:
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_TIMEOUT,
-				    "the dialog was not answered in time");
-		return FALSE;
-	default:
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_CANCELLED,
-				    "the dialog was cancelled");
-		return FALSE;
-	}
-	if (dialog.too_long) {
-		jpki_dialog_text_free(dialog.text);
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_PIN_FORMAT,
-			    "the typed text is longer than %d bytes", JPKI_DIALOG_TEXT_MAX);
-		return FALSE;
-	}
-	if (text != NULL)
-		*text = dialog.text;
+	answer->end = dialog.result;
+	answer->typed = dialog.text;
+	answer->too_long = dialog.too_long;
 	return TRUE;
-}
-
-char *
-jpki_dialog_ask(const JpkiDialogRequest *request, JpkiCancel *cancel, GError **error)
-{
-	char *text = NULL;
-	return run_dialog(request, TRUE, cancel, &text, error) ? text : NULL;
-}
-
-gboolean
-jpki_dialog_confirm(const JpkiDialogRequest *request, JpkiCancel *cancel, GError **error)
-{
-	return run_dialog(request, FALSE, cancel, NULL, error);
 }
