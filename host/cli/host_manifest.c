@@ -1,6 +1,8 @@
 /* Host manifests: content, the host's location, atomic writes, inspection. */
 #include "host_manifest.h"
 
+#include "program_dir.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -50,14 +52,9 @@ cli_host_resolve(const char *path, GError **error)
 char *
 cli_host_default_path(GError **error)
 {
-	g_autoptr(GError) local = NULL;
-	g_autofree char *self = g_file_read_link("/proc/self/exe", &local);
-	if (self == NULL) {
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot tell where jpki is: %s",
-			    local->message);
+	g_autofree char *bindir = jpki_program_dir(error);
+	if (bindir == NULL)
 		return NULL;
-	}
-	g_autofree char *bindir = g_path_get_dirname(self);
 	const char *relative[] = {JPKI_HOST_FROM_BINDIR, JPKI_HOST_FROM_BUILD_DIR};
 	for (guint i = 0; i < G_N_ELEMENTS(relative); i++) {
 		g_autofree char *candidate = g_canonicalize_filename(relative[i], bindir);
@@ -65,8 +62,8 @@ cli_host_default_path(GError **error)
 			return g_steal_pointer(&candidate);
 	}
 	g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
-		    "no jpki-bridge-host beside %s (looked for %s and %s from %s)", self,
-		    relative[0], relative[1], bindir);
+		    "no jpki-bridge-host beside jpki (looked for %s and %s from %s)", relative[0],
+		    relative[1], bindir);
 	return NULL;
 }
 
