@@ -78,7 +78,10 @@ the_host_named_by_the_manifest_answers() {
 	local host reply
 	host=$(jq -r .path "$folder/$name.chrome.json") || return 1
 	reply=$(python3 "$here/pipe_host.py" "$wine_run" "$host" \
-		'{"command":"status","arguments":{"origin":"https://example.jp"}}') || return 1
+		'{"command":"status","arguments":{"origin":"https://example.jp"}}') || {
+		echo "pipe_host.py: exit $?, reply: $reply"
+		return 1
+	}
 	jq -e '.error.code == "pcsc-error" and (.error.message | contains("0x80100001"))' \
 		<<<"$reply" >/dev/null || {
 		echo "expected pcsc-error 0x80100001 (WinSCard under Wine is a stub), got: $reply"

@@ -77,7 +77,10 @@ each_browser_key_names_an_installed_manifest_that_names_the_installed_host() {
 installed_host_answers_the_pcsc_error_of_wines_stub() {
 	local reply
 	reply=$(python3 "$here/pipe_host.py" "$wine_run" "$dir/jpki-bridge-host.exe" \
-		'{"command":"status","arguments":{"origin":"https://example.jp"}}') || return 1
+		'{"command":"status","arguments":{"origin":"https://example.jp"}}') || {
+		echo "pipe_host.py: exit $?, reply: $reply"
+		return 1
+	}
 	jq -e '.error.code == "pcsc-error" and (.error.message | contains("0x80100001"))' \
 		<<<"$reply" >/dev/null || {
 		echo "expected pcsc-error 0x80100001 (WinSCard under Wine is a stub), got: $reply"
