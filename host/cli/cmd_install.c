@@ -1,5 +1,6 @@
 /* jpki install --user / jpki uninstall --user: the per-user host manifests of each browser. */
 #include "host_manifest.h"
+#include "install_registration.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -73,9 +74,19 @@ choose_browsers(Cli *cli, char **names, gboolean install, gboolean chosen[CLI_BR
 		CliBrowser browser;
 		if (strcmp(names[i], "all") == 0) {
 			for (guint b = 0; b < CLI_BROWSER_COUNT; b++)
-				chosen[b] = TRUE;
-		} else if (cli_browser_from_name(names[i], &browser)) {
+				chosen[b] = cli_registration_supported((CliBrowser)b);
+		} else if (cli_browser_from_name(names[i], &browser) &&
+			   cli_registration_supported(browser)) {
 			chosen[browser] = TRUE;
+		} else if (cli_browser_from_name(names[i], &browser)) {
+			fprintf(stderr,
+				TR(cli,
+				   "jpki: このシステムでは「%s」に登録できません（--browser "
+				   "を省略すると登録できるもの全部に登録します）\n",
+				   "jpki: '%s' cannot be registered on this system (leave out "
+				   "--browser to register every browser that can be)\n"),
+				names[i]);
+			return FALSE;
 		} else {
 			fprintf(stderr,
 				TR(cli,
@@ -90,10 +101,9 @@ choose_browsers(Cli *cli, char **names, gboolean install, gboolean chosen[CLI_BR
 	}
 	if (names != NULL && names[0] != NULL)
 		return TRUE;
-	for (guint b = 0; b < CLI_BROWSER_COUNT; b++) {
-		g_autofree char *program = install ? cli_browser_find_program((CliBrowser)b) : NULL;
-		chosen[b] = !install || program != NULL;
-	}
+	for (guint b = 0; b < CLI_BROWSER_COUNT; b++)
+		chosen[b] = install ? cli_registration_by_default((CliBrowser)b)
+				    : cli_registration_supported((CliBrowser)b);
 	return TRUE;
 }
 
@@ -127,36 +137,41 @@ fail_no_browser(Cli *cli)
 		error);
 }
 
-static char *
-user_manifest_path(CliBrowser browser)
-{
-	g_autofree char *dir = cli_browser_user_manifest_dir(browser);
-	return g_build_filename(dir, JPKI_HOST_NAME ".json", NULL);
-}
-
 /* "written" or "unchanged"; NULL on error. */
 static const char *
 install_one(CliBrowser browser, const char *path, const char *host, GError **error)
 {
 	g_autofree char *text = cli_host_manifest_text(browser, host);
 	g_autofree char *current = NULL;
-	if (g_file_get_contents(path, &current, NULL, NULL) && strcmp(current, text) == 0)
-		return "unchanged";
-	return cli_host_manifest_write(path, text, error) ? "written" : NULL;
+	gboolean file_changed = FALSE, registration_changed = FALSE;
+	if (!g_file_get_contents(path, &current, NULL, NULL) || strcmp(current, text) != 0) {
+		if (!cli_host_manifest_write(path, text, error))
+			return NULL;
+		file_changed = TRUE;
+	}
+	if (!cli_registration_add(browser, path, &registration_changed, error))
+		return NULL;
+	return file_changed || registration_changed ? "written" : "unchanged";
 }
 
-/* "removed" or "absent"; NULL on error. Only our file goes; its folder stays. */
+/* "removed", "absent" or "kept" (the registration names another manifest and stays); NULL on
+ * error. Only our file and registration go; the folder stays (Linux: it is the browser's). */
 static const char *
-uninstall_one(const char *path, GError **error)
+uninstall_one(CliBrowser browser, const char *path, GError **error)
 {
-	if (g_unlink(path) == 0)
-		return "removed";
+	gboolean registration_removed = FALSE, kept_other = FALSE;
+	if (!cli_registration_remove(browser, path, &registration_removed, &kept_other, error))
+		return NULL;
+	gboolean file_removed = g_unlink(path) == 0;
 	int saved = errno;
-	if (saved == ENOENT)
-		return "absent";
-	g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot remove %s: %s", path,
-		    g_strerror(saved));
-	return NULL;
+	if (!file_removed && saved != ENOENT) {
+		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot remove %s: %s", path,
+			    g_strerror(saved));
+		return NULL;
+	}
+	if (kept_other)
+		return "kept";
+	return file_removed || registration_removed ? "removed" : "absent";
 }
 
 static const char *
@@ -168,6 +183,12 @@ result_text(Cli *cli, const char *result)
 		return TR(cli, "書き込み済み（変更なし）", "already there (unchanged)");
 	if (strcmp(result, "removed") == 0)
 		return TR(cli, "削除しました", "removed");
+	if (strcmp(result, "kept") == 0)
+		return TR(cli,
+			  "ブラウザーの登録は別のマニフェストを指しているので残しました（それを入れ"
+			  "たインストーラーで削除してください）",
+			  "the browser's registration names another manifest and stays (remove it "
+			  "with the installer that made it)");
 	return TR(cli, "ありません（削除するものなし）", "not there (nothing to remove)");
 }
 
@@ -178,10 +199,10 @@ run(Cli *cli, gboolean install, const gboolean chosen[CLI_BROWSER_COUNT], const 
 	for (guint b = 0; b < CLI_BROWSER_COUNT; b++) {
 		if (!chosen[b])
 			continue;
-		g_autofree char *path = user_manifest_path((CliBrowser)b);
+		g_autofree char *path = cli_registration_manifest_path((CliBrowser)b);
 		g_autoptr(GError) error = NULL;
 		const char *result = install ? install_one((CliBrowser)b, path, host, &error)
-					     : uninstall_one(path, &error);
+					     : uninstall_one((CliBrowser)b, path, &error);
 		if (result == NULL) {
 			json_decref(manifests);
 			return cli_fail(cli, error);
@@ -193,6 +214,8 @@ run(Cli *cli, gboolean install, const gboolean chosen[CLI_BROWSER_COUNT], const 
 			printf("%s: %s %s\n", cli_browser_label((CliBrowser)b), path,
 			       result_text(cli, result));
 	}
+	if (!install)
+		cli_registration_forget_folder();
 	if (cli->json) {
 		json_t *document = json_pack("{s:o}", "manifests", manifests);
 		if (host != NULL)
@@ -202,6 +225,12 @@ run(Cli *cli, gboolean install, const gboolean chosen[CLI_BROWSER_COUNT], const 
 	}
 	json_decref(manifests);
 	if (install)
+#ifdef G_OS_WIN32
+		/* jpki doctor reads the Linux folders only: it does not check the registry yet. */
+		printf(TR(cli, "ホストプログラム: %s\nブラウザーを再起動してください。\n",
+			  "Host program: %s\nRestart the browser.\n"),
+		       host);
+#else
 		printf(TR(cli,
 			  "ホストプログラム: %s\n"
 			  "ブラウザーを再起動してください。設定全体は jpki doctor "
@@ -209,6 +238,7 @@ run(Cli *cli, gboolean install, const gboolean chosen[CLI_BROWSER_COUNT], const 
 			  "Host program: %s\n"
 			  "Restart the browser; jpki doctor checks the whole setup.\n"),
 		       host);
+#endif
 	return CLI_OK;
 }
 

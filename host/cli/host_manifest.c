@@ -1,13 +1,12 @@
 /* Host manifests: content, the host's location, atomic writes, inspection. */
 #include "host_manifest.h"
 
+#include "program_dir.h"
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __APPLE__
-#include <mach-o/dyld.h>
-#endif
 
 #define CHROME_ORIGIN "chrome-extension://" JPKI_CHROME_EXTENSION_ID "/"
 
@@ -50,37 +49,12 @@ cli_host_resolve(const char *path, GError **error)
 	return g_steal_pointer(&absolute);
 }
 
-/* This program's own file. */
-static char *
-self_path(GError **error)
-{
-#ifdef __APPLE__
-	/* No /proc on macOS (not yet run on a Mac): dyld knows the path it started. */
-	char path[4096];
-	uint32_t size = sizeof(path);
-	if (_NSGetExecutablePath(path, &size) != 0) {
-		g_set_error_literal(error, JPKI_ERROR, JPKI_ERROR_IO,
-				    "cannot tell where jpki is: its path is too long");
-		return NULL;
-	}
-	return g_canonicalize_filename(path, NULL);
-#else
-	g_autoptr(GError) local = NULL;
-	char *self = g_file_read_link("/proc/self/exe", &local);
-	if (self == NULL)
-		g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO, "cannot tell where jpki is: %s",
-			    local->message);
-	return self;
-#endif
-}
-
 char *
 cli_host_default_path(GError **error)
 {
-	g_autofree char *self = self_path(error);
-	if (self == NULL)
+	g_autofree char *bindir = jpki_program_dir(error);
+	if (bindir == NULL)
 		return NULL;
-	g_autofree char *bindir = g_path_get_dirname(self);
 	const char *relative[] = {JPKI_HOST_FROM_BINDIR, JPKI_HOST_FROM_BUILD_DIR};
 	for (guint i = 0; i < G_N_ELEMENTS(relative); i++) {
 		g_autofree char *candidate = g_canonicalize_filename(relative[i], bindir);
@@ -88,8 +62,8 @@ cli_host_default_path(GError **error)
 			return g_steal_pointer(&candidate);
 	}
 	g_set_error(error, JPKI_ERROR, JPKI_ERROR_IO,
-		    "no jpki-bridge-host beside %s (looked for %s and %s from %s)", self,
-		    relative[0], relative[1], bindir);
+		    "no jpki-bridge-host beside jpki (looked for %s and %s from %s)", relative[0],
+		    relative[1], bindir);
 	return NULL;
 }
 

@@ -8,8 +8,9 @@
 /* The manifest for `browser` that starts `host_path` (absolute), as JSON text. */
 char *cli_host_manifest_text(CliBrowser browser, const char *host_path);
 
-/* The host installed beside this `jpki` (libexec/jpki-bridge/jpki-bridge-host from bin), or
- * the one of the build tree `jpki` was built in; JPKI_ERROR_IO when neither is there. */
+/* The host installed beside this `jpki` (libexec/jpki-bridge/jpki-bridge-host from bin; on
+ * Windows jpki-bridge-host.exe in the same folder), or the one of the build tree `jpki` was
+ * built in; JPKI_ERROR_IO when neither is there. */
 char *cli_host_default_path(GError **error);
 /* `path` made absolute and clean when it names an executable regular file; otherwise
  * JPKI_ERROR_IO (missing) or JPKI_ERROR_INVALID_INPUT (not an executable file). */

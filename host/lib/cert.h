@@ -74,7 +74,8 @@ typedef struct _JpkiTrustStore JpkiTrustStore;
 /* Empty. */
 JpkiTrustStore *jpki_trust_store_new(void);
 /* The real JPKI roots: every *.pem in the installed directory, or in the source tree's
- * host/data/jpki-ca when that is not installed. JPKI_ERROR_IO when neither holds a root. */
+ * host/data/jpki-ca when that is not installed; on Windows in the jpki-ca folder beside the
+ * running program. JPKI_ERROR_IO when that holds no root. */
 JpkiTrustStore *jpki_trust_store_new_default(GError **error);
 void jpki_trust_store_free(JpkiTrustStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JpkiTrustStore, jpki_trust_store_free)

@@ -5,6 +5,7 @@
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "openssl_error.h"
+#include "program_dir.h"
 #include "x509_io.h"
 
 #include <openssl/err.h>
@@ -95,13 +96,28 @@ compare_file_names(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Where the real roots are. Windows: the jpki-ca folder beside the program, where the installer
+ * puts it (and the build beside each program it makes): Windows has no fixed place for a
+ * program's data. Elsewhere: the folder fixed at build time, or the source tree's copy for the
+ * tests and an uninstalled build. */
+static char *
+default_ca_dir(GError **error)
+{
+#ifdef G_OS_WIN32
+	g_autofree char *program_dir = jpki_program_dir(error);
+	return program_dir != NULL ? g_build_filename(program_dir, "jpki-ca", NULL) : NULL;
+#else
+	(void)error;
+	return g_strdup(g_file_test(JPKI_CA_DIR, G_FILE_TEST_IS_DIR) ? JPKI_CA_DIR
+								     : JPKI_SOURCE_CA_DIR);
+#endif
+}
+
 JpkiTrustStore *
 jpki_trust_store_new_default(GError **error)
 {
-	/* The source tree's copy lets the tests and an uninstalled build find the roots. */
-	const char *dir =
-		g_file_test(JPKI_CA_DIR, G_FILE_TEST_IS_DIR) ? JPKI_CA_DIR : JPKI_SOURCE_CA_DIR;
-	g_autoptr(GDir) listing = g_dir_open(dir, 0, error);
+	g_autofree char *dir = default_ca_dir(error);
+	g_autoptr(GDir) listing = dir != NULL ? g_dir_open(dir, 0, error) : NULL;
 	if (listing == NULL) {
 		jpki_error_convert(error);
 		g_prefix_error(error, "JPKI roots: ");
