@@ -16,8 +16,8 @@ source "$here/../integration/check.sh"
 export JPKI_WINEPREFIX=$work/wine
 # GLib's user data folder on Windows is %LOCALAPPDATA% unless XDG_DATA_HOME says otherwise.
 unset XDG_DATA_HOME
-# Wine's reg and cmd print in the locale's language and code page: English, whatever LANG is.
-win() { LC_ALL=C "$wine_run" "$@" 2>/dev/null | tr -d '\r'; }
+# shellcheck source-path=SCRIPTDIR source=installed.sh
+source "$here/installed.sh"
 default_value() { win reg query "$1" /ve | sed -n 's/.*REG_SZ[[:space:]]*//p'; }
 
 app_win='C:\tools\jpki bridge'
@@ -75,18 +75,9 @@ each_key_names_a_manifest_that_names_the_host_beside_jpki() {
 }
 
 the_host_named_by_the_manifest_answers() {
-	local host reply
+	local host
 	host=$(jq -r .path "$folder/$name.chrome.json") || return 1
-	reply=$(python3 "$here/pipe_host.py" "$wine_run" "$host" \
-		'{"command":"status","arguments":{"origin":"https://example.jp"}}') || {
-		echo "pipe_host.py: exit $?, reply: $reply"
-		return 1
-	}
-	jq -e '.error.code == "pcsc-error" and (.error.message | contains("0x80100001"))' \
-		<<<"$reply" >/dev/null || {
-		echo "expected pcsc-error 0x80100001 (WinSCard under Wine is a stub), got: $reply"
-		return 1
-	}
+	host_answers_with_wines_stub "$host"
 }
 
 a_second_install_changes_nothing() {

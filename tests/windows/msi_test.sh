@@ -20,8 +20,8 @@ trap 'WINEPREFIX=$work/wine timeout 30 wineserver -w; rm -rf "$work"' EXIT
 source "$here/../integration/check.sh"
 export JPKI_WINEPREFIX=$work/wine
 msi_win="Z:${msi//\//\\}"
-# Wine's reg and cmd print in the locale's language and code page: English, whatever LANG is.
-win() { LC_ALL=C "$wine_run" "$@" 2>/dev/null | tr -d '\r'; }
+# shellcheck source-path=SCRIPTDIR source=installed.sh
+source "$here/installed.sh"
 if [[ $scope == machine ]]; then
 	root=HKLM other=HKCU
 	dir_win='C:\Program Files\jpki-bridge'
@@ -75,17 +75,7 @@ each_browser_key_names_an_installed_manifest_that_names_the_installed_host() {
 }
 
 installed_host_answers_the_pcsc_error_of_wines_stub() {
-	local reply
-	reply=$(python3 "$here/pipe_host.py" "$wine_run" "$dir/jpki-bridge-host.exe" \
-		'{"command":"status","arguments":{"origin":"https://example.jp"}}') || {
-		echo "pipe_host.py: exit $?, reply: $reply"
-		return 1
-	}
-	jq -e '.error.code == "pcsc-error" and (.error.message | contains("0x80100001"))' \
-		<<<"$reply" >/dev/null || {
-		echo "expected pcsc-error 0x80100001 (WinSCard under Wine is a stub), got: $reply"
-		return 1
-	}
+	host_answers_with_wines_stub "$dir/jpki-bridge-host.exe"
 }
 
 installed_jpki_loads_the_roots_beside_it() {
