@@ -111,10 +111,11 @@ X509_STORE *jpki_trust_store_get_anchor_x509_store(JpkiTrustStore *store);
  * re-hashes a CRL at every certificate): for the leaf, every CRL whose issuer name is the leaf
  * issuer's, that issuer having keyUsage cRLSign (or none), signed by it (checked once per CRL
  * and issuer), current at `at`: the leaf is revoked when any of them lists it (a full CRL and
- * a newer one, or partitions, may be loaded together); a CRL that fails a check is left out,
- * and without any that passes the leaf is untrusted. The serial is looked up in each CRL's
- * index (crl_index.h), built at load. Delta CRLs, indirect CRLs
- * and issuingDistributionPoint are not interpreted (JPKI's CRLs are full and direct). */
+ * a newer one, or partitions, may be loaded together); a partition (an issuingDistributionPoint
+ * naming a distribution point) counts only for a leaf whose cRLDistributionPoints name it
+ * (crl_scope.h); a CRL that fails a check is left out, and without any that passes the leaf is
+ * untrusted. The serial is looked up in each CRL's index (crl_index.h), built at load. Delta,
+ * indirect and reason-limited CRLs are refused when loaded (JPKI's CRLs are full and direct). */
 gboolean jpki_cert_verify(JpkiCert *cert, JpkiTrustStore *store, GPtrArray *untrusted,
 			  GDateTime *at, GError **error);
 

@@ -2,6 +2,7 @@
 #include "asn1_time.h"
 #include "cert.h"
 #include "crl_index.h"
+#include "crl_scope.h"
 #include "jpki_error.h"
 #include "openssl_autoptr.h"
 #include "openssl_error.h"
@@ -36,6 +37,7 @@ struct _JpkiTrustStore {
 	GPtrArray *crls;        /* owned X509_CRL* */
 	GArray *crl_times;      /* CrlTimes, one for each of crls */
 	GPtrArray *crl_indexes; /* CrlIndex*, one for each of crls: the lookups */
+	GPtrArray *crl_scopes;  /* ISSUING_DIST_POINT* or NULL (all), one for each of crls */
 	GMutex lock;            /* for crl_checks */
 	GArray *crl_checks;
 };
@@ -70,6 +72,7 @@ jpki_trust_store_new(void)
 	store->crls = g_ptr_array_new_with_free_func((GDestroyNotify)X509_CRL_free);
 	store->crl_times = g_array_new(FALSE, FALSE, sizeof(CrlTimes));
 	store->crl_indexes = g_ptr_array_new_with_free_func((GDestroyNotify)crl_index_free);
+	store->crl_scopes = g_ptr_array_new_with_free_func((GDestroyNotify)ISSUING_DIST_POINT_free);
 	g_mutex_init(&store->lock);
 	store->crl_checks = g_array_new(FALSE, FALSE, sizeof(CrlSignatureCheck));
 	return store;
@@ -85,6 +88,7 @@ jpki_trust_store_free(JpkiTrustStore *store)
 	g_ptr_array_unref(store->crls);
 	g_array_unref(store->crl_times);
 	g_ptr_array_unref(store->crl_indexes);
+	g_ptr_array_unref(store->crl_scopes);
 	g_array_unref(store->crl_checks);
 	g_mutex_clear(&store->lock);
 	g_free(store);
@@ -187,6 +191,13 @@ jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **
 	 * first, so a store left with some of the file's CRLs still checks them. */
 	X509_STORE_set_flags(store->x509_store, X509_V_FLAG_CRL_CHECK);
 	for (guint i = 0; i < crls->len; i++) {
+		g_autoptr(ISSUING_DIST_POINT) scope = NULL;
+		g_autoptr(GError) scope_error = NULL;
+		if (!jpki_crl_scope_read(g_ptr_array_index(crls, i), &scope, &scope_error)) {
+			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "%s: %s", path,
+				    scope_error->message);
+			return FALSE;
+		}
 		if (X509_STORE_add_crl(store->x509_store, g_ptr_array_index(crls, i)) != 1) {
 			g_set_error(error, JPKI_ERROR, JPKI_ERROR_INVALID_INPUT, "%s: %s", path,
 				    jpki_openssl_take_reason());
@@ -207,6 +218,7 @@ jpki_trust_store_add_crl_file(JpkiTrustStore *store, const char *path, GError **
 		g_ptr_array_add(store->crls, crl);
 		g_array_append_val(store->crl_times, times);
 		g_ptr_array_add(store->crl_indexes, crl_index_new(crl));
+		g_ptr_array_add(store->crl_scopes, g_steal_pointer(&scope));
 	}
 	return TRUE;
 }
@@ -327,8 +339,9 @@ record_problem(VerifyProblems *problems, int problem, int verify_error, X509 *le
 				X509_verify_cert_error_string(verify_error), subject);
 }
 
-/* The leaf against every CRL of its issuer that is signed by that issuer and current at
- * `when` (a full CRL and a newer one, or partitions of one CRL, may be loaded together):
+/* The leaf against every CRL of its issuer that covers it (crl_scope.h), is signed by that
+ * issuer and is current at `when` (a full CRL and a newer one, or partitions of one CRL, may be
+ * loaded together; a partition that does not name the leaf's distribution point is left out):
  * revoked when any of them lists it. A CRL whose signature does not verify or that is not
  * current is left out, so it can neither revoke nor clear; without any usable CRL the leaf is
  * untrusted, as OpenSSL's X509_V_FLAG_CRL_CHECK has it. */
@@ -340,7 +353,8 @@ check_revocation(JpkiTrustStore *store, X509 *leaf, X509 *issuer, time_t when,
 	gboolean checked = FALSE;
 	for (guint i = 0; i < store->crls->len; i++) {
 		X509_CRL *crl = g_ptr_array_index(store->crls, i);
-		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0 ||
+		    !jpki_crl_scope_covers(g_ptr_array_index(store->crl_scopes, i), leaf))
 			continue;
 		if ((X509_get_key_usage(issuer) & KU_CRL_SIGN) == 0) {
 			why = X509_V_ERR_KEYUSAGE_NO_CRL_SIGN;

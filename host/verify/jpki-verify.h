@@ -57,7 +57,10 @@ gboolean jpki_verifier_add_anchor_file(JpkiVerifier *verifier, const char *path,
  * current CRL from the certificate's issuer, signed by it ("certificate-untrusted" without
  * one), and fails with "certificate-revoked" when any such CRL lists the certificate: several
  * CRLs of one issuer (a full CRL and a newer one, partitions) are all consulted, and one whose
- * signature does not verify or that is not current is ignored. */
+ * signature does not verify or that is not current is ignored; a partition (its
+ * issuingDistributionPoint names a distribution point) counts only for certificates whose
+ * cRLDistributionPoints name the same. A delta, indirect or reason-limited CRL is refused
+ * ("invalid-input"). */
 gboolean jpki_verifier_add_crl_file(JpkiVerifier *verifier, const char *path, GError **error);
 /* Replaces every CRL by those of `paths` (NULL-terminated; NULL or empty: none), without a
  * restart: the anchors stay, checks already running finish with the CRLs they started with,

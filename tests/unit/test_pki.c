@@ -109,6 +109,26 @@ test_pki_load_cert(const char *file)
 char *
 test_pki_write_crl(const char *ca_pem, const char *key_file, JpkiCert *revoked)
 {
+	return test_pki_write_crl_for_scope(ca_pem, key_file, revoked, NULL);
+}
+
+/* An issuingDistributionPoint whose distributionPoint is the one name `scope`. */
+static void
+add_distribution_point(X509_CRL *crl, GENERAL_NAME *scope)
+{
+	ISSUING_DIST_POINT *idp = ISSUING_DIST_POINT_new();
+	idp->distpoint = DIST_POINT_NAME_new();
+	idp->distpoint->type = 0; /* fullName */
+	idp->distpoint->name.fullname = GENERAL_NAMES_new();
+	assert_true(sk_GENERAL_NAME_push(idp->distpoint->name.fullname, scope) > 0);
+	assert_int_equal(X509_CRL_add1_ext_i2d(crl, NID_issuing_distribution_point, idp, 1, 0), 1);
+	ISSUING_DIST_POINT_free(idp);
+}
+
+char *
+test_pki_write_crl_for_scope(const char *ca_pem, const char *key_file, JpkiCert *revoked,
+			     GENERAL_NAME *scope)
+{
 	g_autoptr(JpkiCert) ca = test_pki_load_cert(ca_pem);
 	g_autoptr(EVP_PKEY) key = test_pki_load_key(key_file);
 
@@ -129,6 +149,8 @@ test_pki_write_crl(const char *ca_pem, const char *key_file, JpkiCert *revoked)
 		assert_int_equal(X509_REVOKED_set_revocationDate(entry, last_update), 1);
 		assert_int_equal(X509_CRL_add0_revoked(crl, g_steal_pointer(&entry)), 1);
 	}
+	if (scope != NULL)
+		add_distribution_point(crl, scope);
 	assert_int_equal(X509_CRL_sort(crl), 1);
 	assert_true(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
 

@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 /* Newly allocated: TEST_PKI_DIR/file. */
 char *test_pki_path(const char *file);
@@ -33,3 +34,7 @@ char *test_pki_write_temp_file(const char *template, const void *data, gsize len
  * listing `revoked` (may be NULL). Written to a temporary PEM file; the caller unlinks it and
  * frees the path. */
 char *test_pki_write_crl(const char *ca_pem, const char *key_file, JpkiCert *revoked);
+/* The same, for one part of the issuer's certificates: an issuingDistributionPoint naming
+ * `scope` (taken over; NULL: none, a CRL for all of them). */
+char *test_pki_write_crl_for_scope(const char *ca_pem, const char *key_file, JpkiCert *revoked,
+				   GENERAL_NAME *scope);

@@ -203,6 +203,67 @@ test_a_serial_listed_only_in_a_second_crl_of_the_issuer_is_revoked(void **state)
 	g_unlink(forged);
 }
 
+/* The first name of a certificate's first cRLDistributionPoint, to be freed. */
+static GENERAL_NAME *
+own_distribution_point(const char *cert_file)
+{
+	g_autoptr(X509) cert = test_pki_load_x509(cert_file);
+	CRL_DIST_POINTS *points = X509_get_ext_d2i(cert, NID_crl_distribution_points, NULL, NULL);
+	assert_non_null(points);
+	const DIST_POINT *point = sk_DIST_POINT_value(points, 0);
+	assert_true(point->distpoint != NULL && point->distpoint->type == 0);
+	GENERAL_NAME *name =
+		GENERAL_NAME_dup(sk_GENERAL_NAME_value(point->distpoint->name.fullname, 0));
+	CRL_DIST_POINTS_free(points);
+	return name;
+}
+
+static GENERAL_NAME *
+uri_name(const char *uri)
+{
+	ASN1_IA5STRING *text = ASN1_IA5STRING_new();
+	assert_int_equal(ASN1_STRING_set(text, uri, -1), 1);
+	GENERAL_NAME *name = GENERAL_NAME_new();
+	GENERAL_NAME_set0_value(name, GEN_URI, text);
+	return name;
+}
+
+/* A CRL that names a distribution point (one partition of the issuer's list) speaks only for
+ * the certificates that name it too: a partition for other certificates neither clears nor
+ * revokes this one, a partition for its own does both. */
+static void
+test_a_crl_partition_for_other_certificates_neither_clears_nor_revokes(void **state)
+{
+	(void)state;
+	g_autoptr(JpkiVerifier) verifier = verifier_with_auth_ca();
+	g_autofree char *token = token_text();
+	g_autoptr(JpkiCert) cert = test_pki_load_cert("auth-valid.pem");
+	const char *other = "http://crl.example.jp/part-2.crl";
+	g_autofree char *other_empty =
+		test_pki_write_crl_for_scope("auth-ca.pem", "auth-ca.key", NULL, uri_name(other));
+	g_autofree char *other_revoking =
+		test_pki_write_crl_for_scope("auth-ca.pem", "auth-ca.key", cert, uri_name(other));
+	g_autofree char *own_empty = test_pki_write_crl_for_scope(
+		"auth-ca.pem", "auth-ca.key", NULL, own_distribution_point("auth-valid.pem"));
+	g_autofree char *own_revoking = test_pki_write_crl_for_scope(
+		"auth-ca.pem", "auth-ca.key", cert, own_distribution_point("auth-valid.pem"));
+	g_autoptr(GError) error = NULL;
+
+	const char *const other_only[] = {other_empty, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, other_only, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-untrusted");
+	const char *const other_listing[] = {other_revoking, own_empty, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, other_listing, &error));
+	assert_string_equal(refusal(verifier, token), "accepted");
+	const char *const own_listing[] = {other_empty, own_revoking, NULL};
+	assert_true(jpki_verifier_reload_crls(verifier, own_listing, &error));
+	assert_string_equal(refusal(verifier, token), "certificate-revoked");
+	g_unlink(other_empty);
+	g_unlink(other_revoking);
+	g_unlink(own_empty);
+	g_unlink(own_revoking);
+}
+
 /* The cache keeps a certificate's path, never its dates: a verifier that checked a token at
  * one time refuses it at a time outside the certificate's validity. */
 static void
@@ -401,6 +462,8 @@ main(void)
 		cmocka_unit_test(test_crls_are_replaced_without_a_restart),
 		cmocka_unit_test(
 			test_a_serial_listed_only_in_a_second_crl_of_the_issuer_is_revoked),
+		cmocka_unit_test(
+			test_a_crl_partition_for_other_certificates_neither_clears_nor_revokes),
 		cmocka_unit_test(
 			test_a_cached_certificate_is_refused_once_time_moves_past_its_dates),
 		cmocka_unit_test(test_a_cached_certificate_is_refused_once_a_crl_lists_it),
