@@ -129,36 +129,50 @@ crl_index_size(const CrlIndex *index)
 	return (guint)index->count;
 }
 
-static gboolean
-contains_key(const CrlIndex *index, const guint8 key[CRL_INDEX_KEY_LEN])
+gboolean
+crl_index_contains_key(const CrlIndex *index, const guint8 key[CRL_INDEX_KEY_LEN], guint *compared)
 {
+	guint steps = 0;
+	gboolean found = FALSE;
 	/* Every key has zeros there: `key` is above them all. */
-	if (leading_zero_bytes(key) < index->skip)
-		return FALSE;
-	guint64 prefix = prefix_of(key, index->skip);
-	/* The first sampled key whose prefix is not below `key`'s: `key`, if listed, lies at or
-	 * after the sample before it (equal prefixes may run on over several samples). */
-	gsize low = 0, high = index->summary_len;
-	while (low < high) {
-		gsize middle = low + (high - low) / 2;
-		if (index->summary[middle] < prefix)
-			low = middle + 1;
-		else
-			high = middle;
+	if (leading_zero_bytes(key) >= index->skip) {
+		guint64 prefix = prefix_of(key, index->skip);
+		/* The first sampled key not below `key`, its prefix ordering it but for ties,
+		 * which its whole key breaks: `key`, if listed, lies after the sample before it
+		 * and at or before this one, where the scan below stops at the latest: it
+		 * reads at most SUMMARY_STEP keys. */
+		gsize low = 0, high = index->summary_len;
+		while (low < high) {
+			gsize middle = low + (high - low) / 2;
+			steps++;
+			if (index->summary[middle] < prefix ||
+			    (index->summary[middle] == prefix &&
+			     memcmp(index->keys + middle * SUMMARY_STEP * CRL_INDEX_KEY_LEN, key,
+				    CRL_INDEX_KEY_LEN) < 0))
+				low = middle + 1;
+			else
+				high = middle;
+		}
+		for (gsize i = low > 0 ? (low - 1) * SUMMARY_STEP + 1 : 0; i < index->count; i++) {
+			steps++;
+			int order =
+				memcmp(index->keys + i * CRL_INDEX_KEY_LEN, key, CRL_INDEX_KEY_LEN);
+			if (order >= 0) {
+				found = order == 0;
+				break;
+			}
+		}
 	}
-	for (gsize i = (low > 0 ? low - 1 : 0) * SUMMARY_STEP; i < index->count; i++) {
-		int order = memcmp(index->keys + i * CRL_INDEX_KEY_LEN, key, CRL_INDEX_KEY_LEN);
-		if (order >= 0)
-			return order == 0;
-	}
-	return FALSE;
+	if (compared != NULL)
+		*compared = steps;
+	return found;
 }
 
 gboolean
 crl_index_lists(const CrlIndex *index, const ASN1_INTEGER *serial)
 {
 	guint8 key[CRL_INDEX_KEY_LEN];
-	if (crl_index_key(serial, key) && !contains_key(index, key))
+	if (crl_index_key(serial, key) && !crl_index_contains_key(index, key, NULL))
 		return FALSE;
 	/* A hit (or a serial the index cannot hold): OpenSSL's own entry says whether it
 	 * revokes. */

@@ -30,3 +30,8 @@ guint crl_index_size(const CrlIndex *index);
  * the index, then OpenSSL for a hit only (an entry with reason removeFromCRL does not count);
  * through OpenSSL alone for a serial without a key. Safe from several threads. */
 gboolean crl_index_lists(const CrlIndex *index, const ASN1_INTEGER *serial);
+/* Whether the index holds `key`, crl_index_lists()'s first step. For the tests of its bound:
+ * `compared` (may be NULL) is set to how many summary entries and keys it compared `key` with,
+ * which stays within one summary step's keys plus a binary search's steps. */
+gboolean crl_index_contains_key(const CrlIndex *index, const guint8 key[CRL_INDEX_KEY_LEN],
+				guint *compared);

@@ -153,6 +153,55 @@ test_long_runs_of_serials_with_equal_prefixes_are_searched_whole(void **state)
 	}
 }
 
+/* A CRL mixing legacy 4-byte serials with random 16-byte ones (the long ones leave 4 zero
+ * octets in front of every key, so all short keys share one 8-byte summary prefix): a lookup
+ * still compares its key with at most one summary step's 16 keys (docs/performance.md) and
+ * the steps of a binary search over the summary, not with every short key. */
+static void
+test_short_serials_among_long_ones_are_found_in_a_bounded_number_of_comparisons(void **state)
+{
+	(void)state;
+	enum { SHORT = 10000, LONG = 10000 };
+	/* 16 keys of one summary step, log2(20,000) < 15 steps, 2 to spare. */
+	const guint at_most = 16 + 15 + 2;
+	g_autoptr(GRand) rand = g_rand_new_with_seed(20261201);
+	g_autoptr(GPtrArray) hex = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < SHORT; i++)
+		g_ptr_array_add(hex, g_strdup_printf("%08X", 0x10000000u + i * 2));
+	for (guint i = 0; i < LONG; i++)
+		g_ptr_array_add(hex, g_strdup_printf("%08X%08X%08X%08X",
+						     g_rand_int_range(rand, 0x10000000, G_MAXINT32),
+						     g_rand_int(rand), g_rand_int(rand),
+						     g_rand_int(rand)));
+	g_autoptr(X509_CRL) crl = crl_listing((const char *const *)hex->pdata, hex->len);
+	g_autoptr(CrlIndex) index = crl_index_new(crl);
+	assert_int_equal(crl_index_size(index), SHORT + LONG);
+	/* The first, one in the middle, the last, and the absent ones between them. */
+	const guint probes[] = {0, 1, SHORT, SHORT + 1, 2 * SHORT - 2, 2 * SHORT - 1, 2 * SHORT};
+	for (guint i = 0; i < G_N_ELEMENTS(probes); i++) {
+		g_autofree char *serial_hex = g_strdup_printf("%08X", 0x10000000u + probes[i]);
+		g_autoptr(ASN1_INTEGER) serial = serial_of(serial_hex);
+		guint8 key[CRL_INDEX_KEY_LEN];
+		assert_true(crl_index_key(serial, key));
+		guint compared = 0;
+		gboolean expected = probes[i] % 2 == 0 && probes[i] < 2 * SHORT;
+		if (crl_index_contains_key(index, key, &compared) != expected)
+			fail_msg("serial %s: wrong answer", serial_hex);
+		if (compared > at_most)
+			fail_msg("serial %s: %u comparisons, more than %u", serial_hex, compared,
+				 at_most);
+	}
+	/* And the long ones, as before. */
+	for (guint i = SHORT; i < hex->len; i += 997) {
+		g_autoptr(ASN1_INTEGER) serial = serial_of(g_ptr_array_index(hex, i));
+		guint8 key[CRL_INDEX_KEY_LEN];
+		assert_true(crl_index_key(serial, key));
+		guint compared = 0;
+		assert_true(crl_index_contains_key(index, key, &compared));
+		assert_true(compared <= at_most);
+	}
+}
+
 /* Only short serials: every key starts with 12 zero octets or more. */
 static void
 test_a_crl_of_short_serials_is_searched_past_its_zero_octets(void **state)
@@ -244,6 +293,8 @@ main(void)
 		cmocka_unit_test(test_every_listed_serial_is_found_first_last_and_between),
 		cmocka_unit_test(test_serials_not_listed_are_not_found),
 		cmocka_unit_test(test_long_runs_of_serials_with_equal_prefixes_are_searched_whole),
+		cmocka_unit_test(
+			test_short_serials_among_long_ones_are_found_in_a_bounded_number_of_comparisons),
 		cmocka_unit_test(test_a_crl_of_short_serials_is_searched_past_its_zero_octets),
 		cmocka_unit_test(test_an_empty_crl_lists_nothing),
 		cmocka_unit_test(test_keys_are_padded_and_negative_or_long_serials_have_none),
