@@ -13,10 +13,11 @@
 //
 // The card's authentication and signing PINs are changed to this run's with `jpki pin change`
 // (its --pin-fd) before the flows and back to the simulated card's defaults after them. A
-// 4-digit PIN is looked for in the profile's files as a number of its own only (not inside a
-// longer run of digits, such as the timestamps browsers write), and is drawn among those the
-// profile does not already hold once the browser has started (Firefox's own databases hold
-// thousands of numbers); anywhere else, any occurrence counts. Firefox's startupCache/ is not
+// 4-digit PIN is looked for everywhere as a number of its own only (not inside a longer run of
+// digits: the timestamps pages and browsers write matched one by chance, in the page after a
+// login and in a profile file; a PIN that leaks as such, in JSON or in text, stands apart), and
+// is drawn among those the profile does not already hold once the browser has started
+// (Firefox's own databases hold thousands of numbers). Firefox's startupCache/ is not
 // searched: it holds Firefox's own scripts compiled to bytecode and is written only at shutdown,
 // after that draw, and its numbers once matched the drawn 4-digit PIN (a run with LANG unset).
 import assert from "node:assert/strict";
@@ -118,8 +119,9 @@ async function pageSaw(s, flow) {
   s.received.push([`the page after ${flow}`, Buffer.from(seen)]);
 }
 
-/** Where each PIN occurs in data (UTF-8 and UTF-16LE); digitBounded: not inside a longer number. */
-function occurrences(data, pins, digitBounded) {
+/** Where each PIN occurs in data (UTF-8 and UTF-16LE); a PIN of digits only where it is not
+ * inside a longer number. */
+function occurrences(data, pins) {
   const found = [];
   for (const [name, pin] of Object.entries(pins)) {
     for (const [encoding, unit] of [["utf8", 1], ["utf16le", 2]]) {
@@ -127,7 +129,7 @@ function occurrences(data, pins, digitBounded) {
       for (let at = data.indexOf(needle); at >= 0; at = data.indexOf(needle, at + 1)) {
         const isDigit = (i) => i >= 0 && i < data.length && data[i] >= 0x30 && data[i] <= 0x39 &&
           (unit === 1 || data[i + 1] === 0);
-        if (digitBounded && /^\d+$/.test(pin) && (isDigit(at - unit) || isDigit(at + needle.length))) continue;
+        if (/^\d+$/.test(pin) && (isDigit(at - unit) || isDigit(at + needle.length))) continue;
         found.push(`${name} (${encoding}) at ${at}`);
       }
     }
@@ -219,8 +221,8 @@ export function pinSecrecySuite(kind) {
         s.browser = undefined;
 
         const leaks = [];
-        const search = (where, data, digitBounded = false) => {
-          for (const found of occurrences(data, pins, digitBounded)) leaks.push(`${where}: ${found}`);
+        const search = (where, data) => {
+          for (const found of occurrences(data, pins)) leaks.push(`${where}: ${found}`);
         };
         for (const [where, data] of s.received) search(where, data);
         search("the extension's storage", Buffer.from(stored));
@@ -234,7 +236,7 @@ export function pinSecrecySuite(kind) {
           if (data === undefined) continue;
           scanned += 1;
           bytes += data.length;
-          search(path.relative(s.scratch.dir, file), data, true);
+          search(path.relative(s.scratch.dir, file), data);
         }
         assert.ok(scanned > 0, "the profile's files were read");
         t.diagnostic(`searched: ${s.received.length} page captures, ${frames.length} frame files, ` +
