@@ -31,31 +31,31 @@ sha256_md(void)
 	return md;
 }
 
+/* SHA-256 of `data` through `ctx`: one context for a login's three hashes, where each
+ * EVP_Digest() would allocate its own. */
 static void
-sha256(const void *data, gsize len, guint8 digest[SHA256_LEN])
+sha256(EVP_MD_CTX *ctx, const void *data, gsize len, guint8 digest[SHA256_LEN])
 {
 	unsigned int digest_len = 0;
-	if (EVP_Digest(data, len, digest, &digest_len, sha256_md(), NULL) != 1 ||
-	    digest_len != SHA256_LEN)
+	if (EVP_DigestInit_ex2(ctx, sha256_md(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, data, len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, digest, &digest_len) != 1 || digest_len != SHA256_LEN)
 		g_error("SHA-256 failed");
-}
-
-/* SHA-256(origin) || SHA-256(challenge_nonce): what RS256 signs. */
-static void
-login_message(const char *origin, const char *challenge_nonce, guint8 message[2 * SHA256_LEN])
-{
-	sha256(origin, strlen(origin), message);
-	sha256(challenge_nonce, strlen(challenge_nonce), message + SHA256_LEN);
 }
 
 GBytes *
 jpki_authtoken_digest_info(const char *origin, const char *challenge_nonce)
 {
 	g_return_val_if_fail(origin != NULL && challenge_nonce != NULL, NULL);
+	g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new();
+	if (ctx == NULL)
+		g_error("EVP_MD_CTX_new failed");
+	/* SHA-256(origin) || SHA-256(challenge_nonce): what RS256 signs. */
 	guint8 message[2 * SHA256_LEN];
-	login_message(origin, challenge_nonce, message);
+	sha256(ctx, origin, strlen(origin), message);
+	sha256(ctx, challenge_nonce, strlen(challenge_nonce), message + SHA256_LEN);
 	guint8 digest[SHA256_LEN];
-	sha256(message, sizeof(message), digest);
+	sha256(ctx, message, sizeof(message), digest);
 	return jpki_digestinfo_build(JPKI_HASH_SHA256, digest, sizeof(digest), NULL);
 }
 
@@ -223,7 +223,8 @@ jpki_authtoken_verify_signature(JpkiCert *cert, GBytes *signature, const char *e
 void
 jpki_authtoken_parts_clear(JpkiAuthtokenParts *parts)
 {
-	g_clear_pointer(&parts->certificate_der, g_bytes_unref);
+	g_clear_pointer(&parts->certificate_base64, g_free);
+	parts->certificate_base64_len = 0;
 	g_clear_pointer(&parts->signature, g_bytes_unref);
 }
 
@@ -259,16 +260,22 @@ jpki_authtoken_parse(const char *token_json, gsize len, const char *expected_ori
 				    "the token algorithm is not " JPKI_AUTHTOKEN_ALGORITHM);
 		return FALSE;
 	}
-	g_autoptr(GBytes) certificate_der =
-		base64_decode_strict("unverifiedCertificate", fields[FIELD_CERTIFICATE], error);
-	if (certificate_der == NULL)
-		return FALSE;
 	GBytes *signature = base64_decode_strict("signature", fields[FIELD_SIGNATURE], error);
 	if (signature == NULL)
 		return FALSE;
-	parts->certificate_der = g_steal_pointer(&certificate_der);
+	parts->certificate_base64 =
+		g_strndup(fields[FIELD_CERTIFICATE].text, fields[FIELD_CERTIFICATE].len);
+	parts->certificate_base64_len = fields[FIELD_CERTIFICATE].len;
 	parts->signature = signature;
 	return TRUE;
+}
+
+GBytes *
+jpki_authtoken_parts_certificate_der(const JpkiAuthtokenParts *parts, GError **error)
+{
+	g_return_val_if_fail(parts != NULL && parts->certificate_base64 != NULL, NULL);
+	JpkiJsonSpan text = {parts->certificate_base64, parts->certificate_base64_len};
+	return base64_decode_strict("unverifiedCertificate", text, error);
 }
 
 JpkiCert *
@@ -280,7 +287,10 @@ jpki_authtoken_verify(const char *token_json, gsize len, const char *expected_or
 	g_auto(JpkiAuthtokenParts) parts = {0};
 	if (!jpki_authtoken_parse(token_json, len, expected_origin, expected_nonce, &parts, error))
 		return NULL;
-	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(parts.certificate_der, error);
+	g_autoptr(GBytes) certificate_der = jpki_authtoken_parts_certificate_der(&parts, error);
+	if (certificate_der == NULL)
+		return NULL;
+	g_autoptr(JpkiCert) cert = jpki_cert_new_from_der(certificate_der, error);
 	if (cert == NULL || !jpki_authtoken_check_certificate(cert, error) ||
 	    !jpki_cert_verify(cert, store, NULL, at, error) ||
 	    !jpki_authtoken_verify_signature(cert, parts.signature, expected_origin, expected_nonce,

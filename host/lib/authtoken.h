@@ -48,16 +48,22 @@ JpkiCert *jpki_authtoken_verify(const char *token_json, gsize len, const char *e
 /* jpki_authtoken_verify() in its steps, for a caller that keeps certificates it has checked
  * (libjpki-verify's cache). */
 typedef struct {
-	GBytes *certificate_der; /* decoded, not parsed */
-	GBytes *signature;
+	/* As the token spells it, not yet decoded: a cache of checked certificates finds a
+	 * certificate by this text without decoding it (jpki_authtoken_parts_certificate_der()). */
+	char *certificate_base64;
+	gsize certificate_base64_len;
+	GBytes *signature; /* decoded */
 } JpkiAuthtokenParts;
 void jpki_authtoken_parts_clear(JpkiAuthtokenParts *parts);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(JpkiAuthtokenParts, jpki_authtoken_parts_clear)
-/* The size, JSON shape, format, algorithm and base64 checks, and the expected origin and
- * nonce not empty: JPKI_ERROR_INVALID_INPUT. */
+/* The size, JSON shape, format, algorithm and signature's base64 checks, and the expected origin
+ * and nonce not empty: JPKI_ERROR_INVALID_INPUT. */
 gboolean jpki_authtoken_parse(const char *token_json, gsize len, const char *expected_origin,
 			      const char *expected_nonce, JpkiAuthtokenParts *parts,
 			      GError **error);
+/* The certificate's DER, decoded (not parsed); JPKI_ERROR_INVALID_INPUT when its text is not
+ * canonical standard base64. */
+GBytes *jpki_authtoken_parts_certificate_der(const JpkiAuthtokenParts *parts, GError **error);
 /* An RSA key (else JPKI_ERROR_INVALID_INPUT) and an authentication certificate (else
  * JPKI_ERROR_CERTIFICATE_WRONG_USAGE). Depends on the certificate alone. */
 gboolean jpki_authtoken_check_certificate(JpkiCert *cert, GError **error);

@@ -112,6 +112,28 @@ skip_whitespace(const char *text, gsize len, gsize at)
 	return at;
 }
 
+#define BYTES_OF(b) (0x0101010101010101ull * (b))
+#define HIGH_BITS   BYTES_OF(0x80)
+
+/* Whether any byte of `word` is zero (exact as a whole, not as to which byte). */
+static guint64
+has_zero_byte(guint64 word)
+{
+	return (word - BYTES_OF(0x01)) & ~word & HIGH_BITS;
+}
+
+/* Whether all eight bytes are printable ASCII other than '"' and '\\': below 0x20 and above
+ * 0x7e each set a byte's high bit in one of the first two terms. A login token's certificate is
+ * some 1,500 such characters, read at every login. */
+static gboolean
+word_is_plain(guint64 word)
+{
+	guint64 below_space = (word - BYTES_OF(0x20)) & ~word & HIGH_BITS;
+	guint64 above_tilde = ((word + BYTES_OF(0x01)) | word) & HIGH_BITS;
+	return (below_space | above_tilde | has_zero_byte(word ^ BYTES_OF('"')) |
+		has_zero_byte(word ^ BYTES_OF('\\'))) == 0;
+}
+
 /* A string of printable ASCII without a backslash at `*at` (its opening quote). */
 static gboolean
 scan_plain_string(const char *text, gsize len, gsize *at, JpkiJsonSpan *span)
@@ -120,6 +142,14 @@ scan_plain_string(const char *text, gsize len, gsize *at, JpkiJsonSpan *span)
 		return FALSE;
 	gsize start = *at + 1;
 	gsize end = start;
+	guint64 word;
+	while (end + sizeof(word) <= len) {
+		memcpy(&word, text + end, sizeof(word));
+		if (!word_is_plain(word))
+			break;
+		end += sizeof(word);
+	}
+	/* The rest, and the word that holds the closing quote, a byte at a time. */
 	while (end < len && text[end] != '"') {
 		guint8 c = (guint8)text[end];
 		if (c - 0x20u > 0x7eu - 0x20u || c == '\\')

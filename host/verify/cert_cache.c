@@ -1,5 +1,5 @@
-/* The cache of checked certificates (cert_cache.h): a hash table over SHA-256 keys and a queue
- * in order of use, under one lock. */
+/* The cache of checked certificates (cert_cache.h): a hash table over the certificates' base64
+ * and a queue in order of use, under one lock. */
 #include "cert_cache.h"
 
 #include "authtoken.h"
@@ -80,36 +80,46 @@ checked_cert_unref(CheckedCert *checked)
 }
 
 typedef struct {
-	guint8 key[CERT_CACHE_KEY_LEN];
+	char *text;       /* owned */
+	CertCacheKey key; /* over `text` */
 	CheckedCert *checked;
 	GList link; /* in CertCache.order; data is this node */
 } CacheNode;
 
 struct _CertCache {
 	GMutex lock;
-	EVP_MD *sha256;    /* fetched once: an implicit fetch per certificate costs more */
-	GHashTable *nodes; /* key -> CacheNode*, owned */
+	GHashTable *nodes; /* CertCacheKey* (in its node) -> CacheNode*, owned */
 	GQueue order;      /* most recently used first */
 };
 
+/* A certificate ends with its issuer's signature, which differs from one certificate to the
+ * next: its last characters spread the keys. Only certificates whose path verified come in,
+ * and key_equal() compares the whole text, so a page cannot make one certificate pass for
+ * another, nor fill a bucket. */
+#define KEY_HASH_TAIL 32
+
 static guint
-key_hash(gconstpointer key)
+key_hash(gconstpointer data)
 {
-	guint hash = 0;
-	memcpy(&hash, key, sizeof(hash));
+	const CertCacheKey *key = data;
+	guint hash = (guint)key->len;
+	for (gsize i = key->len - MIN(key->len, KEY_HASH_TAIL); i < key->len; i++)
+		hash = hash * 31 + (guchar)key->text[i];
 	return hash;
 }
 
 static gboolean
 key_equal(gconstpointer a, gconstpointer b)
 {
-	return memcmp(a, b, CERT_CACHE_KEY_LEN) == 0;
+	const CertCacheKey *x = a, *y = b;
+	return x->len == y->len && memcmp(x->text, y->text, x->len) == 0;
 }
 
 static void
 cache_node_free(CacheNode *node)
 {
 	checked_cert_unref(node->checked);
+	g_free(node->text);
 	g_free(node);
 }
 
@@ -118,9 +128,6 @@ cert_cache_new(void)
 {
 	CertCache *cache = g_new0(CertCache, 1);
 	g_mutex_init(&cache->lock);
-	cache->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (cache->sha256 == NULL)
-		g_error("EVP_MD_fetch(SHA256) failed");
 	cache->nodes =
 		g_hash_table_new_full(key_hash, key_equal, NULL, (GDestroyNotify)cache_node_free);
 	g_queue_init(&cache->order);
@@ -133,24 +140,12 @@ cert_cache_free(CertCache *cache)
 	if (cache == NULL)
 		return;
 	g_hash_table_unref(cache->nodes);
-	EVP_MD_free(cache->sha256);
 	g_mutex_clear(&cache->lock);
 	g_free(cache);
 }
 
-void
-cert_cache_key(CertCache *cache, GBytes *der, guint8 key[CERT_CACHE_KEY_LEN])
-{
-	gsize len = 0;
-	const guint8 *data = g_bytes_get_data(der, &len);
-	unsigned int key_len = 0;
-	if (EVP_Digest(data, len, key, &key_len, cache->sha256, NULL) != 1 ||
-	    key_len != CERT_CACHE_KEY_LEN)
-		g_error("SHA-256 failed");
-}
-
 CheckedCert *
-cert_cache_lookup(CertCache *cache, const guint8 key[CERT_CACHE_KEY_LEN])
+cert_cache_lookup(CertCache *cache, const CertCacheKey *key)
 {
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cache->lock);
 	CacheNode *node = g_hash_table_lookup(cache->nodes, key);
@@ -162,7 +157,7 @@ cert_cache_lookup(CertCache *cache, const guint8 key[CERT_CACHE_KEY_LEN])
 }
 
 void
-cert_cache_insert(CertCache *cache, const guint8 key[CERT_CACHE_KEY_LEN], CheckedCert *checked)
+cert_cache_insert(CertCache *cache, const CertCacheKey *key, CheckedCert *checked)
 {
 	g_return_if_fail(checked->path.issuer != NULL);
 	g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cache->lock);
@@ -170,14 +165,15 @@ cert_cache_insert(CertCache *cache, const guint8 key[CERT_CACHE_KEY_LEN], Checke
 		return;
 	if (g_queue_get_length(&cache->order) >= CERT_CACHE_CAPACITY) {
 		GList *oldest = g_queue_pop_tail_link(&cache->order);
-		g_hash_table_remove(cache->nodes, ((CacheNode *)oldest->data)->key);
+		g_hash_table_remove(cache->nodes, &((CacheNode *)oldest->data)->key);
 	}
 	CacheNode *node = g_new0(CacheNode, 1);
-	memcpy(node->key, key, CERT_CACHE_KEY_LEN);
+	node->text = g_strndup(key->text, key->len);
+	node->key = (CertCacheKey){node->text, key->len};
 	node->checked = checked_cert_ref(checked);
 	node->link.data = node;
 	g_queue_push_head_link(&cache->order, &node->link);
-	g_hash_table_insert(cache->nodes, node->key, node);
+	g_hash_table_insert(cache->nodes, &node->key, node);
 }
 
 void

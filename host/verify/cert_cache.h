@@ -1,7 +1,8 @@
 /* libjpki-verify's cache of checked certificates: what parsing a certificate and building its
- * path to an anchor found, kept by the SHA-256 of the certificate's DER so that the next token
- * or signature from the same card costs little more than its RSA verification. Internal to
- * libjpki-verify (verifier.c). */
+ * path to an anchor found, kept by the certificate's DER in standard base64 so that the next
+ * token or signature from the same card costs little more than its RSA verification (a token
+ * carries its certificate in that spelling: a hit needs neither decoding nor hashing it).
+ * Internal to libjpki-verify (verifier.c). */
 #pragma once
 
 #include "cert.h"
@@ -10,7 +11,6 @@
 
 /* How many certificates a verifier keeps; the least recently used goes first. */
 #define CERT_CACHE_CAPACITY 1024
-#define CERT_CACHE_KEY_LEN  32
 
 /* A parsed certificate with what does not change while the anchors stay the same. Immutable
  * once in a cache; reference-counted (checked_cert_ref/unref). */
@@ -45,12 +45,19 @@ CertCache *cert_cache_new(void);
 void cert_cache_free(CertCache *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CertCache, cert_cache_free)
 
-/* The cache key of a certificate: SHA-256 of its DER. */
-void cert_cache_key(CertCache *cache, GBytes *der, guint8 key[CERT_CACHE_KEY_LEN]);
-/* A new reference, or NULL. Safe from several threads. */
-CheckedCert *cert_cache_lookup(CertCache *cache, const guint8 key[CERT_CACHE_KEY_LEN]);
-/* Keeps a reference to `checked` (which must have a path), unless the key is there already. */
-void cert_cache_insert(CertCache *cache, const guint8 key[CERT_CACHE_KEY_LEN],
-		       CheckedCert *checked);
+/* A certificate as the cache knows it: its DER in standard base64 with padding, as
+ * g_base64_encode() writes it and as a login token must carry it (canonical base64 has one
+ * spelling for one DER, so the same certificate always has the same key). */
+typedef struct {
+	const char *text;
+	gsize len;
+} CertCacheKey;
+
+/* A new reference to the certificate whose key is exactly `key` (the whole text compared), or
+ * NULL. Safe from several threads. */
+CheckedCert *cert_cache_lookup(CertCache *cache, const CertCacheKey *key);
+/* Keeps a reference to `checked` (which must have a path) under a copy of `key`, unless the key
+ * is there already. */
+void cert_cache_insert(CertCache *cache, const CertCacheKey *key, CheckedCert *checked);
 /* Forgets every certificate (the anchors or CRLs changed in place). */
 void cert_cache_clear(CertCache *cache);

@@ -14,8 +14,8 @@
  * time set, while another thread verifies); jpki_verifier_reload_crls() may run meanwhile.
  *
  * A verifier keeps up to 1,024 certificates it has checked (the least recently used goes
- * first), by the SHA-256 of their DER: the parsed certificate, its names and attributes, and
- * the path to its anchor. Only certificates whose path verified are kept. At every check the
+ * first), by their DER's base64, compared whole: the parsed certificate, its names and attributes,
+ * and the path to its anchor. Only certificates whose path verified are kept. At every check the
  * time is compared again with the dates of every certificate on the path, and revocation is
  * looked up again in the CRLs then in use; adding an anchor or a CRL empties the cache, and
  * jpki_verifier_reload_crls() starts a new one. The cache is shared by the threads (under a

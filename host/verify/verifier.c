@@ -170,26 +170,40 @@ signer_of(CheckedCert *checked)
 	return signer;
 }
 
-/* The certificate of `der`, from the box's cache (`*cached` TRUE) or newly parsed. */
+/* A certificate the cache did not have: parsed, its flags and strings filled. */
 static CheckedCert *
-checked_cert_of(StoreBox *box, GBytes *der, guint8 key[CERT_CACHE_KEY_LEN], gboolean *cached,
-		GError **error)
+checked_cert_parse(GBytes *der, GError **error)
 {
-	cert_cache_key(box->cache, der, key);
-	CheckedCert *checked = cert_cache_lookup(box->cache, key);
-	*cached = checked != NULL;
-	if (checked != NULL)
-		return checked;
 	JpkiCert *cert = jpki_cert_new_from_der(der, error);
 	return cert != NULL ? checked_cert_new(cert) : NULL;
+}
+
+/* The cache key's text of `der`. */
+static char *
+key_text_of(GBytes *der)
+{
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(der, &len);
+	return g_base64_encode(data, len);
+}
+
+/* The certificate of `der` (whose key is `key`), from the box's cache (`*cached` TRUE) or
+ * newly parsed. */
+static CheckedCert *
+checked_cert_of(StoreBox *box, const CertCacheKey *key, GBytes *der, gboolean *cached,
+		GError **error)
+{
+	CheckedCert *checked = cert_cache_lookup(box->cache, key);
+	*cached = checked != NULL;
+	return checked != NULL ? checked : checked_cert_parse(der, error);
 }
 
 /* The chain, dates and revocation at `at`. A cached certificate's path to its anchor is reused
  * while `at` lies within the dates of every certificate on it; its revocation is looked up
  * every time. A new certificate goes into the cache once its path verifies. */
 static gboolean
-check_path(StoreBox *box, CheckedCert *checked, const guint8 key[CERT_CACHE_KEY_LEN],
-	   gboolean cached, GDateTime *at, GError **error)
+check_path(StoreBox *box, CheckedCert *checked, const CertCacheKey *key, gboolean cached,
+	   GDateTime *at, GError **error)
 {
 	if (cached) {
 		if (jpki_cert_path_covers(&checked->path, at))
@@ -215,18 +229,23 @@ jpki_verifier_check_login_token(JpkiVerifier *verifier, const char *json, gsize 
 	if (!jpki_authtoken_parse(json, len, origin, nonce, &parts, error))
 		return NULL;
 	g_autoptr(StoreBox) box = acquire_store(verifier);
-	guint8 key[CERT_CACHE_KEY_LEN];
-	gboolean cached = FALSE;
-	g_autoptr(CheckedCert) checked =
-		checked_cert_of(box, parts.certificate_der, key, &cached, error);
-	if (checked == NULL)
-		return NULL;
+	/* Looked up by the token's text: a certificate seen before is neither decoded nor
+	 * hashed. */
+	CertCacheKey key = {parts.certificate_base64, parts.certificate_base64_len};
+	g_autoptr(CheckedCert) checked = cert_cache_lookup(box->cache, &key);
+	gboolean cached = checked != NULL;
+	if (!cached) {
+		g_autoptr(GBytes) der = jpki_authtoken_parts_certificate_der(&parts, error);
+		checked = der != NULL ? checked_cert_parse(der, error) : NULL;
+		if (checked == NULL)
+			return NULL;
+	}
 	/* Not an authentication certificate: the check again, for its reason. */
 	if (!checked->authentication) {
 		jpki_authtoken_check_certificate(checked->cert, error);
 		return NULL;
 	}
-	if (!check_path(box, checked, key, cached, verifier->at, error) ||
+	if (!check_path(box, checked, &key, cached, verifier->at, error) ||
 	    !jpki_authtoken_verify_signature(checked->cert, parts.signature, origin, nonce, error))
 		return NULL;
 	return signer_of(g_steal_pointer(&checked));
@@ -253,12 +272,13 @@ check_cms(JpkiVerifier *verifier, GBytes *cms, GBytes *content, const char *orig
 	}
 	g_autoptr(GBytes) cert_der = g_bytes_new(der, (gsize)der_len);
 	OPENSSL_free(der);
-	guint8 key[CERT_CACHE_KEY_LEN];
+	g_autofree char *key_text = key_text_of(cert_der);
+	CertCacheKey key = {key_text, strlen(key_text)};
 	gboolean cached = FALSE;
-	g_autoptr(CheckedCert) checked = checked_cert_of(box, cert_der, key, &cached, error);
+	g_autoptr(CheckedCert) checked = checked_cert_of(box, &key, cert_der, &cached, error);
 	/* At the present time, as the CMS check: the path again (cached, as a rule) and the
 	 * revocation. */
-	if (checked == NULL || !check_path(box, checked, key, cached, NULL, error))
+	if (checked == NULL || !check_path(box, checked, &key, cached, NULL, error))
 		return NULL;
 	/* After the certificate: a revoked or expired one is refused as such, whatever site it
 	 * names. */
@@ -338,9 +358,10 @@ jpki_verifier_check_signature(JpkiVerifier *verifier, GBytes *certificate, JpkiV
 	if (der == NULL)
 		return NULL;
 	g_autoptr(StoreBox) box = acquire_store(verifier);
-	guint8 key[CERT_CACHE_KEY_LEN];
+	g_autofree char *key_text = key_text_of(der);
+	CertCacheKey key = {key_text, strlen(key_text)};
 	gboolean cached = FALSE;
-	g_autoptr(CheckedCert) checked = checked_cert_of(box, der, key, &cached, error);
+	g_autoptr(CheckedCert) checked = checked_cert_of(box, &key, der, &cached, error);
 	if (checked == NULL)
 		return NULL;
 	/* Not a signing key: the check again, for its reason. */
@@ -348,7 +369,7 @@ jpki_verifier_check_signature(JpkiVerifier *verifier, GBytes *certificate, JpkiV
 		check_signing_certificate(checked->cert, error);
 		return NULL;
 	}
-	if (!check_path(box, checked, key, cached, verifier->at, error) ||
+	if (!check_path(box, checked, &key, cached, verifier->at, error) ||
 	    !jpki_digestinfo_verify_signature(jpki_cert_get_rsa_key(checked->cert), digest_info,
 					      signature, error))
 		return NULL;

@@ -21,19 +21,21 @@ checked_with_path(void)
 	return checked;
 }
 
-static void
-key_of(guint n, guint8 key[CERT_CACHE_KEY_LEN])
+/* A key text as long as a certificate's, told apart by `n` in its last characters. */
+static const CertCacheKey *
+key_of(guint n)
 {
-	memset(key, 0, CERT_CACHE_KEY_LEN);
-	memcpy(key + CERT_CACHE_KEY_LEN - sizeof(n), &n, sizeof(n));
+	static char text[1600];
+	static CertCacheKey key = {text, sizeof(text) - 1};
+	memset(text, 'A', sizeof(text));
+	g_snprintf(text + sizeof(text) - 12, 12, "%011u", n);
+	return &key;
 }
 
 static gboolean
 holds(CertCache *cache, guint n)
 {
-	guint8 key[CERT_CACHE_KEY_LEN];
-	key_of(n, key);
-	g_autoptr(CheckedCert) found = cert_cache_lookup(cache, key);
+	g_autoptr(CheckedCert) found = cert_cache_lookup(cache, key_of(n));
 	return found != NULL;
 }
 
@@ -43,15 +45,10 @@ test_the_cache_keeps_at_most_its_capacity_and_drops_the_least_recently_used(void
 	(void)state;
 	g_autoptr(CertCache) cache = cert_cache_new();
 	g_autoptr(CheckedCert) checked = checked_with_path();
-	for (guint n = 0; n < CERT_CACHE_CAPACITY; n++) {
-		guint8 key[CERT_CACHE_KEY_LEN];
-		key_of(n, key);
-		cert_cache_insert(cache, key, checked);
-	}
+	for (guint n = 0; n < CERT_CACHE_CAPACITY; n++)
+		cert_cache_insert(cache, key_of(n), checked);
 	assert_true(holds(cache, 0)); /* now the most recently used */
-	guint8 key[CERT_CACHE_KEY_LEN];
-	key_of(CERT_CACHE_CAPACITY, key);
-	cert_cache_insert(cache, key, checked);
+	cert_cache_insert(cache, key_of(CERT_CACHE_CAPACITY), checked);
 	assert_true(holds(cache, CERT_CACHE_CAPACITY));
 	assert_true(holds(cache, 0));
 	assert_false(holds(cache, 1)); /* the least recently used went */
@@ -64,20 +61,34 @@ test_the_cache_keeps_at_most_its_capacity_and_drops_the_least_recently_used(void
 	assert_false(holds(cache, 0));
 }
 
+/* The hash reads only the end of a key: a text that differs before it, or is cut short, must
+ * still miss (a page's token would otherwise pass for a cached certificate). */
 static void
-test_the_key_is_the_sha256_of_the_whole_der(void **state)
+test_a_key_finds_only_the_exact_same_text(void **state)
 {
 	(void)state;
 	g_autoptr(CertCache) cache = cert_cache_new();
+	g_autoptr(CheckedCert) checked = checked_with_path();
 	g_autoptr(GBytes) der = test_pki_load_der("auth-valid.pem");
-	guint8 key[CERT_CACHE_KEY_LEN];
-	cert_cache_key(cache, der, key);
-	guint8 expected[CERT_CACHE_KEY_LEN];
-	g_autoptr(GChecksum) checksum = g_checksum_new(G_CHECKSUM_SHA256);
-	gsize len = sizeof(expected);
-	g_checksum_update(checksum, g_bytes_get_data(der, NULL), (gssize)g_bytes_get_size(der));
-	g_checksum_get_digest(checksum, expected, &len);
-	assert_memory_equal(key, expected, CERT_CACHE_KEY_LEN);
+	g_autofree char *text = g_base64_encode(g_bytes_get_data(der, NULL), g_bytes_get_size(der));
+	gsize len = strlen(text);
+	cert_cache_insert(cache, &(CertCacheKey){text, len}, checked);
+	g_autofree char *copy = g_strdup(text);
+	g_autoptr(CheckedCert) same = cert_cache_lookup(cache, &(CertCacheKey){copy, len});
+	assert_ptr_equal(same, checked);
+
+	for (gsize at = 0; at < len; at += 97) {
+		copy[at] = copy[at] == 'A' ? 'B' : 'A';
+		g_autoptr(CheckedCert) other = cert_cache_lookup(cache, &(CertCacheKey){copy, len});
+		assert_null(other);
+		copy[at] = text[at];
+	}
+	g_autoptr(CheckedCert) shorter = cert_cache_lookup(cache, &(CertCacheKey){text, len - 4});
+	assert_null(shorter);
+	g_autofree char *longer = g_strconcat("AAAA", text, NULL);
+	g_autoptr(CheckedCert) prefixed =
+		cert_cache_lookup(cache, &(CertCacheKey){longer, len + 4});
+	assert_null(prefixed);
 }
 
 int
@@ -86,7 +97,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			test_the_cache_keeps_at_most_its_capacity_and_drops_the_least_recently_used),
-		cmocka_unit_test(test_the_key_is_the_sha256_of_the_whole_der),
+		cmocka_unit_test(test_a_key_finds_only_the_exact_same_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,6 +111,42 @@ test_the_fast_path_declines_anything_else(void **state)
 						  values));
 }
 
+/* Long values are read eight bytes at a time: every byte value, at every place within a word
+ * and across the end of the value, is accepted exactly when it is printable ASCII other than
+ * '"' and '\\' (as a byte at a time would say). */
+static void
+test_the_fast_path_reads_long_values_as_a_byte_at_a_time_would(void **state)
+{
+	(void)state;
+	for (gsize value_len = 1; value_len <= 40; value_len++) {
+		g_autofree char *plain = g_strnfill(value_len, 'M');
+		g_autofree char *json = g_strdup_printf("{\"a\":\"%s\",\"bb\":\"x\"}", plain);
+		JpkiJsonSpan values[2];
+		assert_true(jpki_json_scan_plain_strings(json, strlen(json), string_keys, values));
+		assert_int_equal(values[0].len, value_len);
+		assert_memory_equal(values[0].text, plain, value_len);
+	}
+	for (guint byte = 1; byte <= 0xff; byte++) {
+		gboolean plain = byte >= 0x20 && byte <= 0x7e && byte != '"' && byte != '\\';
+		for (gsize place = 0; place < 24; place++) {
+			char value[25];
+			memset(value, 'M', 24);
+			value[24] = '\0';
+			value[place] = (char)byte;
+			g_autofree char *json =
+				g_strdup_printf("{\"a\":\"%s\",\"bb\":\"x\"}", value);
+			JpkiJsonSpan values[2];
+			gboolean accepted = jpki_json_scan_plain_strings(json, strlen(json),
+									 string_keys, values);
+			if (accepted != plain)
+				fail_msg("byte 0x%02x at %" G_GSIZE_FORMAT ": %s", byte, place,
+					 accepted ? "accepted" : "declined");
+			if (accepted)
+				assert_int_equal(values[0].len, 24);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -120,6 +156,7 @@ main(void)
 		cmocka_unit_test(test_a_hostile_key_is_shown_short_and_printable),
 		cmocka_unit_test(test_the_fast_path_reads_a_flat_object_of_plain_strings),
 		cmocka_unit_test(test_the_fast_path_declines_anything_else),
+		cmocka_unit_test(test_the_fast_path_reads_long_values_as_a_byte_at_a_time_would),
 	};
 	return cmocka_run_group_tests_name("json shape", tests, NULL, NULL);
 }
