@@ -35,6 +35,14 @@ browser_window_new(void)
 	return window;
 }
 
+/* WAIT_MS from now on g_get_monotonic_time()'s clock: the waits below count real time, as a
+ * slice of pump_messages() ends early whenever a message comes. */
+static gint64
+wait_deadline(void)
+{
+	return g_get_monotonic_time() + (gint64)WAIT_MS * G_TIME_SPAN_MILLISECOND;
+}
+
 /* Handles this thread's messages: the dialog's thread sends some to its owner, ours. */
 static void
 pump_messages(DWORD wait_ms)
@@ -86,7 +94,8 @@ static void
 asking_cancel(Asking *asking)
 {
 	jpki_cancel_cancel(asking->cancel);
-	for (int waited = 0; !g_atomic_int_get(&asking->done) && waited < WAIT_MS; waited += 20)
+	gint64 deadline = wait_deadline();
+	while (!g_atomic_int_get(&asking->done) && g_get_monotonic_time() < deadline)
 		pump_messages(20);
 	assert_true(g_atomic_int_get(&asking->done));
 	g_thread_join(asking->thread);
@@ -101,7 +110,7 @@ asking_cancel(Asking *asking)
 static HWND
 wait_for_window(const wchar_t *title)
 {
-	for (int waited = 0; waited < WAIT_MS; waited += 20) {
+	for (gint64 deadline = wait_deadline(); g_get_monotonic_time() < deadline;) {
 		HWND window = FindWindowW(NULL, title);
 		if (window != NULL && IsWindowVisible(window))
 			return window;
@@ -132,7 +141,7 @@ match_process(HWND window, LPARAM data)
 static HWND
 wait_for_window_of(DWORD process)
 {
-	for (int waited = 0; waited < WAIT_MS; waited += 20) {
+	for (gint64 deadline = wait_deadline(); g_get_monotonic_time() < deadline;) {
 		WindowSearch search = {.process = process};
 		EnumWindows(match_process, (LPARAM)&search);
 		if (search.found != NULL)
@@ -282,11 +291,10 @@ test_the_host_owns_its_dialog_by_the_parent_window_argument(void **state)
 	assert_ptr_equal(GetWindow(dialog, GW_OWNER), browser);
 
 	CloseHandle(stdin_write); /* the browser leaves */
-	DWORD waited = 0;
-	while (WaitForSingleObject(process.hProcess, 0) == WAIT_TIMEOUT && waited < WAIT_MS) {
+	gint64 deadline = wait_deadline();
+	while (WaitForSingleObject(process.hProcess, 0) == WAIT_TIMEOUT &&
+	       g_get_monotonic_time() < deadline)
 		pump_messages(20);
-		waited += 20;
-	}
 	assert_int_equal(WaitForSingleObject(process.hProcess, 0), WAIT_OBJECT_0);
 	CloseHandle(process.hProcess);
 	CloseHandle(process.hThread);
