@@ -106,14 +106,20 @@ asking_cancel(Asking *asking)
 	g_free(asking);
 }
 
-/* The visible top-level window titled `title`, once it is there. */
+/* The visible top-level window of this process titled `title`, once it is there. Another
+ * test program under the same wineserver (a second checkout's run) may show a dialog of the
+ * same title at the same time. */
 static HWND
 wait_for_window(const wchar_t *title)
 {
 	for (gint64 deadline = wait_deadline(); g_get_monotonic_time() < deadline;) {
-		HWND window = FindWindowW(NULL, title);
-		if (window != NULL && IsWindowVisible(window))
-			return window;
+		HWND window = NULL;
+		while ((window = FindWindowExW(NULL, window, NULL, title)) != NULL) {
+			DWORD process = 0;
+			GetWindowThreadProcessId(window, &process);
+			if (process == GetCurrentProcessId() && IsWindowVisible(window))
+				return window;
+		}
 		pump_messages(20);
 	}
 	fail_msg("no window appeared in %d s", WAIT_MS / 1000);
