@@ -106,6 +106,15 @@ asking_cancel(Asking *asking)
 	g_free(asking);
 }
 
+/* Whether `window` is visible and belongs to the process `process`. */
+static gboolean
+visible_window_of(HWND window, DWORD process)
+{
+	DWORD owner = 0;
+	GetWindowThreadProcessId(window, &owner);
+	return owner == process && IsWindowVisible(window);
+}
+
 /* The visible top-level window of this process titled `title`, once it is there. Another
  * test program under the same wineserver (a second checkout's run) may show a dialog of the
  * same title at the same time. */
@@ -115,9 +124,7 @@ wait_for_window(const wchar_t *title)
 	for (gint64 deadline = wait_deadline(); g_get_monotonic_time() < deadline;) {
 		HWND window = NULL;
 		while ((window = FindWindowExW(NULL, window, NULL, title)) != NULL) {
-			DWORD process = 0;
-			GetWindowThreadProcessId(window, &process);
-			if (process == GetCurrentProcessId() && IsWindowVisible(window))
+			if (visible_window_of(window, GetCurrentProcessId()))
 				return window;
 		}
 		pump_messages(20);
@@ -135,9 +142,7 @@ static BOOL CALLBACK
 match_process(HWND window, LPARAM data)
 {
 	WindowSearch *search = (WindowSearch *)data;
-	DWORD process = 0;
-	GetWindowThreadProcessId(window, &process);
-	if (process != search->process || !IsWindowVisible(window))
+	if (!visible_window_of(window, search->process))
 		return TRUE;
 	search->found = window;
 	return FALSE;
